@@ -1,0 +1,41 @@
+"""glassgrad's autograd engine: scalar Values, an op table, and backpropagation.
+
+Quick start::
+
+    from autograd import Value
+
+    a = Value(2.0, label="a")
+    b = Value(3.0, label="b")
+    z = a * b + a.exp()
+    z.backward()
+    a.grad  # ∂z/∂a = b + exp(a)
+
+Everything public is listed in ``__all__`` below.
+"""
+
+from __future__ import annotations
+
+from autograd.engine import backward, grad, local_derivatives, topological_order, zero_grad
+from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.mode import detect_anomaly, enable_grad, is_recording, no_grad
+from autograd.ops import OPS
+from autograd.value import Value, dot
+from autograd.value import sum_of as sum
+
+__all__ = [
+    "OPS",
+    "GradcheckError",
+    "Value",
+    "backward",
+    "detect_anomaly",
+    "dot",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "is_recording",
+    "local_derivatives",
+    "no_grad",
+    "sum",
+    "topological_order",
+    "zero_grad",
+]

@@ -1,0 +1,217 @@
+"""Backpropagation: topological order and the chain rule, node by node.
+
+``backward()``, ``grad()`` and the step-through all use the two functions at
+the top of this file: ``topological_order`` (which node comes when) and
+``local_derivatives`` (the rules from the op table). Nothing else here knows
+any calculus.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from autograd.mode import enable_grad, switches
+from autograd.ops import LOCAL_RULES, OPS
+from autograd.value import Value, describe
+
+
+def topological_order(output: Value) -> list[Value]:
+    """Every node ``output`` depends on, each after all of its parents.
+
+    The last item is ``output``. Depth-first, parents visited in operand
+    order, with an explicit stack instead of recursion: the order is the same
+    on every run and a graph a million nodes deep works at Python's default
+    recursion limit.
+    """
+    order: list[Value] = []
+    visited = {output}
+    # Each stack entry is a node and an iterator over the operands still to visit.
+    stack = [(output, iter(output.operands))]
+    while stack:
+        node, operands = stack[-1]
+        for operand in operands:
+            if type(operand) is Value and operand not in visited:
+                visited.add(operand)
+                stack.append((operand, iter(operand.operands)))
+                break
+        else:  # every parent is in the order already, so the node can follow
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Value, Any]]:
+    """``(parent, ∂node/∂parent)`` for each Value operand of ``node``, in order.
+
+    The derivatives come from the op's rules in ``autograd.ops``. With
+    ``create_graph`` the rules run on Values and record a graph (so the
+    result can be differentiated again); otherwise on plain floats.
+    Constant operands get no derivative: nothing flows into a number.
+    """
+    op = OPS[node.op]
+    operands = node.operands
+    if create_graph:
+        inputs: list[Any] = list(operands)
+        out: Any = node
+    else:
+        inputs = [x.data if type(x) is Value else x for x in operands]
+        out = node.data
+    return [
+        (operand, op.local_derivative(index, inputs, out))
+        for index, operand in enumerate(operands)
+        if type(operand) is Value
+    ]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one pass.
+
+    The engine makes no reference cycles, so the collector has nothing to
+    find here, yet it would scan the whole graph again and again as the
+    pass allocates. Pausing it makes backward passes much faster.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def backward(output: Value) -> None:
+    """Backpropagate from ``output``: fill ``.grad`` of every node it depends on.
+
+    The rules, as in PyTorch:
+
+    * the output's gradient is seeded with 1 (``∂output/∂output``);
+    * leaves (inputs, parameters) *accumulate*: a second ``backward()`` adds
+      to their ``.grad``, so gradients of several losses or mini-batches add
+      up; call ``zero_grad`` to start again;
+    * interior nodes hold the gradient of the latest pass only: they are reset
+      at the start of each pass, so calling ``backward()`` twice never
+      corrupts them.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"backward: output must be a Value, got {type(output).__name__}")
+    check = switches.anomaly
+    with _collector_paused():
+        order = topological_order(output)
+        for node in order:
+            if node.operands:
+                node.grad = 0.0
+        output.grad += 1.0
+        # Reverse topological order: a node's gradient is complete before it
+        # is passed on, because every node that uses it comes later in `order`.
+        for node in reversed(order):
+            operands = node.operands
+            if not operands:
+                continue
+            upstream = node.grad
+            out = node.data
+            # parent.grad += upstream · ∂node/∂parent, with the rules of
+            # local_derivatives() written out for one and two operands: this
+            # loop is the engine's hot path, and building argument lists for
+            # every node would make it about three times slower.
+            rules = LOCAL_RULES.get(node.op)  # None for n-ary ops (sum, dot)
+            if rules is not None and len(rules) == 2:
+                a, b = operands
+                a_is_value = type(a) is Value
+                b_is_value = type(b) is Value
+                a_data = a.data if a_is_value else a
+                b_data = b.data if b_is_value else b
+                if a_is_value:
+                    a.grad += upstream * rules[0](a_data, b_data, out)
+                if b_is_value:
+                    b.grad += upstream * rules[1](a_data, b_data, out)
+            elif rules is not None:
+                (a,) = operands
+                a.grad += upstream * rules[0](a.data, out)
+            else:
+                for parent, local in local_derivatives(node):
+                    parent.grad += upstream * local
+            if check:
+                _check_gradients(node)
+
+
+def _check_gradients(node: Value) -> None:
+    for parent in node.operands:
+        if type(parent) is Value and not math.isfinite(parent.grad):
+            _raise_backward_anomaly(node, parent, parent.grad)
+
+
+def grad(
+    output: Value,
+    inputs: Sequence[Value],
+    create_graph: bool = False,
+) -> list[Any]:
+    """The gradients ``∂output/∂input`` for each input, without touching ``.grad``.
+
+    Args:
+        output: the Value to differentiate.
+        inputs: the Values to differentiate with respect to.
+        create_graph: if True the gradients are Values with a graph of their
+            own, so they can be differentiated again (second derivatives and
+            beyond). If False they are floats.
+
+    Returns:
+        One gradient per input, in order. An input that ``output`` does not
+        depend on gets 0.0 (``Value(0.0)`` with ``create_graph``).
+
+    Raises:
+        TypeError: if ``output`` or an input is not a Value.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
+    inputs = list(inputs)
+    for index, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(
+                f"grad: inputs[{index}] must be a Value, got {type(x).__name__} ({x!r}); "
+                "gradients exist only for Values in the graph"
+            )
+    with _collector_paused():
+        if create_graph:
+            with enable_grad():
+                grads = _gradients(output, create_graph=True)
+            return [grads.get(x, Value(0.0)) for x in inputs]
+        grads = _gradients(output, create_graph=False)
+        return [grads.get(x, 0.0) for x in inputs]
+
+
+def _gradients(output: Value, create_graph: bool) -> dict[Value, Any]:
+    """∂output/∂node for every node, kept in a dict instead of ``.grad``."""
+    grads: dict[Value, Any] = {output: Value(1.0) if create_graph else 1.0}
+    check = switches.anomaly
+    for node in reversed(topological_order(output)):
+        upstream = grads.get(node)
+        if upstream is None or not node.operands:
+            continue
+        for parent, local in local_derivatives(node, create_graph):
+            total = upstream * local
+            if parent in grads:
+                total = grads[parent] + total
+            grads[parent] = total
+            if check and not math.isfinite(float(total)):
+                _raise_backward_anomaly(node, parent, float(total))
+    return grads
+
+
+def zero_grad(values: Iterable[Value]) -> None:
+    """Set ``.grad`` of each Value to 0.0 (before the next ``backward()``)."""
+    for value in values:
+        value.grad = 0.0
+
+
+def _raise_backward_anomaly(node: Value, parent: Value, gradient: float) -> None:
+    inputs = ", ".join(describe(x) for x in node.operands)
+    who = f"node {parent.label!r}" if parent.label else "an unlabelled node"
+    raise FloatingPointError(
+        f"detect_anomaly: the gradient of {who} became {gradient} in the backward "
+        f"pass through op {node.op!r} with inputs ({inputs}) and output {node.data!r}"
+    )

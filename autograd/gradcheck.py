@@ -1,0 +1,85 @@
+"""Gradient checking: analytic gradients against central finite differences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd.engine import grad
+from autograd.mode import no_grad
+from autograd.value import Value
+
+
+class GradcheckError(AssertionError):
+    """Raised by ``gradcheck`` when analytic and numeric gradients disagree."""
+
+
+def gradcheck(
+    f: Callable[..., Value],
+    inputs: Sequence[float | Value],
+    eps: float = 1e-6,
+    atol: float = 1e-6,
+    rtol: float = 1e-4,
+) -> bool:
+    """Check ``f``'s gradients against central finite differences.
+
+    For each input x the numeric derivative is
+    ``(f(x + eps) - f(x - eps)) / (2·eps)``; it must match the engine's
+    gradient within ``atol + rtol·|numeric|``.
+
+    Args:
+        f: takes one Value per input and returns a Value.
+        inputs: the point to check at (numbers or Values; only their data is used).
+        eps: the finite-difference step.
+        atol, rtol: absolute and relative tolerance.
+
+    Returns:
+        True when every gradient matches.
+
+    Raises:
+        GradcheckError: with a table of every input: analytic, numeric,
+            difference, and which ones failed.
+        TypeError: if ``f`` does not return a Value.
+    """
+    points = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    names = [
+        x.label if isinstance(x, Value) and x.label else f"inputs[{i}]"
+        for i, x in enumerate(inputs)
+    ]
+    leaves = [Value(p, label=n) for p, n in zip(points, names)]
+    output = f(*leaves)
+    if not isinstance(output, Value):
+        raise TypeError(f"gradcheck: f must return a Value, got {type(output).__name__}")
+    analytic = grad(output, leaves)
+    numeric = [_central_difference(f, points, i, eps) for i in range(len(points))]
+
+    rows = []
+    failed = False
+    for name, a, n in zip(names, analytic, numeric):
+        difference = abs(a - n)
+        ok = difference <= atol + rtol * abs(n) or (math.isnan(a) and math.isnan(n))
+        failed |= not ok
+        rows.append(
+            f"  {name:>12}  {a:>14.8g}  {n:>14.8g}  {difference:>10.3g}  {'' if ok else 'MISMATCH'}"
+        )
+    if failed:
+        header = f"  {'input':>12}  {'analytic':>14}  {'numeric':>14}  {'difference':>10}"
+        raise GradcheckError(
+            f"gradcheck failed (eps={eps}, atol={atol}, rtol={rtol}):\n"
+            + "\n".join([header, *rows])
+        )
+    return True
+
+
+def _central_difference(
+    f: Callable[..., Value], points: list[float], index: int, eps: float
+) -> float:
+    def f_at(shift: float) -> float:
+        shifted = list(points)
+        shifted[index] += shift
+        with no_grad():
+            result: Any = f(*[Value(p) for p in shifted])
+        return result.data
+
+    return (f_at(eps) - f_at(-eps)) / (2.0 * eps)

@@ -1,0 +1,262 @@
+"""The table of operations: every forward formula and every derivative rule.
+
+This is the one place where glassgrad knows calculus. Each op lists
+
+* ``forward``: how to compute its output ``z`` from its inputs (on floats);
+* one ``Rule`` per input: the *local derivative* ``∂z/∂input``, written once
+  as a formula (text, for people) and once as code (for the engine).
+
+The engine applies the chain rule with these rules and nothing else:
+``∂L/∂input += ∂L/∂z · local derivative``.
+
+Every rule is written with plain operators and the generic functions below
+(``exp``, ``log``, ``divide``, ``power``, ...), which work on floats *and* on
+Values. On floats a rule is the fast first-order pass. On Values the same
+rule records a new graph, and that graph can be differentiated again: this
+is how gradients of gradients work, with no second copy of any rule.
+
+In the formulas, ``{a}`` and ``{b}`` stand for the inputs and ``{z}`` for the
+output; displays fill in labels or numbers.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autograd import floatmath
+
+Number = int | float
+
+
+# Generic math: a float goes to floatmath, a Value to its own method, so a rule
+# such as ``b * power(a, b - 1)`` runs on either.
+
+
+def exp(x: Any) -> Any:
+    """``e ** x`` for a float or a Value."""
+    return floatmath.exp(x) if isinstance(x, Number) else x.exp()
+
+
+def log(x: Any) -> Any:
+    """Natural logarithm of a float or a Value."""
+    return floatmath.log(x) if isinstance(x, Number) else x.log()
+
+
+def divide(a: Any, b: Any) -> Any:
+    """``a / b`` for floats or Values (``x/0`` is ±inf, never an exception)."""
+    if isinstance(a, Number) and isinstance(b, Number):
+        return floatmath.divide(a, b)
+    return a / b
+
+
+def number(x: Any) -> float:
+    """The plain number in a float or a Value (for tests inside rules)."""
+    return x if isinstance(x, Number) else x.data
+
+
+def power(a: Any, b: Any) -> Any:
+    """``a ** b`` for floats or Values (nan, never a complex number)."""
+    if isinstance(a, Number) and isinstance(b, Number):
+        return floatmath.power(a, b)
+    return a**b
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The local derivative of an op's output with respect to one input.
+
+    Attributes:
+        formula: the derivative as text, e.g. ``"{b}"`` for ``∂(a·b)/∂a``.
+        local: computes it from the inputs and the output: ``local(*inputs, z)``.
+    """
+
+    formula: str
+    local: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Op:
+    """An operation with a fixed number of inputs.
+
+    Attributes:
+        name: the name stored in ``Value.op`` (``"*"``, ``"exp"``, ...).
+        formula: the output as text, e.g. ``"{a} · {b}"``.
+        forward: computes the output from the input floats.
+        rules: one derivative rule per input, in input order.
+    """
+
+    name: str
+    formula: str
+    forward: Callable[..., float]
+    rules: tuple[Rule, ...]
+
+    def local_derivative(self, index: int, inputs: Sequence[Any], out: Any) -> Any:
+        """``∂z/∂inputs[index]``, from the inputs and the output ``z``."""
+        return self.rules[index].local(*inputs, out)
+
+    def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
+        """The rule for input ``index`` as text, with the given names filled in."""
+        return self.rules[index].formula.format(**_placeholders(names, out))
+
+    def output_formula(self, names: Sequence[str]) -> str:
+        """The forward formula as text, with the given input names filled in."""
+        return self.formula.format(**_placeholders(names, ""))
+
+
+def _placeholders(names: Sequence[str], out: str) -> dict[str, str]:
+    return dict(zip("ab", names), z=out)
+
+
+@dataclass(frozen=True)
+class SumOp:
+    """``z = x1 + x2 + ... + xn`` as one node: every local derivative is 1."""
+
+    name: str = "sum"
+
+    def forward(self, *inputs: float) -> float:
+        return sum(inputs, 0.0)
+
+    def local_derivative(self, index: int, inputs: Sequence[Any], out: Any) -> Any:
+        """∂z/∂xi = 1."""
+        return 1.0
+
+    def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
+        return "1"
+
+    def output_formula(self, names: Sequence[str]) -> str:
+        return " + ".join(names)
+
+
+@dataclass(frozen=True)
+class DotOp:
+    """``z = w1·x1 + ... + wn·xn`` as one node (the article's ``W·x``).
+
+    The inputs are stored as ``(w1, ..., wn, x1, ..., xn)``. The local
+    derivative of a weight is its input and of an input its weight:
+    ``∂z/∂wi = xi`` and ``∂z/∂xi = wi``.
+    """
+
+    name: str = "dot"
+
+    def forward(self, *inputs: float) -> float:
+        half = len(inputs) // 2
+        return sum(map(operator.mul, inputs[:half], inputs[half:]), 0.0)
+
+    def local_derivative(self, index: int, inputs: Sequence[Any], out: Any) -> Any:
+        """∂z/∂wi = xi, ∂z/∂xi = wi: each input's partner on the other side."""
+        return inputs[_partner(index, len(inputs))]
+
+    def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
+        return names[_partner(index, len(names))]
+
+    def output_formula(self, names: Sequence[str]) -> str:
+        half = len(names) // 2
+        return " + ".join(f"{w}·{x}" for w, x in zip(names[:half], names[half:]))
+
+
+def _partner(index: int, count: int) -> int:
+    half = count // 2
+    return index + half if index < half else index - half
+
+
+ADD = Op(
+    name="+",
+    formula="{a} + {b}",
+    forward=operator.add,
+    rules=(
+        Rule("1", lambda a, b, z: 1.0),
+        Rule("1", lambda a, b, z: 1.0),
+    ),
+)
+SUB = Op(
+    name="-",
+    formula="{a} − {b}",
+    forward=operator.sub,
+    rules=(
+        Rule("1", lambda a, b, z: 1.0),
+        Rule("−1", lambda a, b, z: -1.0),
+    ),
+)
+MUL = Op(
+    name="*",
+    formula="{a} · {b}",
+    forward=operator.mul,
+    rules=(
+        Rule("{b}", lambda a, b, z: b),
+        Rule("{a}", lambda a, b, z: a),
+    ),
+)
+DIV = Op(
+    name="/",
+    formula="{a} / {b}",
+    forward=floatmath.divide,
+    rules=(
+        Rule("1/{b}", lambda a, b, z: divide(1.0, b)),
+        Rule("−{z}/{b}", lambda a, b, z: -divide(z, b)),
+    ),
+)
+POW = Op(
+    name="**",
+    formula="{a}^{b}",
+    forward=floatmath.power,
+    rules=(
+        Rule("{b}·{a}^({b}−1)", lambda a, b, z: b * power(a, b - 1.0)),
+        # At a = 0 the log is -inf; like PyTorch we take 0 there for b >= 0.
+        Rule("{z}·log({a})", lambda a, b, z: 0.0 if number(a) == 0 and b >= 0 else z * log(a)),
+    ),
+)
+NEG = Op(
+    name="neg",
+    formula="−{a}",
+    forward=operator.neg,
+    rules=(Rule("−1", lambda a, z: -1.0),),
+)
+EXP = Op(
+    name="exp",
+    formula="exp({a})",
+    forward=floatmath.exp,
+    rules=(Rule("exp({a}) = {z}", lambda a, z: z),),
+)
+LOG = Op(
+    name="log",
+    formula="log({a})",
+    forward=floatmath.log,
+    rules=(Rule("1/{a}", lambda a, z: divide(1.0, a)),),
+)
+TANH = Op(
+    name="tanh",
+    formula="tanh({a})",
+    forward=floatmath.tanh,
+    rules=(Rule("1 − {z}²", lambda a, z: 1.0 - z * z),),
+)
+SIGMOID = Op(
+    name="sigmoid",
+    formula="σ({a})",
+    forward=floatmath.sigmoid,
+    rules=(Rule("{z}·(1 − {z})", lambda a, z: z * (1.0 - z)),),
+)
+RELU = Op(
+    name="relu",
+    formula="ReLU({a})",
+    forward=floatmath.relu,
+    # The kink at 0 gets derivative 0, as in PyTorch.
+    rules=(Rule("1 if {a} > 0 else 0", lambda a, z: 1.0 if a > 0 else 0.0),),
+)
+SUM = SumOp()
+DOT = DotOp()
+
+AnyOp = Op | SumOp | DotOp
+
+#: Every op, by the name stored in ``Value.op``.
+OPS: dict[str, AnyOp] = {
+    op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT)
+}
+
+#: The derivative functions of every op with a fixed number of inputs, by
+#: name: the engine's fast path reads the rules from here.
+LOCAL_RULES: dict[str, tuple[Callable[..., Any], ...]] = {
+    op.name: tuple(rule.local for rule in op.rules) for op in OPS.values() if isinstance(op, Op)
+}

@@ -1,0 +1,348 @@
+"""``Value``: one scalar in a computation graph.
+
+A Value holds a number (``data``), the gradient of the last backward pass
+(``grad``), and, if an op made it, the op's name (``op``) and its inputs
+(``operands``). That is all: no closures, no back-references from a parent
+to its children, so a graph that is no longer used is freed at once.
+
+Operators here only *dispatch*: they look up the op in the table
+(``autograd.ops``) and record a node. The calculus lives in that table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from autograd import floatmath
+from autograd.mode import switches
+from autograd.ops import (
+    ADD,
+    DIV,
+    DOT,
+    EXP,
+    LOG,
+    MUL,
+    NEG,
+    POW,
+    RELU,
+    SIGMOID,
+    SUB,
+    SUM,
+    TANH,
+    AnyOp,
+)
+
+
+class Value:
+    """A scalar that remembers how it was computed.
+
+    Attributes:
+        data: the number (a float).
+        grad: ∂output/∂self after ``output.backward()`` (0.0 before).
+        op: the op that made this node, ``""`` for a leaf (an input).
+        operands: the op's inputs in order: Values, or plain floats for
+            constants (``x * 2`` keeps the 2 as a number, not a node).
+        label: an optional name, used in drawings and step-throughs.
+
+    Equality and hashing are by identity, so Values can be dict keys and
+    ``a == b`` asks "is this the same node?". ``<``, ``<=``, ``>``, ``>=``
+    compare ``data`` and return a bool: handy in Python code, but a
+    comparison is not differentiable and records nothing.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "operands")
+
+    def __init__(self, data: float, label: str = "") -> None:
+        """Make a leaf Value.
+
+        Args:
+            data: a real number (int, float, or anything ``float()`` accepts
+                that is a real number type, such as numpy's floats).
+            label: an optional name shown in drawings and step-throughs.
+
+        Raises:
+            TypeError: if ``data`` is not a real number or ``label`` not a str.
+        """
+        self.data = data if type(data) is float else _to_float(data)
+        self.grad = 0.0
+        self.op = ""
+        self.operands: tuple[Any, ...] = ()
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+        self.label = label
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this node was computed from, in order (constants left out).
+
+        A node used twice appears twice: ``(a * a).parents == (a, a)``.
+        """
+        return tuple(x for x in self.operands if isinstance(x, Value))
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for an input (a Value that no op made)."""
+        return not self.operands
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        op = f", op={self.op!r}" if self.op else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{op}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)
+
+    # Arithmetic: each operator records one node of the op with that name.
+
+    def __add__(self, other: Any) -> Value:
+        return _binary(ADD, self, other)
+
+    def __radd__(self, other: Any) -> Value:
+        return _binary(ADD, other, self)
+
+    def __sub__(self, other: Any) -> Value:
+        return _binary(SUB, self, other)
+
+    def __rsub__(self, other: Any) -> Value:
+        return _binary(SUB, other, self)
+
+    def __mul__(self, other: Any) -> Value:
+        return _binary(MUL, self, other)
+
+    def __rmul__(self, other: Any) -> Value:
+        return _binary(MUL, other, self)
+
+    def __truediv__(self, other: Any) -> Value:
+        return _binary(DIV, self, other)
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return _binary(DIV, other, self)
+
+    def __pow__(self, other: Any) -> Value:
+        return _binary(POW, self, other)
+
+    def __rpow__(self, other: Any) -> Value:
+        return _binary(POW, other, self)
+
+    def __neg__(self) -> Value:
+        return _record(NEG, -self.data, (self,))
+
+    def __pos__(self) -> Value:
+        return self
+
+    def exp(self) -> Value:
+        """``e ** self``."""
+        return _record(EXP, floatmath.exp(self.data), (self,))
+
+    def log(self) -> Value:
+        """Natural logarithm (``-inf`` at 0, ``nan`` below)."""
+        return _record(LOG, floatmath.log(self.data), (self,))
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
+        return _record(TANH, floatmath.tanh(self.data), (self,))
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid ``1 / (1 + e^-x)``, stable for any x."""
+        return _record(SIGMOID, floatmath.sigmoid(self.data), (self,))
+
+    def relu(self) -> Value:
+        """``max(0, self)``."""
+        return _record(RELU, floatmath.relu(self.data), (self,))
+
+    # Comparisons look at data only; they are not part of the graph.
+
+    def __lt__(self, other: Any) -> bool:
+        other_data = _data_of(other)
+        return NotImplemented if other_data is None else self.data < other_data
+
+    def __le__(self, other: Any) -> bool:
+        other_data = _data_of(other)
+        return NotImplemented if other_data is None else self.data <= other_data
+
+    def __gt__(self, other: Any) -> bool:
+        other_data = _data_of(other)
+        return NotImplemented if other_data is None else self.data > other_data
+
+    def __ge__(self, other: Any) -> bool:
+        other_data = _data_of(other)
+        return NotImplemented if other_data is None else self.data >= other_data
+
+    # Gradients: thin doors into the engine.
+
+    def backward(self) -> None:
+        """Fill ``.grad`` of every node this Value depends on.
+
+        See ``autograd.backward`` for the exact rules (seed 1, leaves
+        accumulate, interior nodes hold the latest pass).
+        """
+        from autograd.engine import backward
+
+        backward(self)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from the graph."""
+        return Value(self.data, self.label)
+
+
+def _to_float(data: Any) -> float:
+    """Check that ``data`` is a real number and return it as a float."""
+    if isinstance(data, Value):
+        raise TypeError(
+            "Value(...) got a Value; use the Value itself, or value.detach() for a copy"
+        )
+    if isinstance(data, int | float) or _is_real_number(data):
+        return float(data)
+    raise TypeError(
+        f"Value needs a real number (int or float), got {type(data).__name__}: {data!r}"
+    )
+
+
+def _is_real_number(data: Any) -> bool:
+    # numpy's float32, int64 etc. register as numbers.Real; complex does not.
+    import numbers
+
+    return isinstance(data, numbers.Real)
+
+
+def _data_of(x: Any) -> float | None:
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, int | float):
+        return float(x)
+    return None
+
+
+def _binary(op: AnyOp, a: Any, b: Any) -> Value:
+    """Record ``op(a, b)``; one side is a Value, the other may be a number.
+
+    This runs for every ``+ - * / **``, so the common types (Value, float)
+    are checked first, by exact type.
+    """
+    if type(a) is Value:
+        a_data = a.data
+    elif type(a) is float:
+        a_data = a
+    elif isinstance(a, int | float):
+        a = a_data = float(a)
+    else:
+        return NotImplemented
+    if type(b) is Value:
+        b_data = b.data
+    elif type(b) is float:
+        b_data = b
+    elif isinstance(b, int | float):
+        b = b_data = float(b)
+    else:
+        return NotImplemented
+    # The same as _record(), written out: one call less on the hottest path.
+    data = op.forward(a_data, b_data)
+    if switches.anomaly and not math.isfinite(data):
+        _raise_forward_anomaly(op, data, (a, b))
+    node = _new_value(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    if switches.recording:
+        node.op = op.name
+        node.operands = (a, b)
+    else:
+        node.op = ""
+        node.operands = ()
+    return node
+
+
+_new_value = object.__new__
+
+
+def _record(op: AnyOp, data: float, operands: tuple[Any, ...]) -> Value:
+    """Make the output node of ``op``; a plain leaf when not recording."""
+    if switches.anomaly and not math.isfinite(data):
+        _raise_forward_anomaly(op, data, operands)
+    node = _new_value(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    if switches.recording:
+        node.op = op.name
+        node.operands = operands
+    else:
+        node.op = ""
+        node.operands = ()
+    return node
+
+
+def _raise_forward_anomaly(op: AnyOp, data: float, operands: tuple[Any, ...]) -> None:
+    inputs = ", ".join(describe(x) for x in operands)
+    raise FloatingPointError(
+        f"detect_anomaly: op {op.name!r} produced {data} in the forward pass from inputs ({inputs})"
+    )
+
+
+def describe(x: Any) -> str:
+    """A short text for a node or a constant: its label (if any) and its data."""
+    if isinstance(x, Value):
+        return f"{x.label}={x.data!r}" if x.label else f"Value({x.data!r})"
+    return repr(x)
+
+
+def _operands_of(values: Iterable[Any], what: str) -> tuple[Any, ...]:
+    operands = []
+    for index, x in enumerate(values):
+        if isinstance(x, Value):
+            operands.append(x)
+        elif isinstance(x, int | float):
+            operands.append(float(x))
+        else:
+            raise TypeError(
+                f"{what}: item {index} is {type(x).__name__} ({x!r}); "
+                "expected a Value or a real number"
+            )
+    return tuple(operands)
+
+
+def _data(operands: Sequence[Any]) -> list[float]:
+    return [x.data if isinstance(x, Value) else x for x in operands]
+
+
+def sum_of(values: Iterable[Any]) -> Value:
+    """``x1 + x2 + ... + xn`` as a single node (op ``"sum"``).
+
+    Same value and gradients as Python's ``sum(values)``, but one node instead
+    of n, so big sums are fast and their drawings small. An empty sum is 0.
+
+    Raises:
+        TypeError: if an item is neither a Value nor a real number.
+    """
+    operands = _operands_of(values, "autograd.sum")
+    if not operands:
+        return Value(0.0)
+    return _record(SUM, SUM.forward(*_data(operands)), operands)
+
+
+def dot(weights: Sequence[Any], inputs: Sequence[Any]) -> Value:
+    """``w1·x1 + ... + wn·xn`` as a single node (op ``"dot"``).
+
+    This is the article's ``W·x`` for one neuron, in one step. Either side
+    may hold plain numbers (for example the input features).
+
+    Raises:
+        ValueError: if the two sequences differ in length.
+        TypeError: if an item is neither a Value nor a real number.
+    """
+    weight_operands = _operands_of(weights, "autograd.dot weights")
+    input_operands = _operands_of(inputs, "autograd.dot inputs")
+    if len(weight_operands) != len(input_operands):
+        raise ValueError(
+            f"autograd.dot needs as many weights as inputs, got {len(weight_operands)} "
+            f"weights and {len(input_operands)} inputs"
+        )
+    operands = weight_operands + input_operands
+    if not operands:
+        return Value(0.0)
+    return _record(DOT, DOT.forward(*_data(operands)), operands)

@@ -1,0 +1,28 @@
+"""gradcheck passes on correct gradients and reports a readable mismatch."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd import GradcheckError, Value, gradcheck
+
+
+def test_gradcheck_passes_on_a_composite_function() -> None:
+    assert gradcheck(lambda a, b: (a * b).tanh() / b + a**b + (a - b).sigmoid(), [0.3, 1.7])
+
+
+def test_gradcheck_reports_a_wrong_gradient() -> None:
+    def wrong(x: Value) -> Value:
+        # detach() hides part of the dependence on x: analytic != numeric.
+        return x * x.detach()
+
+    with pytest.raises(GradcheckError) as error:
+        gradcheck(wrong, [Value(3.0, label="x")])
+    report = str(error.value)
+    assert "x" in report and "analytic" in report and "numeric" in report
+    assert "MISMATCH" in report and "3" in report and "6" in report
+
+
+def test_gradcheck_needs_a_value() -> None:
+    with pytest.raises(TypeError, match="must return a Value"):
+        gradcheck(lambda x: 1.0, [1.0])  # type: ignore[arg-type, return-value]

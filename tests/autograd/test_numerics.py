@@ -1,0 +1,136 @@
+"""IEEE 754 edge cases, anomaly detection and bad input."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import Value, detect_anomaly, grad
+
+
+def nan(x: float) -> bool:
+    return math.isnan(x)
+
+
+def test_forward_edge_cases_follow_ieee() -> None:
+    assert (1 / Value(0.0)).data == math.inf
+    assert (-1 / Value(0.0)).data == -math.inf
+    assert (1 / Value(-0.0)).data == -math.inf
+    assert nan((Value(0.0) / 0.0).data)
+    assert Value(0.0).log().data == -math.inf
+    assert nan(Value(-1.0).log().data)
+    assert nan((Value(-8.0) ** (1 / 3)).data)
+    assert isinstance((Value(-8.0) ** (1 / 3)).data, float)
+    assert (Value(-2.0) ** 3).data == -8.0
+    assert (Value(0.0) ** -1).data == math.inf
+    assert (Value(10.0) ** 400).data == math.inf
+    assert (Value(-10.0) ** 401).data == -math.inf
+    assert Value(1000.0).exp().data == math.inf
+    assert Value(-1000.0).exp().data == 0.0
+    assert Value(1000.0).tanh().data == 1.0
+    assert Value(1e308).sigmoid().data == 1.0
+    assert Value(-1e308).sigmoid().data == 0.0
+    assert Value(0.0).relu().data == 0.0
+
+
+def test_backward_edge_cases_never_raise() -> None:
+    x = Value(0.0)
+    (1 / x).backward()
+    assert x.grad == -math.inf
+    y = Value(0.0)
+    y.log().backward()
+    assert y.grad == math.inf
+    z = Value(-8.0)
+    (z ** (1 / 3)).backward()
+    assert nan(z.grad)
+    s = Value(1e308)
+    s.sigmoid().backward()
+    assert s.grad == 0.0
+    t = Value(1000.0)
+    t.tanh().backward()
+    assert t.grad == 0.0
+    zero = Value(0.0)
+    (zero**0.5).backward()
+    assert zero.grad == math.inf
+    # d(a^b)/db at a = 0 is taken as 0, as in PyTorch.
+    a, b = Value(0.0), Value(2.0)
+    assert grad(a**b, [a, b]) == [0.0, 0.0]
+
+
+def test_relu_kink_has_derivative_zero() -> None:
+    x = Value(0.0)
+    x.relu().backward()
+    assert x.grad == 0.0
+
+
+def test_detect_anomaly_in_forward_names_op_and_inputs() -> None:
+    x = Value(0.0, label="x")
+    with detect_anomaly(), pytest.raises(FloatingPointError) as error:
+        x.log()
+    message = str(error.value)
+    assert "'log'" in message and "x=0.0" in message and "forward" in message
+
+
+def test_detect_anomaly_in_backward_names_the_node() -> None:
+    x = Value(0.0, label="x")
+    y = x**0.5  # finite value, infinite derivative
+    with detect_anomaly(), pytest.raises(FloatingPointError) as error:
+        y.backward()
+    message = str(error.value)
+    assert "'x'" in message and "'**'" in message and "backward" in message
+    with detect_anomaly(), pytest.raises(FloatingPointError):
+        grad(y, [x])
+
+
+def test_detect_anomaly_is_off_by_default_and_restored() -> None:
+    with detect_anomaly():
+        Value(1.0).exp()
+    assert Value(0.0).log().data == -math.inf
+
+
+@pytest.mark.parametrize("bad", ["a", None, [1.0], 1j, {"x": 1}])
+def test_value_rejects_non_numbers_naming_the_type(bad: object) -> None:
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)  # type: ignore[arg-type]
+
+
+def test_value_accepts_ints_bools_and_numpy_like_reals() -> None:
+    import fractions
+
+    assert Value(3).data == 3.0 and isinstance(Value(3).data, float)
+    assert Value(True).data == 1.0
+    assert Value(fractions.Fraction(1, 4)).data == 0.25
+
+
+def test_value_rejects_a_value_and_a_bad_label() -> None:
+    with pytest.raises(TypeError, match="detach"):
+        Value(Value(1.0))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="label must be a str"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+
+
+def test_unsupported_operands_give_pythons_type_error() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="unsupported operand"):
+        x + "a"  # type: ignore[operator]
+    with pytest.raises(TypeError, match="Value"):
+        [1] * x  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        x < "a"  # type: ignore[operator]  # noqa: B015
+
+
+def test_comparisons_use_data_and_equality_is_identity() -> None:
+    a, b = Value(1.0), Value(1.0)
+    assert a < 2 and b <= a and a >= b and not a > b
+    assert a > 0
+    assert a != b and a == a
+    assert len({a, b}) == 2
+    assert sorted([Value(3.0), Value(1.0)])[0].data == 1.0
+
+
+def test_repr_and_format() -> None:
+    v = Value(2.5, label="w")
+    assert repr(v) == "Value(data=2.5, grad=0.0, label='w')"
+    assert f"{v:.1f}" == "2.5"
+    assert float(v) == 2.5

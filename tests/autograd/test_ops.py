@@ -1,0 +1,158 @@
+"""Every op in the table: value and derivative against central finite differences."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd
+from autograd import OPS, Value, floatmath, grad
+
+# For each op: how to apply it to Values, the float function it must equal,
+# and a strategy for inputs inside the op's smooth domain.
+moderate = st.floats(-3.0, 3.0)
+positive = st.floats(0.2, 4.0)
+away_from_zero = st.one_of(st.floats(-3.0, -0.2), st.floats(0.2, 3.0))
+
+CASES = {
+    "+": (lambda a, b: a + b, lambda a, b: a + b, (moderate, moderate)),
+    "-": (lambda a, b: a - b, lambda a, b: a - b, (moderate, moderate)),
+    "*": (lambda a, b: a * b, lambda a, b: a * b, (moderate, moderate)),
+    "/": (lambda a, b: a / b, lambda a, b: a / b, (moderate, away_from_zero)),
+    "**": (lambda a, b: a**b, lambda a, b: a**b, (positive, moderate)),
+    "neg": (lambda a: -a, lambda a: -a, (moderate,)),
+    "exp": (lambda a: a.exp(), math.exp, (moderate,)),
+    "log": (lambda a: a.log(), math.log, (positive,)),
+    "tanh": (lambda a: a.tanh(), math.tanh, (moderate,)),
+    "sigmoid": (lambda a: a.sigmoid(), lambda a: 1 / (1 + math.exp(-a)), (moderate,)),
+    "relu": (lambda a: a.relu(), lambda a: max(a, 0.0), (away_from_zero,)),
+    "sum": (lambda *xs: autograd.sum(xs), lambda *xs: math.fsum(xs), (moderate,) * 3),
+    "dot": (
+        lambda w1, w2, x1, x2: autograd.dot([w1, w2], [x1, x2]),
+        lambda w1, w2, x1, x2: w1 * x1 + w2 * x2,
+        (moderate,) * 4,
+    ),
+}
+
+
+def test_every_op_in_the_table_is_tested() -> None:
+    assert set(CASES) == set(OPS)
+
+
+def central_difference(f, point: list[float], index: int, eps: float = 1e-6) -> float:
+    up, down = list(point), list(point)
+    up[index] += eps
+    down[index] -= eps
+    return (f(*up) - f(*down)) / (2 * eps)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_op_value_and_gradient(name: str, data: st.DataObject) -> None:
+    apply, reference, strategies = CASES[name]
+    point = [data.draw(s) for s in strategies]
+    leaves = [Value(x) for x in point]
+    out = apply(*leaves)
+    assert out.op == name
+    assert out.data == pytest.approx(reference(*point), rel=1e-12, abs=1e-12)
+    analytic = grad(out, leaves)
+    for index in range(len(point)):
+        numeric = central_difference(reference, point, index)
+        assert analytic[index] == pytest.approx(numeric, rel=1e-5, abs=1e-6), (name, index)
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_every_op_has_a_formula_for_its_output_and_each_input(name: str) -> None:
+    op = OPS[name]
+    count = len(op.rules) if hasattr(op, "rules") else 4
+    names = ["p", "q", "r", "s"][:count]
+    output = op.output_formula(names)
+    assert "{" not in output and "p" in output
+    for index in range(count):
+        text = op.derivative_formula(index, names, "z")
+        assert text and "{" not in text
+
+
+def test_rules_run_on_values_and_on_floats_alike() -> None:
+    # The same rule, called on floats and on Values, gives the same number.
+    for name in ("*", "/", "**", "exp", "log", "tanh", "sigmoid"):
+        op = OPS[name]
+        inputs = [1.3, 0.7][: len(op.rules)]
+        out = op.forward(*inputs)
+        value_inputs = [Value(x) for x in inputs]
+        value_out = Value(out)
+        for rule in op.rules:
+            on_floats = rule.local(*inputs, out)
+            on_values = rule.local(*value_inputs, value_out)
+            assert float(on_values) == pytest.approx(on_floats, rel=1e-12), name
+
+
+def test_constants_stay_numbers_not_nodes() -> None:
+    x = Value(3.0)
+    y = x * 2
+    assert y.operands == (x, 2.0)
+    assert y.parents == (x,)
+    z = 2 - x
+    assert z.operands == (2.0, x) and z.data == -1.0
+    w = 2**x
+    assert w.operands == (2.0, x) and w.data == 8.0
+    w.backward()
+    assert x.grad == pytest.approx(8.0 * math.log(2.0))
+
+
+def test_reflected_operators() -> None:
+    x = Value(4.0)
+    assert (1 + x).data == 5.0
+    assert (1 - x).data == -3.0
+    assert (2 * x).data == 8.0
+    assert (2 / x).data == 0.5
+    assert (2**x).data == 16.0
+    assert (-x).data == -4.0
+    assert (+x) is x
+
+
+def test_value_to_the_power_of_a_value() -> None:
+    a, b = Value(2.0), Value(3.0)
+    z = a**b
+    z.backward()
+    assert z.data == 8.0
+    assert a.grad == pytest.approx(3.0 * 4.0)
+    assert b.grad == pytest.approx(8.0 * math.log(2.0))
+
+
+def test_fused_sum_and_dot_match_the_elementary_version() -> None:
+    ws = [Value(w) for w in (0.5, -1.5, 2.0)]
+    xs = [Value(x) for x in (1.0, 2.0, -3.0)]
+    fused = autograd.dot(ws, xs) + autograd.sum(ws)
+    elementary = sum((w * x for w, x in zip(ws, xs)), Value(0.0)) + sum(ws, Value(0.0))
+    assert fused.data == pytest.approx(elementary.data)
+    assert grad(fused, ws + xs) == pytest.approx(grad(elementary, ws + xs))
+    assert fused.parents[0].op == "dot"
+
+
+def test_dot_with_plain_number_inputs() -> None:
+    ws = [Value(2.0), Value(3.0)]
+    z = autograd.dot(ws, [10, 100])
+    z.backward()
+    assert z.data == 320.0
+    assert [w.grad for w in ws] == [10.0, 100.0]
+
+
+def test_dot_and_sum_reject_bad_input() -> None:
+    with pytest.raises(ValueError, match="2 weights and 3 inputs"):
+        autograd.dot([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="item 1 is str"):
+        autograd.sum([Value(1.0), "x"])
+    assert autograd.sum([]).data == 0.0
+
+
+def test_floatmath_relu_and_sigmoid_edges() -> None:
+    assert floatmath.relu(-0.0) == 0.0
+    assert math.isnan(floatmath.relu(math.nan))
+    assert floatmath.sigmoid(-math.inf) == 0.0
+    assert floatmath.sigmoid(math.inf) == 1.0
+    assert math.isnan(floatmath.sigmoid(math.nan))
