@@ -19,7 +19,7 @@ from autograd.engine import backward, grad, local_derivatives, topological_order
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.mode import detect_anomaly, enable_grad, is_recording, no_grad
 from autograd.ops import OPS
-from autograd.value import Value, dot
+from autograd.value import Value, binary_cross_entropy_with_logits, dot
 from autograd.value import sum_of as sum
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "GradcheckError",
     "Value",
     "backward",
+    "binary_cross_entropy_with_logits",
     "detect_anomaly",
     "dot",
     "enable_grad",

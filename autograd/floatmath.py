@@ -79,3 +79,12 @@ def sigmoid(x: float) -> float:
 def relu(x: float) -> float:
     """``max(0, x)``, nan stays nan."""
     return x if x > 0.0 or x != x else 0.0
+
+
+def bce_with_logits(z: float, y: float) -> float:
+    """Binary cross-entropy of target ``y`` and probability ``σ(z)``, from the logit.
+
+    ``-(y·log σ(z) + (1−y)·log(1−σ(z)))`` rewritten as
+    ``max(z, 0) − z·y + log(1 + e^−|z|)``, which never overflows.
+    """
+    return max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))

@@ -45,6 +45,11 @@ def log(x: Any) -> Any:
     return floatmath.log(x) if isinstance(x, Number) else x.log()
 
 
+def sigmoid(x: Any) -> Any:
+    """``1 / (1 + e^-x)`` for a float or a Value."""
+    return floatmath.sigmoid(x) if isinstance(x, Number) else x.sigmoid()
+
+
 def divide(a: Any, b: Any) -> Any:
     """``a / b`` for floats or Values (``x/0`` is ±inf, never an exception)."""
     if isinstance(a, Number) and isinstance(b, Number):
@@ -245,6 +250,16 @@ RELU = Op(
     # The kink at 0 gets derivative 0, as in PyTorch.
     rules=(Rule("1 if {a} > 0 else 0", lambda a, z: 1.0 if a > 0 else 0.0),),
 )
+BCE_WITH_LOGITS = Op(
+    name="bce_logits",
+    formula="BCE(σ({a}), {b})",
+    forward=floatmath.bce_with_logits,
+    rules=(
+        # The article's ∂L/∂z2 = ŷ − y, exactly: ŷ = σ(z) is the prediction.
+        Rule("σ({a}) − {b}", lambda z, y, loss: sigmoid(z) - y),
+        Rule("−{a}", lambda z, y, loss: -z),
+    ),
+)
 SUM = SumOp()
 DOT = DotOp()
 
@@ -252,7 +267,23 @@ AnyOp = Op | SumOp | DotOp
 
 #: Every op, by the name stored in ``Value.op``.
 OPS: dict[str, AnyOp] = {
-    op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT)
+    op.name: op
+    for op in (
+        ADD,
+        SUB,
+        MUL,
+        DIV,
+        POW,
+        NEG,
+        EXP,
+        LOG,
+        TANH,
+        SIGMOID,
+        RELU,
+        BCE_WITH_LOGITS,
+        SUM,
+        DOT,
+    )
 }
 
 #: The derivative functions of every op with a fixed number of inputs, by

@@ -19,6 +19,7 @@ from autograd import floatmath
 from autograd.mode import switches
 from autograd.ops import (
     ADD,
+    BCE_WITH_LOGITS,
     DIV,
     DOT,
     EXP,
@@ -346,3 +347,21 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any]) -> Value:
     if not operands:
         return Value(0.0)
     return _record(DOT, DOT.forward(*_data(operands)), operands)
+
+
+def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:
+    """``BCE(σ(logit), target)`` as one node (op ``"bce_logits"``).
+
+    Numerically stable for any logit, and its derivative with respect to the
+    logit is exactly ``σ(logit) − target``: the article's ``∂L/∂z2 = ŷ − y``.
+
+    Raises:
+        TypeError: if an argument is neither a Value nor a real number.
+    """
+    result = _binary(BCE_WITH_LOGITS, logit, target)
+    if result is NotImplemented:
+        raise TypeError(
+            "binary_cross_entropy_with_logits takes Values or real numbers, got "
+            f"{type(logit).__name__} and {type(target).__name__}"
+        )
+    return result

@@ -29,6 +29,13 @@ CASES = {
     "tanh": (lambda a: a.tanh(), math.tanh, (moderate,)),
     "sigmoid": (lambda a: a.sigmoid(), lambda a: 1 / (1 + math.exp(-a)), (moderate,)),
     "relu": (lambda a: a.relu(), lambda a: max(a, 0.0), (away_from_zero,)),
+    "bce_logits": (
+        autograd.binary_cross_entropy_with_logits,
+        lambda z, y: (
+            -(y * math.log(1 / (1 + math.exp(-z))) + (1 - y) * math.log(1 - 1 / (1 + math.exp(-z))))
+        ),
+        (moderate, st.floats(0.0, 1.0)),
+    ),
     "sum": (lambda *xs: autograd.sum(xs), lambda *xs: math.fsum(xs), (moderate,) * 3),
     "dot": (
         lambda w1, w2, x1, x2: autograd.dot([w1, w2], [x1, x2]),
@@ -156,3 +163,15 @@ def test_floatmath_relu_and_sigmoid_edges() -> None:
     assert floatmath.sigmoid(-math.inf) == 0.0
     assert floatmath.sigmoid(math.inf) == 1.0
     assert math.isnan(floatmath.sigmoid(math.nan))
+
+
+def test_bce_with_logits_is_stable_and_its_gradient_is_prediction_minus_target() -> None:
+    for z in (-1e308, -800.0, -3.0, 0.0, 2.5, 800.0, 1e308):
+        for y in (0.0, 1.0):
+            logit = Value(z)
+            loss = autograd.binary_cross_entropy_with_logits(logit, y)
+            assert math.isfinite(loss.data) and loss.data >= 0.0
+            loss.backward()
+            assert logit.grad == floatmath.sigmoid(z) - y
+    with pytest.raises(TypeError, match="str"):
+        autograd.binary_cross_entropy_with_logits("z", 1.0)

@@ -1,0 +1,144 @@
+"""Engine benchmark: glassgrad against micrograd 0.1.0, measured in the same run.
+
+    python3 dev.py bench            # sets up the environment, runs every benchmark
+    .venv/bin/python benchmarks/bench_engine.py
+
+Workload: a chain of 100,000 elementary ops (``x * c`` and ``x + c`` in turn),
+built and then backpropagated. Reports:
+
+* time, best of several runs, against micrograd as shipped and against
+  micrograd with Python's garbage collector disabled;
+* memory per graph node after building (tracemalloc), and after backward;
+* depth: backward on a 1,000,000-op chain at the default recursion limit.
+
+Targets: at least 8x faster than micrograd as shipped, 2x faster than
+micrograd without its collector, at most 200 bytes per node.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable
+
+from micrograd.engine import Value as MicrogradValue
+
+from autograd import Value as GlassgradValue
+
+CHAIN = 100_000
+REPEATS = 7
+
+
+def build_chain(value_class: type, length: int) -> object:
+    x = value_class(0.5)
+    for _ in range(length // 2):
+        x = x * 1.000001
+        x = x + 0.000001
+    return x
+
+
+def time_chain(value_class: type, collector: bool) -> float:
+    """Best time to build and backpropagate the chain."""
+    best = float("inf")
+    for _ in range(REPEATS):
+        gc.collect()
+        if not collector:
+            gc.disable()
+        start = time.perf_counter()
+        out = build_chain(value_class, CHAIN)
+        out.backward()
+        best = min(best, time.perf_counter() - start)
+        del out
+        gc.enable()
+    return best
+
+
+def bytes_per_node(value_class: type) -> tuple[float, float]:
+    """Traced bytes per op of the chain, after building and after backward."""
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    out = build_chain(value_class, CHAIN)
+    built = tracemalloc.get_traced_memory()[0]
+    out.backward()
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del out
+    return (built - before) / CHAIN, (after - before) / CHAIN
+
+
+def survives_depth(value_class: type, depth: int) -> str:
+    """Backward on a chain ``depth`` ops deep at the default recursion limit."""
+    x = value_class(1.0)
+    y = x
+    for _ in range(depth):
+        y = y * 1.0
+    try:
+        y.backward()
+    except RecursionError:
+        return "RecursionError"
+    return "ok"
+
+
+def in_big_thread(function: Callable[[], None]) -> None:
+    # micrograd sorts recursively: give it room for a 100,000-deep chain.
+    threading.stack_size(512 * 1024 * 1024)
+    thread = threading.Thread(target=function)
+    thread.start()
+    thread.join()
+
+
+def main() -> None:
+    print(f"Python {sys.version.split()[0]}; chain of {CHAIN:,} ops, best of {REPEATS}")
+    times: dict[str, float] = {}
+
+    def timed() -> None:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(10 * CHAIN)  # micrograd needs it; glassgrad does not recurse
+        try:
+            times["glassgrad"] = time_chain(GlassgradValue, collector=True)
+            times["micrograd"] = time_chain(MicrogradValue, collector=True)
+            times["micrograd, gc off"] = time_chain(MicrogradValue, collector=False)
+        finally:
+            sys.setrecursionlimit(limit)
+
+    in_big_thread(timed)
+    ours = times["glassgrad"]
+    print("\nbuild + backward")
+    for name, seconds in times.items():
+        ratio = "" if name == "glassgrad" else f"  glassgrad is {seconds / ours:.1f}x faster"
+        print(f"  {name:<20} {seconds * 1000:8.1f} ms{ratio}")
+
+    memory: dict[str, tuple[float, float]] = {}
+
+    def measured() -> None:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(10 * CHAIN)
+        try:
+            memory["glassgrad"] = bytes_per_node(GlassgradValue)
+            memory["micrograd"] = bytes_per_node(MicrogradValue)
+        finally:
+            sys.setrecursionlimit(limit)
+
+    in_big_thread(measured)
+    print("\nmemory per graph node (tracemalloc)")
+    for name, (built, after) in memory.items():
+        print(f"  {name:<20} {built:6.0f} bytes built, {after:6.0f} bytes after backward")
+    print(f"  micrograd uses {memory['micrograd'][0] / memory['glassgrad'][0]:.1f}x more")
+
+    print(f"\ndepth, at the default recursion limit ({sys.getrecursionlimit()})")
+    for depth in (900, 1_000, 1_000_000):
+        ours_result = survives_depth(GlassgradValue, depth)
+        theirs = survives_depth(MicrogradValue, depth) if depth < 100_000 else "not tried"
+        if depth >= 100_000:
+            theirs = survives_depth(MicrogradValue, 2_000)  # already fails far earlier
+            theirs = f"{theirs} (already at 2,000)"
+        print(f"  {depth:>9,} ops: glassgrad {ours_result}, micrograd {theirs}")
+
+
+if __name__ == "__main__":
+    main()

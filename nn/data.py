@@ -1,0 +1,137 @@
+"""Small seeded 2-D datasets, splitting and batching.
+
+Every generator returns ``(X, y)``: X a list of ``[x1, x2]`` feature pairs,
+y a list of 0/1 labels. The same seed always gives the same points.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator, Sequence
+
+Dataset = tuple[list[list[float]], list[float]]
+
+
+def xor(n: int = 4, noise: float = 0.0, seed: int = 0) -> Dataset:
+    """The XOR problem: label 1 when exactly one coordinate is 1.
+
+    With the defaults, the four corners of the unit square. A larger ``n``
+    repeats the corners with Gaussian ``noise``.
+    """
+    _check_size(n, 4)
+    rng = random.Random(seed)
+    corners = [([0.0, 0.0], 0.0), ([0.0, 1.0], 1.0), ([1.0, 0.0], 1.0), ([1.0, 1.0], 0.0)]
+    X, y = [], []
+    for i in range(n):
+        (a, b), label = corners[i % 4]
+        X.append([a + rng.gauss(0, noise), b + rng.gauss(0, noise)] if noise else [a, b])
+        y.append(label)
+    return X, y
+
+
+def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
+    """Two interleaving half circles."""
+    _check_size(n, 2)
+    rng = random.Random(seed)
+    X, y = [], []
+    for i in range(n):
+        label = i % 2
+        t = math.pi * rng.random()
+        if label == 0:
+            point = [math.cos(t), math.sin(t)]
+        else:
+            point = [1.0 - math.cos(t), 0.5 - math.sin(t)]
+        X.append([point[0] + rng.gauss(0, noise), point[1] + rng.gauss(0, noise)])
+        y.append(float(label))
+    return X, y
+
+
+def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0) -> Dataset:
+    """A small circle (label 1) inside a big one (label 0)."""
+    _check_size(n, 2)
+    rng = random.Random(seed)
+    X, y = [], []
+    for i in range(n):
+        label = i % 2
+        radius = factor if label else 1.0
+        t = 2 * math.pi * rng.random()
+        X.append(
+            [radius * math.cos(t) + rng.gauss(0, noise), radius * math.sin(t) + rng.gauss(0, noise)]
+        )
+        y.append(float(label))
+    return X, y
+
+
+def spirals(n: int = 100, noise: float = 0.05, turns: float = 1.5, seed: int = 0) -> Dataset:
+    """Two interleaved spiral arms."""
+    _check_size(n, 2)
+    rng = random.Random(seed)
+    X, y = [], []
+    for i in range(n):
+        label = i % 2
+        r = rng.random()
+        t = turns * 2 * math.pi * r + (math.pi if label else 0.0)
+        X.append([r * math.cos(t) + rng.gauss(0, noise), r * math.sin(t) + rng.gauss(0, noise)])
+        y.append(float(label))
+    return X, y
+
+
+def blobs(n: int = 100, spread: float = 0.4, seed: int = 0) -> Dataset:
+    """Two Gaussian clusters around (−1, −1) and (1, 1): linearly separable."""
+    _check_size(n, 2)
+    rng = random.Random(seed)
+    X, y = [], []
+    for i in range(n):
+        label = i % 2
+        center = 1.0 if label else -1.0
+        X.append([center + rng.gauss(0, spread), center + rng.gauss(0, spread)])
+        y.append(float(label))
+    return X, y
+
+
+DATASETS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "blobs": blobs}
+
+
+def train_test_split(
+    X: Sequence[Sequence[float]], y: Sequence[float], test_fraction: float = 0.25, seed: int = 0
+) -> tuple[Dataset, Dataset]:
+    """Shuffle with ``seed`` and split into ``(train, test)`` datasets."""
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+    order = list(range(len(X)))
+    random.Random(seed).shuffle(order)
+    cut = len(X) - max(1, round(len(X) * test_fraction))
+    if cut < 1:
+        raise ValueError(f"{len(X)} samples are too few to split")
+    train, test = order[:cut], order[cut:]
+    return ([list(X[i]) for i in train], [y[i] for i in train]), (
+        [list(X[i]) for i in test],
+        [y[i] for i in test],
+    )
+
+
+def batches(
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    seed: int = 0,
+) -> Iterator[Dataset]:
+    """Yield ``(X_batch, y_batch)``; ``batch_size=None`` gives one full batch."""
+    order = list(range(len(X)))
+    if shuffle:
+        random.Random(seed).shuffle(order)
+    size = batch_size or len(order)
+    if size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    for start in range(0, len(order), size):
+        chunk = order[start : start + size]
+        yield [list(X[i]) for i in chunk], [y[i] for i in chunk]
+
+
+def _check_size(n: int, minimum: int) -> None:
+    if not isinstance(n, int) or n < minimum:
+        raise ValueError(f"need at least {minimum} samples, got {n!r}")

@@ -1,0 +1,232 @@
+"""Neurons, layers and multi-layer perceptrons, built from engine Values.
+
+One layer is the article's ``z = W·x + b``, ``a = σ(z)``: each neuron forms
+the weighted sum of its inputs plus a bias, then applies its activation.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import autograd
+from autograd import Value
+from nn.module import Module, read_model_file
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+
+def activate(z: Value, activation: str) -> Value:
+    """Apply an activation by name: relu, tanh, sigmoid or linear (none)."""
+    if activation == "linear":
+        return z
+    if activation == "relu":
+        return z.relu()
+    if activation == "tanh":
+        return z.tanh()
+    if activation == "sigmoid":
+        return z.sigmoid()
+    raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+
+
+def init_limit(nin: int, activation: str) -> float:
+    """Half-width of the uniform range weights are drawn from.
+
+    ``sqrt(6/nin)`` for ReLU (He initialisation, which keeps the signal's
+    size through ReLU layers) and ``sqrt(3/nin)`` otherwise (LeCun). Biases
+    start at 0.
+    """
+    return math.sqrt((6.0 if activation == "relu" else 3.0) / nin)
+
+
+class Neuron(Module):
+    """One neuron: ``activation(w·x + b)``.
+
+    Args:
+        nin: number of inputs.
+        activation: relu, tanh, sigmoid or linear.
+        rng: the random source for the initial weights (see ``init_limit``).
+        fused: compute ``w·x`` as one ``dot`` node (default). With False
+            the same value is built from elementary ``*`` and ``+`` nodes, as
+            a learner would write it by hand: identical numbers and
+            gradients, a bigger graph.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        rng: random.Random | None = None,
+        fused: bool = True,
+    ) -> None:
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+            )
+        rng = rng or random.Random(0)
+        limit = init_limit(nin, activation)
+        self.w = [Value(rng.uniform(-limit, limit), label=f"w{i}") for i in range(nin)]
+        self.b = Value(0.1 if activation == "relu" else 0.0, label="b")
+        self.activation = activation
+        self.fused = fused
+
+    def pre_activation(self, x: Sequence[Any]) -> Value:
+        """``z = w·x + b``."""
+        if len(x) != len(self.w):
+            raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
+        if self.fused:
+            return autograd.dot(self.w, x) + self.b
+        return sum((w * xi for w, xi in zip(self.w, x)), self.b)
+
+    def __call__(self, x: Sequence[Any]) -> Value:
+        return activate(self.pre_activation(x), self.activation)
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        for i, w in enumerate(self.w):
+            yield f"w.{i}", w
+        yield "b", self.b
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """A row of neurons that all see the same inputs."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        rng: random.Random | None = None,
+        fused: bool = True,
+    ) -> None:
+        rng = rng or random.Random(0)
+        self.neurons = [Neuron(nin, activation, rng, fused) for _ in range(nout)]
+        self.activation = activation
+
+    def pre_activation(self, x: Sequence[Any]) -> list[Value]:
+        """The layer's ``z = W·x + b``, one Value per neuron."""
+        return [neuron.pre_activation(x) for neuron in self.neurons]
+
+    def __call__(self, x: Sequence[Any]) -> list[Value]:
+        return [activate(z, self.activation) for z in self.pre_activation(x)]
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        for i, neuron in enumerate(self.neurons):
+            for name, parameter in neuron.named_parameters():
+                yield f"neurons.{i}.{name}", parameter
+
+    def __repr__(self) -> str:
+        return f"Layer({len(self.neurons[0].w)}, {len(self.neurons)}, {self.activation!r})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron.
+
+    Args:
+        nin: number of input features.
+        sizes: neurons per layer, e.g. ``[3, 1]`` for the article's network.
+        activations: one per layer (relu, tanh, sigmoid, linear). By default
+            relu for hidden layers and linear for the last.
+        seed: the seed for the initial weights: the same seed gives the same
+            model.
+        fused: neurons compute ``w·x`` as one ``dot`` node (see ``Neuron``).
+
+    Calling the model on one sample (a sequence of numbers or Values) returns
+    the last layer's outputs: a Value if it has one neuron, else a list.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activations: Sequence[str] | None = None,
+        seed: int = 0,
+        fused: bool = True,
+    ) -> None:
+        sizes = list(sizes)
+        if nin < 1 or not sizes or any(not isinstance(s, int) or s < 1 for s in sizes):
+            raise ValueError(f"MLP needs nin >= 1 and layer sizes >= 1, got {nin}, {sizes}")
+        if activations is None:
+            activations = ["relu"] * (len(sizes) - 1) + ["linear"]
+        activations = list(activations)
+        if len(activations) != len(sizes):
+            raise ValueError(
+                f"give one activation per layer: {len(sizes)} layers, {len(activations)} "
+                "activations"
+            )
+        rng = random.Random(seed)
+        widths = [nin, *sizes]
+        self.layers = [
+            Layer(widths[i], widths[i + 1], activations[i], rng, fused) for i in range(len(sizes))
+        ]
+        self.nin, self.sizes, self.activations = nin, sizes, activations
+        self.seed, self.fused = seed, fused
+
+    def logits(self, x: Sequence[Any]) -> Value | list[Value]:
+        """The last layer's pre-activation ``z`` (what a loss on logits needs)."""
+        for layer in self.layers[:-1]:
+            x = layer(x)
+        out = self.layers[-1].pre_activation(x)
+        return out[0] if len(out) == 1 else out
+
+    def __call__(self, x: Sequence[Any]) -> Value | list[Value]:
+        if len(x) != self.nin:
+            raise ValueError(f"this model takes {self.nin} input features, got {len(x)}")
+        for layer in self.layers:
+            x = layer(x)
+        return x[0] if len(x) == 1 else x
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        for i, layer in enumerate(self.layers):
+            for name, parameter in layer.named_parameters():
+                yield f"layers.{i}.{name}", parameter
+
+    def architecture(self) -> dict[str, Any]:
+        return {
+            "type": "MLP",
+            "nin": self.nin,
+            "sizes": self.sizes,
+            "activations": self.activations,
+        }
+
+    @classmethod
+    def from_file(cls, path: str) -> MLP:
+        """Rebuild a model saved with ``save()``: its architecture and parameters.
+
+        Raises:
+            ValueError: if the file is missing, corrupt or not an MLP.
+        """
+        document = read_model_file(path)
+        arch = document["architecture"]
+        if arch.get("type") != "MLP":
+            raise ValueError(f"{path} holds a {arch.get('type')!r}, not an MLP")
+        try:
+            model = cls(arch["nin"], arch["sizes"], arch["activations"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"{path} has an unusable architecture {arch}: {error}") from None
+        model.load_state_dict(document["parameters"])
+        return model
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{s} {a}" for s, a in zip(self.sizes, self.activations))
+        return f"MLP({self.nin} inputs -> {inner})"
+
+    def _repr_html_(self) -> str | None:
+        """In Jupyter, a model shows its network view (needs the viz extra)."""
+        try:
+            from autograd.draw import draw_network
+        except ImportError:
+            return None
+        try:
+            return draw_network(self)._repr_image_svg_xml()
+        except Exception:  # no renderer: Jupyter falls back to the text repr
+            return None
+
+
+def seed_network(seed: int = 0, fused: bool = True) -> MLP:
+    """The article's network: 2 inputs, 3 ReLU neurons, 1 sigmoid output."""
+    return MLP(2, [3, 1], activations=["relu", "sigmoid"], seed=seed, fused=fused)

@@ -1,0 +1,78 @@
+"""Losses: each takes a batch of predictions and targets and returns the mean.
+
+Targets are 0/1 labels for the classification losses (hinge also accepts
+-1/+1). Every loss is built from public engine ops, so ``loss.backward()``
+gives the gradient of the batch mean, the article's ``1/m`` factor included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import autograd
+from autograd import Value
+
+#: bce on probabilities clamps them into [EPS, 1 − EPS] so log never sees 0.
+EPS = 1e-12
+
+
+def _check(predictions: Sequence[Value], targets: Sequence[float], name: str) -> None:
+    if len(predictions) != len(targets):
+        raise ValueError(
+            f"{name}: {len(predictions)} predictions but {len(targets)} targets; "
+            "give one target per prediction"
+        )
+    if not predictions:
+        raise ValueError(f"{name}: the batch is empty")
+
+
+def _mean(terms: list[Value]) -> Value:
+    return autograd.sum(terms) / len(terms)
+
+
+def bce_with_logits(logits: Sequence[Value], targets: Sequence[float]) -> Value:
+    """Binary cross-entropy from logits ``z`` (before the sigmoid).
+
+    ``mean(BCE(σ(z), y))``, stable for any logit. Its gradient at each logit
+    is exactly ``(ŷ − y)/m``: the article's ``∂L/∂z2 = ŷ − y`` over a batch.
+    """
+    _check(logits, targets, "bce_with_logits")
+    terms = [autograd.binary_cross_entropy_with_logits(z, y) for z, y in zip(logits, targets)]
+    return _mean(terms)
+
+
+def bce(probabilities: Sequence[Value], targets: Sequence[float]) -> Value:
+    """Binary cross-entropy from probabilities ``ŷ`` (after the sigmoid).
+
+    ``mean(−(y·log ŷ + (1−y)·log(1−ŷ)))``. ŷ is clamped to ``[1e-12, 1−1e-12]``
+    so a saturated sigmoid gives a large finite loss, not inf; where the
+    clamp acts, the gradient through ŷ is 0. Prefer ``bce_with_logits``.
+    """
+    _check(probabilities, targets, "bce")
+    terms = []
+    for p, y in zip(probabilities, targets):
+        if p.data < EPS:
+            p = p * 0.0 + EPS  # keep the graph, drop the gradient
+        elif p.data > 1.0 - EPS:
+            p = p * 0.0 + (1.0 - EPS)
+        terms.append(-(y * p.log() + (1.0 - y) * (1.0 - p).log()))
+    return _mean(terms)
+
+
+def mse(predictions: Sequence[Value], targets: Sequence[float]) -> Value:
+    """Mean squared error ``mean((ŷ − y)²)``."""
+    _check(predictions, targets, "mse")
+    return _mean([(p - y) * (p - y) for p, y in zip(predictions, targets)])
+
+
+def hinge(scores: Sequence[Value], targets: Sequence[float]) -> Value:
+    """Mean hinge loss ``mean(max(0, 1 − y·score))`` with y in {−1, +1}.
+
+    0/1 labels are mapped to −1/+1.
+    """
+    _check(scores, targets, "hinge")
+    signs = [1.0 if y > 0 else -1.0 for y in targets]
+    return _mean([(1.0 - s * score).relu() for score, s in zip(scores, signs)])
+
+
+LOSSES = {"bce": bce_with_logits, "bce_prob": bce, "mse": mse, "hinge": hinge}

@@ -1,0 +1,118 @@
+"""Optimizers: the article's update ``W ← W − η·∂L/∂W`` and two refinements."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from autograd import Value
+
+#: A learning-rate schedule: epoch number (from 0) -> learning rate.
+Schedule = Callable[[int], float]
+
+
+class Optimizer:
+    """Updates parameters from their ``.grad``.
+
+    Args:
+        parameters: the Values to update (``model.parameters()``).
+        lr: the learning rate η.
+        schedule: optional; ``fit`` calls ``set_epoch(e)`` at the start of each
+            epoch, which sets ``lr = schedule(e)``.
+    """
+
+    def __init__(
+        self, parameters: Sequence[Value], lr: float, schedule: Schedule | None = None
+    ) -> None:
+        self.parameters = list(parameters)
+        if not self.parameters:
+            raise ValueError("the optimizer got no parameters to update")
+        if not (isinstance(lr, int | float) and lr > 0 and math.isfinite(lr)):
+            raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
+        self.lr = float(lr)
+        self.schedule = schedule
+
+    def set_epoch(self, epoch: int) -> None:
+        """Apply the schedule (if any) for this epoch."""
+        if self.schedule is not None:
+            self.lr = float(self.schedule(epoch))
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient to 0."""
+        for p in self.parameters:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Update every parameter once."""
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Gradient descent, exactly the article's ``W ← W − η·∂L/∂W``.
+
+    With ``momentum`` μ > 0 a velocity accumulates: ``v ← μ·v + ∂L/∂W``,
+    ``W ← W − η·v``.
+    """
+
+    def __init__(
+        self,
+        parameters: Sequence[Value],
+        lr: float = 0.1,
+        momentum: float = 0.0,
+        schedule: Schedule | None = None,
+    ) -> None:
+        super().__init__(parameters, lr, schedule)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        self.momentum = momentum
+        self.velocity = [0.0] * len(self.parameters)
+
+    def step(self) -> None:
+        for i, p in enumerate(self.parameters):
+            if self.momentum:
+                self.velocity[i] = self.momentum * self.velocity[i] + p.grad
+                p.data -= self.lr * self.velocity[i]
+            else:
+                p.data -= self.lr * p.grad
+
+
+class Adam(Optimizer):
+    """Adam: per-parameter steps from running means of the gradient and its square."""
+
+    def __init__(
+        self,
+        parameters: Sequence[Value],
+        lr: float = 0.01,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        schedule: Schedule | None = None,
+    ) -> None:
+        super().__init__(parameters, lr, schedule)
+        self.beta1, self.beta2 = betas
+        self.eps = eps
+        self.m = [0.0] * len(self.parameters)
+        self.v = [0.0] * len(self.parameters)
+        self.t = 0
+
+    def step(self) -> None:
+        self.t += 1
+        correction1 = 1.0 - self.beta1**self.t
+        correction2 = 1.0 - self.beta2**self.t
+        for i, p in enumerate(self.parameters):
+            g = p.grad
+            self.m[i] = self.beta1 * self.m[i] + (1.0 - self.beta1) * g
+            self.v[i] = self.beta2 * self.v[i] + (1.0 - self.beta2) * g * g
+            m_hat = self.m[i] / correction1
+            v_hat = self.v[i] / correction2
+            p.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
+
+
+def make_optimizer(name: str, parameters: Sequence[Value], lr: float) -> Optimizer:
+    """An optimizer by name: sgd, momentum (SGD with μ = 0.9) or adam."""
+    if name == "sgd":
+        return SGD(parameters, lr)
+    if name == "momentum":
+        return SGD(parameters, lr, momentum=0.9)
+    if name == "adam":
+        return Adam(parameters, lr)
+    raise ValueError(f"unknown optimizer {name!r}; choose sgd, momentum or adam")

@@ -1,0 +1,42 @@
+"""The demo's command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nn.__main__ import main
+
+
+def test_help_explains_the_flags() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "nn", "--help"], capture_output=True, text=True, check=True
+    )
+    for flag in ("--dataset", "--epochs", "--lr", "--optimizer", "--seed", "--out"):
+        assert flag in result.stdout
+
+
+def test_bad_flag_is_a_usage_error_not_a_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "nn", "--dataset", "mnist"], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr and "Traceback" not in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "nn", "--epochs", "0"], capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "--epochs must be at least 1" in result.stderr
+
+
+def test_demo_prints_results_and_the_gradient_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--quiet", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "train accuracy  100.0%" in out
+    assert "∂L/∂W2" in out and "closed form" in out
+    worst = float(out.split("largest difference: ")[1].split()[0])
+    assert worst <= 1e-12
