@@ -15,7 +15,14 @@ Everything public is listed in ``__all__`` below.
 
 from __future__ import annotations
 
-from autograd.engine import backward, grad, local_derivatives, topological_order, zero_grad
+from autograd.engine import (
+    backward,
+    collector_paused,
+    grad,
+    local_derivatives,
+    topological_order,
+    zero_grad,
+)
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.mode import detect_anomaly, enable_grad, is_recording, no_grad
 from autograd.ops import OPS
@@ -28,6 +35,7 @@ __all__ = [
     "Value",
     "backward",
     "binary_cross_entropy_with_logits",
+    "collector_paused",
     "detect_anomaly",
     "dot",
     "enable_grad",

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from autograd.mode import enable_grad, switches
-from autograd.ops import LOCAL_RULES, OPS
+from autograd.ops import LOCAL_RULES, OPS, Op
 from autograd.value import Value, describe
 
 
@@ -60,20 +60,30 @@ def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Val
     else:
         inputs = [x.data if type(x) is Value else x for x in operands]
         out = node.data
+    if isinstance(op, Op):  # one rule per input; constants are skipped
+        return [
+            (operand, op.local_derivative(index, inputs, out))
+            for index, operand in enumerate(operands)
+            if type(operand) is Value
+        ]
+    # n-ary ops (sum, dot) give every local derivative at once
     return [
-        (operand, op.local_derivative(index, inputs, out))
-        for index, operand in enumerate(operands)
+        (operand, local)
+        for operand, local in zip(operands, op.local_derivatives(inputs, out))
         if type(operand) is Value
     ]
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one pass.
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block.
 
-    The engine makes no reference cycles, so the collector has nothing to
-    find here, yet it would scan the whole graph again and again as the
-    pass allocates. Pausing it makes backward passes much faster.
+    glassgrad graphs hold no reference cycles (reference counting frees
+    them), so the cyclic collector finds nothing in them; yet as a graph
+    grows it scans the whole graph again and again. Backward passes always
+    run with it paused; wrap a training step (forward, loss, backward,
+    update) in this too, as ``nn.fit`` does, and the step gets much faster.
+    Code that itself makes cycles should not run long inside the block.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -100,7 +110,7 @@ def backward(output: Value) -> None:
     if not isinstance(output, Value):
         raise TypeError(f"backward: output must be a Value, got {type(output).__name__}")
     check = switches.anomaly
-    with _collector_paused():
+    with collector_paused():
         order = topological_order(output)
         for node in order:
             if node.operands:
@@ -132,9 +142,11 @@ def backward(output: Value) -> None:
             elif rules is not None:
                 (a,) = operands
                 a.grad += upstream * rules[0](a.data, out)
-            else:
-                for parent, local in local_derivatives(node):
-                    parent.grad += upstream * local
+            else:  # n-ary ops (sum, dot): every local derivative at once
+                inputs = [x.data if type(x) is Value else x for x in operands]
+                for parent, local in zip(operands, OPS[node.op].local_derivatives(inputs, out)):
+                    if type(parent) is Value:
+                        parent.grad += upstream * local
             if check:
                 _check_gradients(node)
 
@@ -175,7 +187,7 @@ def grad(
                 f"grad: inputs[{index}] must be a Value, got {type(x).__name__} ({x!r}); "
                 "gradients exist only for Values in the graph"
             )
-    with _collector_paused():
+    with collector_paused():
         if create_graph:
             with enable_grad():
                 grads = _gradients(output, create_graph=True)

@@ -115,6 +115,10 @@ def _placeholders(names: Sequence[str], out: str) -> dict[str, str]:
     return dict(zip("ab", names), z=out)
 
 
+# The n-ary ops below give all their local derivatives at once, by position,
+# instead of one Rule per input: their number of inputs varies.
+
+
 @dataclass(frozen=True)
 class SumOp:
     """``z = x1 + x2 + ... + xn`` as one node: every local derivative is 1."""
@@ -124,9 +128,9 @@ class SumOp:
     def forward(self, *inputs: float) -> float:
         return sum(inputs, 0.0)
 
-    def local_derivative(self, index: int, inputs: Sequence[Any], out: Any) -> Any:
-        """∂z/∂xi = 1."""
-        return 1.0
+    def local_derivatives(self, inputs: Sequence[Any], out: Any) -> list[Any]:
+        """∂z/∂xi = 1 for every input."""
+        return [1.0] * len(inputs)
 
     def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
         return "1"
@@ -150,21 +154,18 @@ class DotOp:
         half = len(inputs) // 2
         return sum(map(operator.mul, inputs[:half], inputs[half:]), 0.0)
 
-    def local_derivative(self, index: int, inputs: Sequence[Any], out: Any) -> Any:
-        """∂z/∂wi = xi, ∂z/∂xi = wi: each input's partner on the other side."""
-        return inputs[_partner(index, len(inputs))]
+    def local_derivatives(self, inputs: Sequence[Any], out: Any) -> list[Any]:
+        """∂z/∂wi = xi and ∂z/∂xi = wi: the two halves of the inputs, swapped."""
+        half = len(inputs) // 2
+        return [*inputs[half:], *inputs[:half]]
 
     def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
-        return names[_partner(index, len(names))]
+        half = len(names) // 2
+        return names[index + half] if index < half else names[index - half]
 
     def output_formula(self, names: Sequence[str]) -> str:
         half = len(names) // 2
         return " + ".join(f"{w}·{x}" for w, x in zip(names[:half], names[half:]))
-
-
-def _partner(index: int, count: int) -> int:
-    half = count // 2
-    return index + half if index < half else index - half
 
 
 ADD = Op(

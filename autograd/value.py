@@ -292,23 +292,25 @@ def describe(x: Any) -> str:
     return repr(x)
 
 
-def _operands_of(values: Iterable[Any], what: str) -> tuple[Any, ...]:
-    operands = []
-    for index, x in enumerate(values):
+def _operands_and_data(values: Iterable[Any], what: str) -> tuple[tuple[Any, ...], list[float]]:
+    """The operands of an n-ary op, checked, and their numbers."""
+    operands = tuple(values)
+    data = [x.data if type(x) is Value else x for x in operands]
+    if set(map(type, data)) <= {float}:  # the common case, checked at C speed
+        return operands, data
+    checked = []
+    for index, x in enumerate(operands):
         if isinstance(x, Value):
-            operands.append(x)
+            checked.append(x)
         elif isinstance(x, int | float):
-            operands.append(float(x))
+            checked.append(float(x))
         else:
             raise TypeError(
                 f"{what}: item {index} is {type(x).__name__} ({x!r}); "
                 "expected a Value or a real number"
             )
-    return tuple(operands)
-
-
-def _data(operands: Sequence[Any]) -> list[float]:
-    return [x.data if isinstance(x, Value) else x for x in operands]
+    operands = tuple(checked)
+    return operands, [x.data if type(x) is Value else x for x in operands]
 
 
 def sum_of(values: Iterable[Any]) -> Value:
@@ -320,10 +322,10 @@ def sum_of(values: Iterable[Any]) -> Value:
     Raises:
         TypeError: if an item is neither a Value nor a real number.
     """
-    operands = _operands_of(values, "autograd.sum")
+    operands, data = _operands_and_data(values, "autograd.sum")
     if not operands:
         return Value(0.0)
-    return _record(SUM, SUM.forward(*_data(operands)), operands)
+    return _record(SUM, SUM.forward(*data), operands)
 
 
 def dot(weights: Sequence[Any], inputs: Sequence[Any]) -> Value:
@@ -336,17 +338,17 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any]) -> Value:
         ValueError: if the two sequences differ in length.
         TypeError: if an item is neither a Value nor a real number.
     """
-    weight_operands = _operands_of(weights, "autograd.dot weights")
-    input_operands = _operands_of(inputs, "autograd.dot inputs")
+    weight_operands, weight_data = _operands_and_data(weights, "autograd.dot weights")
+    input_operands, input_data = _operands_and_data(inputs, "autograd.dot inputs")
     if len(weight_operands) != len(input_operands):
         raise ValueError(
             f"autograd.dot needs as many weights as inputs, got {len(weight_operands)} "
             f"weights and {len(input_operands)} inputs"
         )
-    operands = weight_operands + input_operands
-    if not operands:
+    if not weight_operands:
         return Value(0.0)
-    return _record(DOT, DOT.forward(*_data(operands)), operands)
+    data = DOT.forward(*weight_data, *input_data)
+    return _record(DOT, data, weight_operands + input_operands)
 
 
 def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:

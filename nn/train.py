@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from autograd import Value, no_grad
+from autograd import Value, collector_paused, no_grad
 from nn.data import batches
 from nn.layers import MLP
 from nn.losses import LOSSES
@@ -93,10 +93,11 @@ def fit(
         optimizer.set_epoch(epoch)
         total, count = 0.0, 0
         for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=seed + epoch):
-            batch_loss = loss_function(forward_batch(model, X_batch, loss), y_batch)
-            optimizer.zero_grad()
-            batch_loss.backward()
-            optimizer.step()
+            with collector_paused():  # graphs have no cycles: see collector_paused
+                batch_loss = loss_function(forward_batch(model, X_batch, loss), y_batch)
+                optimizer.zero_grad()
+                batch_loss.backward()
+                optimizer.step()
             total += batch_loss.data * len(X_batch)
             count += len(X_batch)
         history.loss.append(total / count)

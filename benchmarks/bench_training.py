@@ -1,0 +1,145 @@
+"""Training benchmark: micrograd's own demo workload, glassgrad against micrograd 0.1.0.
+
+    python3 dev.py bench
+    .venv/bin/python benchmarks/bench_training.py
+
+Workload (micrograd's demo): ``MLP(2, [16, 16, 1])`` (337 parameters), 100
+two-moons points with labels ±1, mean hinge loss plus 1e-4 times the sum of
+squared parameters, full batch, SGD with micrograd's learning-rate decay.
+Both engines start from the same parameters, so their losses after each
+step must agree; they are printed side by side.
+
+glassgrad's step runs inside ``autograd.collector_paused()``, as ``nn.fit``
+runs every step: its graphs hold no reference cycles, so Python's cyclic
+collector has nothing to find in them.
+
+Reported: milliseconds per training step (forward, backward, update) and
+ratios, for glassgrad with fused neurons (default), glassgrad with neurons
+from elementary ops (the same graph micrograd builds), micrograd as shipped,
+and micrograd with Python's garbage collector disabled.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+
+from micrograd import nn as micro_nn
+from micrograd.engine import Value as MicroValue
+
+import autograd
+import nn
+from nn.losses import hinge
+
+STEPS = 8
+ALPHA = 1e-4
+
+
+def dataset() -> tuple[list[list[float]], list[float]]:
+    X, y = nn.data.moons(100, noise=0.1, seed=1)
+    return X, [1.0 if label > 0 else -1.0 for label in y]
+
+
+def glassgrad_model(fused: bool) -> nn.MLP:
+    return nn.MLP(2, [16, 16, 1], ["relu", "relu", "linear"], seed=1337, fused=fused)
+
+
+def micrograd_model(like: nn.MLP) -> micro_nn.MLP:
+    """micrograd's MLP with the same parameters as ``like``."""
+    model = micro_nn.MLP(2, [16, 16, 1])
+    for ours, theirs in zip(like.layers, model.layers, strict=True):
+        for our_neuron, their_neuron in zip(ours.neurons, theirs.neurons, strict=True):
+            for w_ours, w_theirs in zip(our_neuron.w, their_neuron.w, strict=True):
+                w_theirs.data = w_ours.data
+            their_neuron.b.data = our_neuron.b.data
+    return model
+
+
+def glassgrad_step(model: nn.MLP, X, y, k: int, fused: bool) -> float:  # type: ignore[no-untyped-def]
+    with autograd.collector_paused():  # as nn.fit runs each step
+        return _glassgrad_step(model, X, y, k, fused)
+
+
+def _glassgrad_step(model: nn.MLP, X, y, k: int, fused: bool) -> float:  # type: ignore[no-untyped-def]
+    scores = [model(x) for x in X]
+    if fused:
+        loss = hinge(scores, y) + ALPHA * autograd.sum([p * p for p in model.parameters()])
+    else:  # written exactly as micrograd's demo writes it
+        losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+        loss = sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in model.parameters())
+    model.zero_grad()
+    loss.backward()
+    lr = 1.0 - 0.9 * k / 100
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    return loss.data
+
+
+def micrograd_step(model, X, y, k: int) -> float:  # type: ignore[no-untyped-def]
+    inputs = [list(map(MicroValue, x)) for x in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = ALPHA * sum(p * p for p in model.parameters())
+    loss = data_loss + reg_loss
+    model.zero_grad()
+    loss.backward()
+    lr = 1.0 - 0.9 * k / 100
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    return loss.data
+
+
+def run(step, model, collector: bool = True) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
+    """Losses of every step and the best time of one step."""
+    X, y = dataset()
+    losses, best = [], float("inf")
+    for k in range(STEPS):
+        gc.collect()
+        if not collector:
+            gc.disable()
+        start = time.perf_counter()
+        losses.append(step(model, X, y, k))
+        best = min(best, time.perf_counter() - start)
+        gc.enable()
+    return losses, best
+
+
+def main() -> None:
+    fused = glassgrad_model(fused=True)
+    print(f"MLP(2, [16, 16, 1]): {len(fused.parameters())} parameters, 100 moons, {STEPS} steps")
+    results = {
+        "glassgrad (fused)": run(lambda m, X, y, k: glassgrad_step(m, X, y, k, True), fused),
+        "glassgrad (elementary)": run(
+            lambda m, X, y, k: glassgrad_step(m, X, y, k, False), glassgrad_model(fused=False)
+        ),
+        "micrograd": run(micrograd_step, micrograd_model(glassgrad_model(True))),
+        "micrograd, gc off": run(
+            micrograd_step, micrograd_model(glassgrad_model(True)), collector=False
+        ),
+    }
+    print("\nloss after each step (the same start, so they must agree)")
+    names = list(results)
+    print("  step  " + "  ".join(f"{name:>22}" for name in names))
+    for k in range(STEPS):
+        print(f"  {k:>4}  " + "  ".join(f"{results[n][0][k]:>22.12f}" for n in names))
+    worst = max(
+        abs(results[n][0][k] - results["micrograd"][0][k]) for n in names for k in range(STEPS)
+    )
+    print(f"  largest difference from micrograd: {worst:.1e}")
+
+    print("\ntime per training step (best of the steps)")
+    fused_time = results["glassgrad (fused)"][1]
+    elementary_time = results["glassgrad (elementary)"][1]
+    for name in names:
+        print(f"  {name:<24} {results[name][1] * 1000:8.1f} ms")
+    for peer in ("micrograd", "micrograd, gc off"):
+        seconds = results[peer][1]
+        print(
+            f"  vs {peer:<20} fused {seconds / fused_time:5.1f}x faster, "
+            f"elementary {seconds / elementary_time:5.1f}x faster"
+        )
+
+
+if __name__ == "__main__":
+    main()
