@@ -156,6 +156,13 @@ class Value:
         """``max(0, self)``."""
         return _record(RELU, floatmath.relu(self.data), (self,))
 
+    def _repr_html_(self) -> str | None:
+        """Jupyter shows a Value as its graph (with the viz extra installed)."""
+        # Imported here, only when a notebook asks: the engine itself never draws.
+        from autograd.draw import notebook_html
+
+        return notebook_html(self)
+
     # Comparisons look at data only; they are not part of the graph.
 
     def __lt__(self, other: Any) -> bool:

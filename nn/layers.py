@@ -218,11 +218,12 @@ class MLP(Module):
     def _repr_html_(self) -> str | None:
         """In Jupyter, a model shows its network view (needs the viz extra)."""
         try:
-            from autograd.draw import draw_network
+            from autograd.draw import to_svg
+            from nn.draw import draw_network
         except ImportError:
             return None
         try:
-            return draw_network(self)._repr_image_svg_xml()
+            return to_svg(draw_network(self))
         except Exception:  # no renderer: Jupyter falls back to the text repr
             return None
 

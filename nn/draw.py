@@ -1,0 +1,66 @@
+"""The network view: an MLP drawn as layers of neurons (needs the ``viz`` extra)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import no_grad
+from autograd.draw import MissingExtra
+from nn.layers import MLP, activate
+
+
+def draw_network(model: MLP, sample: Sequence[float] | None = None) -> Any:
+    """The model as layers of neurons, like the article's picture of the 2-3-1 network.
+
+    Edges are blue for positive weights and red for negative ones, wider for
+    larger weights. Each neuron shows its activation and bias; with a
+    ``sample``, also its output for that sample.
+
+    Raises:
+        MissingExtra: if the graphviz package is not installed.
+    """
+    try:
+        import graphviz
+    except ImportError:
+        raise MissingExtra(
+            "drawing needs the graphviz package: pip install 'glassgrad[viz]'"
+        ) from None
+    outputs = _layer_outputs(model, sample) if sample is not None else None
+    largest = max((abs(p.data) for p in model.parameters()), default=1.0) or 1.0
+
+    dot = graphviz.Digraph(
+        "network", graph_attr={"rankdir": "LR", "splines": "line", "nodesep": "0.3"}
+    )
+    dot.attr("node", fontname="Helvetica", fontsize="10")
+    for i in range(model.nin):
+        value = f"\\n{sample[i]:.3g}" if sample is not None else ""
+        dot.node(f"x{i}", f"x{i + 1}{value}", shape="circle", style="filled", fillcolor="#fff8e1")
+    previous = [f"x{i}" for i in range(model.nin)]
+    for layer_index, layer in enumerate(model.layers):
+        current = []
+        for j, neuron in enumerate(layer.neurons):
+            name = f"l{layer_index}n{j}"
+            text = f"{neuron.activation}\\nb={neuron.b.data:.2f}"
+            if outputs is not None:
+                text += f"\\na={outputs[layer_index][j]:.3g}"
+            dot.node(name, text, shape="circle", style="filled", fillcolor="#e3f2fd")
+            for source, w in zip(previous, neuron.w):
+                colour = "#1e88e5" if w.data >= 0 else "#e53935"
+                width = 0.5 + 3.5 * abs(w.data) / largest
+                dot.edge(
+                    source, name, color=colour, penwidth=f"{width:.2f}", tooltip=f"w={w.data:.3f}"
+                )
+            current.append(name)
+        previous = current
+    return dot
+
+
+def _layer_outputs(model: MLP, sample: Sequence[float]) -> list[list[float]]:
+    outputs = []
+    with no_grad():
+        x: list[Any] = list(sample)
+        for layer in model.layers:
+            x = [activate(z, layer.activation) for z in layer.pre_activation(x)]
+            outputs.append([v.data for v in x])
+    return outputs

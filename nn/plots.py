@@ -1,0 +1,95 @@
+"""Training plots with matplotlib (needs the ``viz`` extra)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from autograd.draw import MissingExtra, draw, to_png, to_svg
+from nn.draw import draw_network
+from nn.layers import MLP
+from nn.train import History, decision_threshold, predict
+
+__all__ = ["MissingExtra", "decision_boundary", "demo_pictures", "loss_curve"]
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError:
+        raise MissingExtra("plots need matplotlib: pip install 'glassgrad[viz]'") from None
+    matplotlib.use("Agg")  # files only, no window
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def loss_curve(history: History, path: str | Path) -> Path:
+    """Plot loss and accuracy per epoch to ``path`` (PNG or SVG by its suffix)."""
+    plt = _pyplot()
+    figure, loss_axis = plt.subplots(figsize=(6, 3.5), dpi=100)
+    epochs = range(1, len(history.loss) + 1)
+    loss_axis.plot(epochs, history.loss, color="#1e88e5", label="loss")
+    loss_axis.set_xlabel("epoch")
+    loss_axis.set_ylabel("loss", color="#1e88e5")
+    accuracy_axis = loss_axis.twinx()
+    accuracy_axis.plot(epochs, history.accuracy, color="#43a047", label="accuracy")
+    accuracy_axis.set_ylabel("accuracy", color="#43a047")
+    accuracy_axis.set_ylim(0, 1.05)
+    loss_axis.set_title("Training: loss and accuracy")
+    figure.tight_layout()
+    path = Path(path)
+    figure.savefig(path, metadata={"Software": None} if path.suffix == ".png" else None)
+    plt.close(figure)
+    return path
+
+
+def decision_boundary(
+    model: MLP,
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    path: str | Path,
+    resolution: int = 60,
+) -> Path:
+    """Plot the model's decision regions over a grid, with the data points."""
+    plt = _pyplot()
+    xs = [p[0] for p in X]
+    ys = [p[1] for p in X]
+    margin = 0.5
+    x_min, x_max = min(xs) - margin, max(xs) + margin
+    y_min, y_max = min(ys) - margin, max(ys) + margin
+    grid_x = [x_min + (x_max - x_min) * i / (resolution - 1) for i in range(resolution)]
+    grid_y = [y_min + (y_max - y_min) * j / (resolution - 1) for j in range(resolution)]
+    outputs = predict(model, [[gx, gy] for gy in grid_y for gx in grid_x])
+    rows = [outputs[j * resolution : (j + 1) * resolution] for j in range(resolution)]
+    figure, axis = plt.subplots(figsize=(5, 4.5), dpi=100)
+    threshold = decision_threshold(model)
+    axis.contourf(grid_x, grid_y, rows, levels=20, cmap="RdBu", alpha=0.6)
+    axis.contour(grid_x, grid_y, rows, levels=[threshold], colors="black", linewidths=1.5)
+    colours = ["#e53935" if label <= 0 else "#1e88e5" for label in y]
+    axis.scatter(xs, ys, c=colours, edgecolors="black", s=30)
+    axis.set_title("Decision boundary")
+    figure.tight_layout()
+    path = Path(path)
+    figure.savefig(path, metadata={"Software": None} if path.suffix == ".png" else None)
+    plt.close(figure)
+    return path
+
+
+def demo_pictures(
+    model: MLP, history: History, X: Sequence[Sequence[float]], y: Sequence[float], out: Path
+) -> list[Path]:
+    """The demo's pictures: loss curve, decision boundary, one sample's graph, the network."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [
+        loss_curve(history, out / "loss.png"),
+        decision_boundary(model, X, y, out / "boundary.png"),
+    ]
+    graph = draw(model(X[0]))
+    (out / "graph.svg").write_text(to_svg(graph), encoding="utf-8")
+    (out / "graph.png").write_bytes(to_png(graph))
+    network = draw_network(model, X[0])
+    (out / "network.svg").write_text(to_svg(network), encoding="utf-8")
+    written += [out / "graph.svg", out / "graph.png", out / "network.svg"]
+    return written

@@ -1,0 +1,101 @@
+"""Computation-graph drawings: structure, escaping, stability, rendering."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+pytest.importorskip("graphviz")
+
+from autograd import Value
+from autograd import draw as drawing
+from autograd.draw import draw, notebook_html, to_png, to_svg
+
+
+def sample_graph() -> Value:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+    return (c + a * a).tanh()
+
+
+def test_dot_structure_one_box_per_value_one_edge_per_use() -> None:
+    out = sample_graph()
+    source = draw(out).source
+    value_nodes = [line for line in source.splitlines() if "shape=record" in line]
+    assert len(value_nodes) == 6  # a, b, c, a*a, c + a*a, tanh
+    assert source.count("v0 -> ") + source.count("v1 -> ") == 4  # a twice in a*a, once in a*b
+    # a * a: two edges from a to the same op node
+    square_edges = [line for line in source.splitlines() if line.strip().startswith("v0 -> v3_op")]
+    assert len(square_edges) == 2
+
+
+def test_parent_order_is_kept() -> None:
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    source = draw(b - a).source
+    edges = [line.strip() for line in source.splitlines() if "-> v2_op" in line]
+    assert edges == ["v0 -> v2_op", "v1 -> v2_op"]  # topological order follows operand order
+
+
+def test_same_graph_same_dot_text() -> None:
+    assert draw(sample_graph()).source == draw(sample_graph()).source
+
+
+def test_grads_are_hidden_before_backward_and_shown_after() -> None:
+    out = sample_graph()
+    assert "grad —" in draw(out).source
+    out.backward()
+    source = draw(out).source
+    assert "grad —" not in source and "grad 1 " in source
+
+
+def test_labels_are_escaped() -> None:
+    x = Value(1.0, label='<b>"x"{|}')
+    source = draw(x * 2).source
+    assert r"\<b\>\"x\"\{\|\}" in source
+    svg = to_svg(draw(x * 2))
+    assert "&lt;b&gt;&quot;x&quot;{|}" in svg or '&lt;b&gt;"x"{|}' in svg
+
+
+def test_highlight_and_colour_by_grad() -> None:
+    out = sample_graph()
+    out.backward()
+    source = draw(out, highlight=[out], color_by_grad=True).source
+    assert "penwidth=3" in source and "#e65100" in source
+    assert source.count('fillcolor="#ffffff"') < 6
+
+
+def test_max_nodes_guard_says_what_to_do() -> None:
+    x = Value(1.0)
+    for _ in range(20):
+        x = x * 1.5
+    with pytest.raises(ValueError, match=r"more than max_nodes=10.*intermediate Value"):
+        draw(x, max_nodes=10)
+
+
+def test_svg_with_the_fallback_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drawing.shutil, "which", lambda name: None)
+    svg = to_svg(draw(sample_graph()))
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "tanh" in svg
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
+def test_svg_with_the_dot_program() -> None:
+    svg = to_svg(draw(sample_graph()))
+    assert "<svg" in svg and "tanh" in svg
+
+
+def test_png() -> None:
+    png = to_png(draw(sample_graph()))
+    assert png.startswith(b"\x89PNG") and len(png) > 1000
+
+
+def test_notebook_display_small_inline_big_note() -> None:
+    small = sample_graph()
+    assert "<svg" in small._repr_html_()
+    big = Value(1.0)
+    for _ in range(100):
+        big = big + 1.0
+    note = notebook_html(big)
+    assert "<svg" not in note and "too many to show inline" in note
