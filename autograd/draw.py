@@ -139,7 +139,8 @@ def _draw_op(dot: Any, node: Value, ids: dict[int, str]) -> None:
     op_id = f"{ids[id(node)]}_op"
     symbol = OP_SYMBOLS.get(node.op, node.op)
     if node.op == "dot":
-        symbol = f"dot ({len(node.operands) // 2} pairs)"
+        bias = " + bias" if len(node.operands) % 2 else ""
+        symbol = f"dot ({len(node.operands) // 2} pairs{bias})"
     elif node.op == "sum":
         symbol = f"sum ({len(node.operands)} terms)"
     dot.node(

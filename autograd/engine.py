@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd.mode import enable_grad, switches
 from autograd.ops import LOCAL_RULES, OPS, Op
-from autograd.value import Value, describe
+from autograd.value import Value, describe, numbers
 
 
 def topological_order(output: Value) -> list[Value]:
@@ -58,7 +58,7 @@ def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Val
         inputs: list[Any] = list(operands)
         out: Any = node
     else:
-        inputs = [x.data if type(x) is Value else x for x in operands]
+        inputs = numbers(operands)
         out = node.data
     if isinstance(op, Op):  # one rule per input; constants are skipped
         return [
@@ -143,7 +143,7 @@ def backward(output: Value) -> None:
                 (a,) = operands
                 a.grad += upstream * rules[0](a.data, out)
             else:  # n-ary ops (sum, dot): every local derivative at once
-                inputs = [x.data if type(x) is Value else x for x in operands]
+                inputs = numbers(operands)
                 for parent, local in zip(operands, OPS[node.op].local_derivatives(inputs, out)):
                     if type(parent) is Value:
                         parent.grad += upstream * local

@@ -141,31 +141,39 @@ class SumOp:
 
 @dataclass(frozen=True)
 class DotOp:
-    """``z = w1·x1 + ... + wn·xn`` as one node (the article's ``W·x``).
+    """``z = w1·x1 + ... + wn·xn (+ b)`` as one node: the article's ``W·x + b``.
 
-    The inputs are stored as ``(w1, ..., wn, x1, ..., xn)``. The local
-    derivative of a weight is its input and of an input its weight:
-    ``∂z/∂wi = xi`` and ``∂z/∂xi = wi``.
+    The inputs are stored as ``(w1, ..., wn, x1, ..., xn)``, followed by the
+    bias ``b`` when there is one (an odd number of inputs). The local
+    derivative of a weight is its input, of an input its weight, and of the
+    bias 1: ``∂z/∂wi = xi``, ``∂z/∂xi = wi``, ``∂z/∂b = 1``.
     """
 
     name: str = "dot"
 
     def forward(self, *inputs: float) -> float:
-        half = len(inputs) // 2
-        return sum(map(operator.mul, inputs[:half], inputs[half:]), 0.0)
+        n = len(inputs) // 2
+        bias = inputs[-1] if len(inputs) % 2 else 0.0
+        return sum(map(operator.mul, inputs[:n], inputs[n : 2 * n]), 0.0) + bias
 
     def local_derivatives(self, inputs: Sequence[Any], out: Any) -> list[Any]:
-        """∂z/∂wi = xi and ∂z/∂xi = wi: the two halves of the inputs, swapped."""
-        half = len(inputs) // 2
-        return [*inputs[half:], *inputs[:half]]
+        """∂z/∂wi = xi, ∂z/∂xi = wi (the two halves swapped), ∂z/∂b = 1."""
+        n = len(inputs) // 2
+        swapped = [*inputs[n : 2 * n], *inputs[:n]]
+        return [*swapped, 1.0] if len(inputs) % 2 else swapped
 
     def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
-        half = len(names) // 2
-        return names[index + half] if index < half else names[index - half]
+        n = len(names) // 2
+        if index == 2 * n:
+            return "1"
+        return names[index + n] if index < n else names[index - n]
 
     def output_formula(self, names: Sequence[str]) -> str:
-        half = len(names) // 2
-        return " + ".join(f"{w}·{x}" for w, x in zip(names[:half], names[half:]))
+        n = len(names) // 2
+        terms = [f"{w}·{x}" for w, x in zip(names[:n], names[n : 2 * n])]
+        if len(names) % 2:
+            terms.append(names[-1])
+        return " + ".join(terms)
 
 
 ADD = Op(

@@ -12,6 +12,7 @@ Operators here only *dispatch*: they look up the op in the table
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -299,12 +300,23 @@ def describe(x: Any) -> str:
     return repr(x)
 
 
+def numbers(operands: Sequence[Any]) -> list[float]:
+    """The plain numbers of a sequence of Values and floats, in order."""
+    return [x.data if type(x) is Value else x for x in operands]
+
+
+_data_of_value = operator.attrgetter("data")
+
+
 def _operands_and_data(values: Iterable[Any], what: str) -> tuple[tuple[Any, ...], list[float]]:
     """The operands of an n-ary op, checked, and their numbers."""
     operands = tuple(values)
-    data = [x.data if type(x) is Value else x for x in operands]
-    if set(map(type, data)) <= {float}:  # the common case, checked at C speed
-        return operands, data
+    # The common cases, all Values or all floats, are checked and read at C speed.
+    kinds = set(map(type, operands))
+    if kinds == _ONLY_VALUES:
+        return operands, list(map(_data_of_value, operands))
+    if kinds == _ONLY_FLOATS:
+        return operands, list(operands)
     checked = []
     for index, x in enumerate(operands):
         if isinstance(x, Value):
@@ -317,7 +329,11 @@ def _operands_and_data(values: Iterable[Any], what: str) -> tuple[tuple[Any, ...
                 "expected a Value or a real number"
             )
     operands = tuple(checked)
-    return operands, [x.data if type(x) is Value else x for x in operands]
+    return operands, numbers(operands)
+
+
+_ONLY_FLOATS = {float}
+_ONLY_VALUES = {Value}
 
 
 def sum_of(values: Iterable[Any]) -> Value:
@@ -329,33 +345,59 @@ def sum_of(values: Iterable[Any]) -> Value:
     Raises:
         TypeError: if an item is neither a Value nor a real number.
     """
-    operands, data = _operands_and_data(values, "autograd.sum")
+    operands = tuple(values)
     if not operands:
         return Value(0.0)
-    return _record(SUM, SUM.forward(*data), operands)
+    try:  # compute first, check after, as in dot()
+        data = SUM.forward(*numbers(operands))
+    except TypeError:
+        data = None
+    if type(data) is not float:
+        operands, checked = _operands_and_data(operands, "autograd.sum")
+        data = SUM.forward(*checked)
+    return _record(SUM, data, operands)
 
 
-def dot(weights: Sequence[Any], inputs: Sequence[Any]) -> Value:
-    """``w1·x1 + ... + wn·xn`` as a single node (op ``"dot"``).
+def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Value:
+    """``w1·x1 + ... + wn·xn (+ bias)`` as a single node (op ``"dot"``).
 
-    This is the article's ``W·x`` for one neuron, in one step. Either side
-    may hold plain numbers (for example the input features).
+    This is the article's ``z = W·x + b`` for one neuron, in one step. Either
+    side may hold plain numbers (for example the input features).
 
     Raises:
         ValueError: if the two sequences differ in length.
         TypeError: if an item is neither a Value nor a real number.
     """
-    weight_operands, weight_data = _operands_and_data(weights, "autograd.dot weights")
-    input_operands, input_data = _operands_and_data(inputs, "autograd.dot inputs")
-    if len(weight_operands) != len(input_operands):
+    weights, inputs = tuple(weights), tuple(inputs)
+    if len(weights) != len(inputs):
         raise ValueError(
-            f"autograd.dot needs as many weights as inputs, got {len(weight_operands)} "
-            f"weights and {len(input_operands)} inputs"
+            f"autograd.dot needs as many weights as inputs, got {len(weights)} "
+            f"weights and {len(inputs)} inputs"
         )
-    if not weight_operands:
+    if not weights and bias is None:
         return Value(0.0)
-    data = DOT.forward(*weight_data, *input_data)
-    return _record(DOT, data, weight_operands + input_operands)
+    operands = weights + inputs if bias is None else (*weights, *inputs, bias)
+    # Compute first and check after: a bad item makes the result a non-float
+    # (or raises), and only then is each item inspected for the error message.
+    try:
+        data = DOT.forward(*numbers(operands))
+    except TypeError:
+        data = None
+    if type(data) is not float:
+        operands, data = _checked_dot_operands(weights, inputs, bias)
+    return _record(DOT, data, operands)
+
+
+def _checked_dot_operands(
+    weights: tuple[Any, ...], inputs: tuple[Any, ...], bias: Any
+) -> tuple[tuple[Any, ...], float]:
+    """Check every item (raising a clear TypeError) and convert ints to floats."""
+    checked_weights, _ = _operands_and_data(weights, "autograd.dot weights")
+    checked_inputs, _ = _operands_and_data(inputs, "autograd.dot inputs")
+    operands = checked_weights + checked_inputs
+    if bias is not None:
+        operands += _operands_and_data((bias,), "autograd.dot bias")[0]
+    return operands, DOT.forward(*numbers(operands))
 
 
 def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:

@@ -48,7 +48,7 @@ class Neuron(Module):
         nin: number of inputs.
         activation: relu, tanh, sigmoid or linear.
         rng: the random source for the initial weights (see ``init_limit``).
-        fused: compute ``w·x`` as one ``dot`` node (default). With False
+        fused: compute ``w·x + b`` as one ``dot`` node (default). With False
             the same value is built from elementary ``*`` and ``+`` nodes, as
             a learner would write it by hand: identical numbers and
             gradients, a bigger graph.
@@ -77,7 +77,7 @@ class Neuron(Module):
         if len(x) != len(self.w):
             raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
         if self.fused:
-            return autograd.dot(self.w, x) + self.b
+            return autograd.dot(self.w, x, self.b)
         return sum((w * xi for w, xi in zip(self.w, x)), self.b)
 
     def __call__(self, x: Sequence[Any]) -> Value:

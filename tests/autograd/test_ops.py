@@ -38,9 +38,9 @@ CASES = {
     ),
     "sum": (lambda *xs: autograd.sum(xs), lambda *xs: math.fsum(xs), (moderate,) * 3),
     "dot": (
-        lambda w1, w2, x1, x2: autograd.dot([w1, w2], [x1, x2]),
-        lambda w1, w2, x1, x2: w1 * x1 + w2 * x2,
-        (moderate,) * 4,
+        lambda w1, w2, x1, x2, b: autograd.dot([w1, w2], [x1, x2], b),
+        lambda w1, w2, x1, x2, b: w1 * x1 + w2 * x2 + b,
+        (moderate,) * 5,
     ),
 }
 
@@ -75,8 +75,8 @@ def test_op_value_and_gradient(name: str, data: st.DataObject) -> None:
 @pytest.mark.parametrize("name", sorted(OPS))
 def test_every_op_has_a_formula_for_its_output_and_each_input(name: str) -> None:
     op = OPS[name]
-    count = len(op.rules) if hasattr(op, "rules") else 4
-    names = ["p", "q", "r", "s"][:count]
+    count = len(op.rules) if hasattr(op, "rules") else 5
+    names = ["p", "q", "r", "s", "t"][:count]
     output = op.output_formula(names)
     assert "{" not in output and "p" in output
     for index in range(count):
@@ -135,6 +135,9 @@ def test_fused_sum_and_dot_match_the_elementary_version() -> None:
     ws = [Value(w) for w in (0.5, -1.5, 2.0)]
     xs = [Value(x) for x in (1.0, 2.0, -3.0)]
     fused = autograd.dot(ws, xs) + autograd.sum(ws)
+    with_bias = autograd.dot(ws, xs, ws[0])
+    assert with_bias.data == pytest.approx(fused.parents[0].data + 0.5)
+    assert grad(with_bias, ws) == pytest.approx([1.0 + 1.0, 2.0, -3.0])
     elementary = sum((w * x for w, x in zip(ws, xs)), Value(0.0)) + sum(ws, Value(0.0))
     assert fused.data == pytest.approx(elementary.data)
     assert grad(fused, ws + xs) == pytest.approx(grad(elementary, ws + xs))
