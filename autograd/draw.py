@@ -15,7 +15,7 @@ import html
 import math
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from autograd.engine import topological_order
@@ -82,6 +82,7 @@ def draw(
     highlight: Iterable[Value] = (),
     color_by_grad: bool = False,
     max_nodes: int = MAX_NODES,
+    grads: Mapping[Value, float] | None = None,
 ) -> Any:
     """The computation graph behind ``output`` as a ``graphviz.Digraph``.
 
@@ -95,6 +96,8 @@ def draw(
         color_by_grad: fill each Value by the sign (blue +, red −) and size
             of its gradient.
         max_nodes: refuse graphs with more Values than this.
+        grads: show these gradients instead of ``.grad`` ("—" for nodes not
+            in it); the step-through uses it to show a pass half done.
 
     Raises:
         ValueError: if the graph has more than ``max_nodes`` Values.
@@ -109,27 +112,30 @@ def draw(
             "it: pass an intermediate Value (for example one neuron's output), or raise max_nodes"
         )
     graphviz = _graphviz()
-    if show_grad is None:
-        show_grad = any(node.grad != 0.0 for node in order)
+    if grads is None:
+        if show_grad is None:
+            show_grad = any(node.grad != 0.0 for node in order)
+        grads = {node: node.grad for node in order} if show_grad else {}
     marked = {id(v) for v in highlight}
-    largest = max((abs(n.grad) for n in order if math.isfinite(n.grad)), default=0.0)
+    largest = max((abs(g) for g in grads.values() if math.isfinite(g)), default=0.0)
 
     dot = graphviz.Digraph("glassgrad", graph_attr={"rankdir": rankdir, "bgcolor": "white"})
     dot.attr("node", fontname="Helvetica", fontsize="11")
     dot.attr("edge", color="#555555", arrowsize="0.7")
     ids = {id(node): f"v{i}" for i, node in enumerate(order)}
     for index, node in enumerate(order):
-        grad_text = _number(node.grad) if show_grad else "—"
+        grad = grads.get(node)
+        grad_text = "—" if grad is None else _number(grad)
         fields = [node_name(node, index), f"data {_number(node.data)}", f"grad {grad_text}"]
         label = " | ".join(_escape_record(field) for field in fields)
         # In a left-to-right graph, braces lay the fields out side by side.
         label = "{ " + label + " }" if rankdir in ("LR", "RL") else label
         attrs = {"shape": "record", "style": "filled", "fillcolor": "#ffffff"}
-        if color_by_grad and show_grad:
-            attrs["fillcolor"] = _grad_colour(node.grad, largest)
+        if color_by_grad and grad is not None:
+            attrs["fillcolor"] = _grad_colour(grad, largest)
         if id(node) in marked:
             attrs.update(color="#e65100", penwidth="3")
-        dot.node(ids[id(node)], label, **attrs)
+        dot.node(ids[id(node)], label, id=ids[id(node)], **attrs)
         if node.operands:
             _draw_op(dot, node, ids)
     return dot

@@ -163,6 +163,12 @@ class MLP(Module):
         self.layers = [
             Layer(widths[i], widths[i + 1], activations[i], rng, fused) for i in range(len(sizes))
         ]
+        # The article's names: W1[j,k] is layer 1's weight from input k to neuron j.
+        for number, layer in enumerate(self.layers, start=1):
+            for j, neuron in enumerate(layer.neurons):
+                for k, w in enumerate(neuron.w):
+                    w.label = f"W{number}[{j},{k}]"
+                neuron.b.label = f"b{number}[{j}]"
         self.nin, self.sizes, self.activations = nin, sizes, activations
         self.seed, self.fused = seed, fused
 
@@ -210,6 +216,36 @@ class MLP(Module):
             raise ValueError(f"{path} has an unusable architecture {arch}: {error}") from None
         model.load_state_dict(document["parameters"])
         return model
+
+    def stepper(self, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -> Any:
+        """A step-through of the loss on one sample ``(x, y)`` (needs the viz extra).
+
+        The loss is binary cross-entropy on the output logit. For the
+        article's network the page also shows the article's six backward
+        formulas with this sample's numbers.
+        """
+        from autograd.stepper import Stepper
+        from nn.steps import layer_view
+
+        if self.sizes[-1] != 1:
+            raise ValueError("the step-through needs a model with one output")
+        inputs: list[Any] = list(x)
+        for number, layer in enumerate(self.layers, start=1):
+            zs = layer.pre_activation(inputs)
+            for j, z in enumerate(zs):
+                z.label = f"z{number}[{j}]" if len(zs) > 1 else f"z{number}"
+            if number == len(self.layers):
+                out = zs[0]
+                break
+            inputs = [activate(z, layer.activation) for z in zs]
+            for j, a in enumerate(inputs):
+                a.label = f"a{number}[{j}]"
+        loss = autograd.binary_cross_entropy_with_logits(out, y)
+        loss.label = "L"
+        panels = []
+        if self.activations == ["relu", "sigmoid"]:
+            panels.append(("The article's formulas, layer by layer", layer_view(self, x, y)))
+        return Stepper(loss, title=f"One sample: x = {list(x)}, y = {y}", panels=panels)
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{s} {a}" for s, a in zip(self.sizes, self.activations))

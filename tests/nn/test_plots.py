@@ -20,7 +20,7 @@ def test_network_view_of_the_article_network() -> None:
     assert source.count(" -> ") == 2 * 3 + 3 * 1
     assert source.count("relu") == 3 and source.count("sigmoid") == 1
     assert "a=" in source  # activations of the sample
-    negative = sum(w.data < 0 for w in model.parameters() if w.label.startswith("w"))
+    negative = sum(w.data < 0 for w in model.parameters() if w.label.startswith("W"))
     assert source.count("#e53935") == negative
     assert "<svg" in to_svg(draw_network(model))
     assert "<svg" in model._repr_html_()

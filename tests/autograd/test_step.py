@@ -1,0 +1,124 @@
+"""Step-through data: order, formulas, numbers, and agreement with backward()."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, topological_order
+from autograd.step import backward_steps, build_expression, forward_steps, steps, table
+
+from .test_properties import build, instruction
+
+
+def small_graph() -> tuple[Value, Value, Value]:
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    z = a * b
+    z.label = "z"
+    out = z * 0.5
+    out.label = "L"
+    return a, b, out
+
+
+def test_forward_steps_show_symbols_and_numbers() -> None:
+    _, _, out = small_graph()
+    texts = [step.text for step in forward_steps(out)]
+    assert texts == ["z = a · b = 2 · 3 = 6", "L = z · 0.5 = 6 · 0.5 = 3"]
+
+
+def test_backward_steps_show_the_chain_rule() -> None:
+    _, _, out = small_graph()
+    texts = [step.text for step in backward_steps(out)]
+    assert texts[0] == "∂L/∂L = 1"
+    assert texts[1] == "∂L/∂z += ∂L/∂L · 0.5 = 1 · 0.5 = 0.5"
+    assert texts[2].splitlines() == [
+        "∂L/∂a += ∂L/∂z · b = 0.5 · 3 = 1.5",
+        "∂L/∂b += ∂L/∂z · a = 0.5 · 2 = 1",
+    ]
+
+
+def test_unlabelled_nodes_get_short_generated_names() -> None:
+    x = Value(1.0)
+    y = (x * 2).exp()
+    names = [step.name for step in forward_steps(y)]
+    assert names == ["n1", "n2"]
+    assert "∂n2/∂n0" in backward_steps(y)[-1].text
+
+
+def test_gradients_after_the_last_step_equal_backward() -> None:
+    a, b, out = small_graph()
+    last = backward_steps(out)[-1].grads
+    out.backward()
+    assert last["a"] == a.grad and last["b"] == b.grad
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    point=st.lists(st.floats(-2.0, 2.0), min_size=1, max_size=3),
+    program=st.lists(instruction, min_size=1, max_size=15),
+)
+def test_step_gradients_equal_backward_on_random_graphs(point, program) -> None:
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
+    out = build(program, leaves)
+    if not isinstance(out, Value) or out.is_leaf:
+        return
+    last = backward_steps(out)[-1].grads
+    out.backward()
+    for node in topological_order(out):
+        if node.is_leaf:
+            assert last.get(node.label, 0.0) == node.grad
+
+
+def test_backward_step_order_is_reverse_topological() -> None:
+    _, _, out = small_graph()
+    order = topological_order(out)
+    interior = [n for n in reversed(order) if n.operands]
+    assert [s.node for s in backward_steps(out)[1:]] == interior
+
+
+def test_table_numbers_each_step() -> None:
+    _, _, out = small_graph()
+    text = table(steps(out))
+    assert text.splitlines()[0].startswith("  1  forward   z = a · b")
+    assert "  3  backward  ∂L/∂L = 1" in text
+
+
+def test_huge_graphs_are_refused_with_a_way_out() -> None:
+    x = Value(1.0)
+    for _ in range(300):
+        x = x + 1.0
+    with pytest.raises(ValueError, match="Step through a part"):
+        steps(x)
+
+
+def test_expression_builder() -> None:
+    out = build_expression("(a*b + a).tanh()", ["a=2", "b=-3"])
+    assert out.label == "out" and out.op == "tanh"
+    for bad, message in (
+        (("a*c", ["a=1"]), "name 'c' is not defined"),
+        (("a*", ["a=1"]), "not valid"),
+        (("a", ["a=x"]), "not a number"),
+        (("().__class__", ["a=1"]), "only variables"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            build_expression(*bad)
+
+
+def test_terminal_command_prints_every_step_when_piped() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd.step", "a*b", "a=2", "b=3"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].strip() == "1  forward   out = a · b = 2 · 3 = 6"
+    assert any("∂out/∂a += ∂out/∂out · b = 1 · 3 = 3" in line for line in lines)
+    bad = subprocess.run(
+        [sys.executable, "-m", "autograd.step", "a*b", "a=2"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
