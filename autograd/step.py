@@ -69,7 +69,9 @@ class Step:
         phase: ``"forward"`` or ``"backward"``.
         node: the node of this step.
         name: its display name.
-        text: the step in one line of symbols and numbers.
+        text: the step in symbols and numbers (one line per parent, backward).
+        formula: (forward) the op's formula in symbols, e.g. ``"a · b"``.
+        inputs: (forward) the operands' numbers, in order.
         upstream: (backward) ∂output/∂node, the gradient arriving at the node.
         contributions: (backward) what goes into each parent.
         grads: (backward) every node's gradient after this step, by name.
@@ -79,6 +81,8 @@ class Step:
     node: Value
     name: str
     text: str
+    formula: str = ""
+    inputs: list[float] = field(default_factory=list)
     upstream: float = math.nan
     contributions: list[Contribution] = field(default_factory=list)
     grads: dict[str, float] = field(default_factory=dict)
@@ -104,7 +108,17 @@ def forward_steps(output: Value) -> list[Step]:
             f"{names[node]} = {op.output_formula(symbols)} = {op.output_formula(values)} "
             f"= {fmt(node.data)}"
         )
-        steps.append(Step("forward", node, names[node], text))
+        numbers = [x.data if isinstance(x, Value) else x for x in node.operands]
+        steps.append(
+            Step(
+                "forward",
+                node,
+                names[node],
+                text,
+                formula=op.output_formula(symbols),
+                inputs=numbers,
+            )
+        )
     return steps
 
 

