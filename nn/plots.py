@@ -25,6 +25,15 @@ def _pyplot() -> Any:
     return plt
 
 
+def _save(plt: Any, figure: Any, path: str | Path) -> Path:
+    figure.tight_layout()
+    path = Path(path)
+    # No software version in the PNG: the same seed gives the same bytes.
+    figure.savefig(path, metadata={"Software": None} if path.suffix == ".png" else None)
+    plt.close(figure)
+    return path
+
+
 def loss_curve(history: History, path: str | Path) -> Path:
     """Plot loss and accuracy per epoch to ``path`` (PNG or SVG by its suffix)."""
     plt = _pyplot()
@@ -38,11 +47,7 @@ def loss_curve(history: History, path: str | Path) -> Path:
     accuracy_axis.set_ylabel("accuracy", color="#43a047")
     accuracy_axis.set_ylim(0, 1.05)
     loss_axis.set_title("Training: loss and accuracy")
-    figure.tight_layout()
-    path = Path(path)
-    figure.savefig(path, metadata={"Software": None} if path.suffix == ".png" else None)
-    plt.close(figure)
-    return path
+    return _save(plt, figure, path)
 
 
 def decision_boundary(
@@ -70,11 +75,7 @@ def decision_boundary(
     colours = ["#e53935" if label <= 0 else "#1e88e5" for label in y]
     axis.scatter(xs, ys, c=colours, edgecolors="black", s=30)
     axis.set_title("Decision boundary")
-    figure.tight_layout()
-    path = Path(path)
-    figure.savefig(path, metadata={"Software": None} if path.suffix == ".png" else None)
-    plt.close(figure)
-    return path
+    return _save(plt, figure, path)
 
 
 def demo_pictures(
