@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import autograd
@@ -18,17 +18,26 @@ from nn.module import Module, read_model_file
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
 
+def _linear(z: Value) -> Value:
+    return z
+
+
+#: Each activation by name, as a function of one Value.
+ACTIVATION_FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": _linear,
+}
+
+
 def activate(z: Value, activation: str) -> Value:
     """Apply an activation by name: relu, tanh, sigmoid or linear (none)."""
-    if activation == "linear":
-        return z
-    if activation == "relu":
-        return z.relu()
-    if activation == "tanh":
-        return z.tanh()
-    if activation == "sigmoid":
-        return z.sigmoid()
-    raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    if activation not in ACTIVATION_FUNCTIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
+    return ACTIVATION_FUNCTIONS[activation](z)
 
 
 def init_limit(nin: int, activation: str) -> float:
@@ -112,7 +121,8 @@ class Layer(Module):
         return [neuron.pre_activation(x) for neuron in self.neurons]
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
-        return [activate(z, self.activation) for z in self.pre_activation(x)]
+        function = ACTIVATION_FUNCTIONS[self.activation]
+        return [function(neuron.pre_activation(x)) for neuron in self.neurons]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for i, neuron in enumerate(self.neurons):
