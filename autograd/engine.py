@@ -28,23 +28,16 @@ def topological_order(output: Value) -> list[Value]:
     recursion limit.
     """
     order: list[Value] = []
-    # Constants go into `visited` too: then "are all operands visited?" is one
-    # set operation, and most nodes of a network (whose weights and inputs
-    # were seen already) are placed without a Python loop over their operands.
-    visited: set[Any] = {output}
+    visited = {output}
     # Each stack entry is a node and an iterator over the operands still to visit.
     stack = [(output, iter(output.operands))]
     while stack:
         node, operands = stack[-1]
         for operand in operands:
-            if operand not in visited:
+            if type(operand) is Value and operand not in visited:
                 visited.add(operand)
-                if type(operand) is Value:
-                    if visited.issuperset(operand.operands):
-                        order.append(operand)  # its parents are placed already
-                    else:
-                        stack.append((operand, iter(operand.operands)))
-                        break
+                stack.append((operand, iter(operand.operands)))
+                break
         else:  # every parent is in the order already, so the node can follow
             stack.pop()
             order.append(node)
