@@ -40,20 +40,18 @@ def build_chain(value_class: type, length: int) -> object:
     return x
 
 
-def time_chain(value_class: type, collector: bool) -> float:
-    """Best time to build and backpropagate the chain."""
-    best = float("inf")
-    for _ in range(REPEATS):
-        gc.collect()
-        if not collector:
-            gc.disable()
-        start = time.perf_counter()
-        out = build_chain(value_class, CHAIN)
-        out.backward()
-        best = min(best, time.perf_counter() - start)
-        del out
-        gc.enable()
-    return best
+def time_once(value_class: type, collector: bool) -> float:
+    """Seconds to build and backpropagate the chain once."""
+    gc.collect()
+    if not collector:
+        gc.disable()
+    start = time.perf_counter()
+    out = build_chain(value_class, CHAIN)
+    out.backward()
+    elapsed = time.perf_counter() - start
+    del out
+    gc.enable()
+    return elapsed
 
 
 def bytes_per_node(value_class: type) -> tuple[float, float]:
@@ -100,9 +98,16 @@ def main() -> None:
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(10 * CHAIN)  # micrograd needs it; glassgrad does not recurse
         try:
-            times["glassgrad"] = time_chain(GlassgradValue, collector=True)
-            times["micrograd"] = time_chain(MicrogradValue, collector=True)
-            times["micrograd, gc off"] = time_chain(MicrogradValue, collector=False)
+            # Interleaved, so that a slow spell of the machine hits all three alike.
+            contenders = {
+                "glassgrad": (GlassgradValue, True),
+                "micrograd": (MicrogradValue, True),
+                "micrograd, gc off": (MicrogradValue, False),
+            }
+            for _ in range(REPEATS):
+                for name, (value_class, collector) in contenders.items():
+                    seconds = time_once(value_class, collector)
+                    times[name] = min(times.get(name, seconds), seconds)
         finally:
             sys.setrecursionlimit(limit)
 

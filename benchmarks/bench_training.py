@@ -90,34 +90,43 @@ def micrograd_step(model, X, y, k: int) -> float:  # type: ignore[no-untyped-def
     return loss.data
 
 
-def run(step, model, collector: bool = True) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
-    """Losses of every step and the best time of one step."""
+def run_all(contenders: dict) -> dict[str, tuple[list[float], float]]:  # type: ignore[type-arg]
+    """Step every contender in turn (interleaved, so that a slow spell of the
+    machine hits all alike); return each one's losses and best step time."""
     X, y = dataset()
-    losses, best = [], float("inf")
+    losses: dict[str, list[float]] = {name: [] for name in contenders}
+    best: dict[str, float] = {name: float("inf") for name in contenders}
     for k in range(STEPS):
-        gc.collect()
-        if not collector:
-            gc.disable()
-        start = time.perf_counter()
-        losses.append(step(model, X, y, k))
-        best = min(best, time.perf_counter() - start)
-        gc.enable()
-    return losses, best
+        for name, (step, model, collector) in contenders.items():
+            gc.collect()
+            if not collector:
+                gc.disable()
+            start = time.perf_counter()
+            losses[name].append(step(model, X, y, k))
+            best[name] = min(best[name], time.perf_counter() - start)
+            gc.enable()
+    return {name: (losses[name], best[name]) for name in contenders}
 
 
 def main() -> None:
     fused = glassgrad_model(fused=True)
     print(f"MLP(2, [16, 16, 1]): {len(fused.parameters())} parameters, 100 moons, {STEPS} steps")
-    results = {
-        "glassgrad (fused)": run(lambda m, X, y, k: glassgrad_step(m, X, y, k, True), fused),
-        "glassgrad (elementary)": run(
-            lambda m, X, y, k: glassgrad_step(m, X, y, k, False), glassgrad_model(fused=False)
-        ),
-        "micrograd": run(micrograd_step, micrograd_model(glassgrad_model(True))),
-        "micrograd, gc off": run(
-            micrograd_step, micrograd_model(glassgrad_model(True)), collector=False
-        ),
-    }
+    results = run_all(
+        {
+            "glassgrad (fused)": (
+                lambda m, X, y, k: glassgrad_step(m, X, y, k, True),
+                fused,
+                True,
+            ),
+            "glassgrad (elementary)": (
+                lambda m, X, y, k: glassgrad_step(m, X, y, k, False),
+                glassgrad_model(fused=False),
+                True,
+            ),
+            "micrograd": (micrograd_step, micrograd_model(glassgrad_model(True)), True),
+            "micrograd, gc off": (micrograd_step, micrograd_model(glassgrad_model(True)), False),
+        }
+    )
     print("\nloss after each step (the same start, so they must agree)")
     names = list(results)
     print("  step  " + "  ".join(f"{name:>22}" for name in names))
