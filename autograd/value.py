@@ -12,7 +12,6 @@ Operators here only *dispatch*: they look up the op in the table
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -305,23 +304,17 @@ def numbers(operands: Sequence[Any]) -> list[float]:
     return [x.data if type(x) is Value else x for x in operands]
 
 
-_data_of_value = operator.attrgetter("data")
-
-
 def _operands_and_data(values: Iterable[Any], what: str) -> tuple[tuple[Any, ...], list[float]]:
-    """The operands of an n-ary op, checked, and their numbers."""
-    operands = tuple(values)
-    # The common cases, all Values or all floats, are checked and read at C speed.
-    kinds = set(map(type, operands))
-    if kinds == _ONLY_VALUES:
-        return operands, list(map(_data_of_value, operands))
-    if kinds == _ONLY_FLOATS:
-        return operands, list(operands)
+    """Check the operands of an n-ary op one by one (ints become floats).
+
+    Raises:
+        TypeError: naming the first item that is neither a Value nor a number.
+    """
     checked = []
-    for index, x in enumerate(operands):
+    for index, x in enumerate(values):
         if isinstance(x, Value):
             checked.append(x)
-        elif isinstance(x, int | float):
+        elif isinstance(x, int | float) or _is_real_number(x):
             checked.append(float(x))
         else:
             raise TypeError(
@@ -330,10 +323,6 @@ def _operands_and_data(values: Iterable[Any], what: str) -> tuple[tuple[Any, ...
             )
     operands = tuple(checked)
     return operands, numbers(operands)
-
-
-_ONLY_FLOATS = {float}
-_ONLY_VALUES = {Value}
 
 
 def sum_of(values: Iterable[Any]) -> Value:
