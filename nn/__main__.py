@@ -80,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.dataset != "xor":
         print(f"test accuracy   {nn.accuracy(model, test_X, test_y):.1%}  (fresh points)")
 
-    print_gradient_check(model, X[0], y[0])
-    write_pictures(model, history, X, y, args.out)
+    # Show a sample whose features are not zero, so that every formula has work to do.
+    sample = max(range(len(X)), key=lambda i: min(abs(v) for v in X[i]))
+    print_gradient_check(model, X[sample], y[sample])
+    write_pictures(model, history, X, y, sample, args.out)
     return 0
 
 
@@ -97,26 +99,25 @@ def print_gradient_check(model: nn.MLP, x: list[float], target: float) -> None:
     print(f"\nOne sample, x = {x}, y = {target}: engine vs the article's formulas")
     print(f"  {'parameter':<10} {'engine':>14} {'closed form':>14}   formula")
     rows = [
-        ("W2", engine.dW2[0], closed.dW2[0], "∂L/∂W2 = (ŷ − y) · a1ᵀ"),
-        ("b2", engine.db2, closed.db2, "∂L/∂b2 = ŷ − y"),
-        (
-            "W1",
-            [g for row in engine.dW1 for g in row],
-            [g for row in closed.dW1 for g in row],
-            "∂L/∂W1 = ((W2ᵀ·∂L/∂z2) ⊙ ReLU'(z1)) · Xᵀ",
-        ),
-        ("b1", engine.db1, closed.db1, "∂L/∂b1 = ∂L/∂z1"),
+        ("W2", engine.dW2, closed.dW2, "∂L/∂W2 = (ŷ − y) · a1ᵀ"),
+        ("b2", [engine.db2], [closed.db2], "∂L/∂b2 = ŷ − y"),
+        ("W1", engine.dW1, closed.dW1, "∂L/∂W1 = ((W2ᵀ·∂L/∂z2) ⊙ ReLU'(z1)) · Xᵀ"),
+        ("b1", [engine.db1], [closed.db1], "∂L/∂b1 = ∂L/∂z1"),
     ]
     worst = 0.0
     for name, ours, theirs, formula in rows:
-        for i, (a, b) in enumerate(zip(ours, theirs)):
-            worst = max(worst, abs(a - b))
-            print(f"  {name}[{i}]{'':<5} {a:>14.10f} {b:>14.10f}   {formula if i == 0 else ''}")
+        for j, (our_row, their_row) in enumerate(zip(ours, theirs)):
+            for k, (a, b) in enumerate(zip(our_row, their_row)):
+                worst = max(worst, abs(a - b))
+                index = f"[{k}]" if len(ours) == 1 else f"[{j},{k}]"
+                shown = formula if j == k == 0 else ""
+                # "+ 0.0" prints -0.0 as 0.0
+                print(f"  {name + index:<10} {a + 0.0:>14.10f} {b + 0.0:>14.10f}   {shown}")
     print(f"  largest difference: {worst:.1e}")
     model.zero_grad()
 
 
-def write_pictures(model: nn.MLP, history: nn.History, X, y, out: Path) -> None:  # type: ignore[no-untyped-def]
+def write_pictures(model: nn.MLP, history: nn.History, X, y, sample: int, out: Path) -> None:  # type: ignore[no-untyped-def]
     """Loss curve, decision boundary and one sample's graph, when the viz extra is here."""
     try:
         from nn import plots
@@ -124,7 +125,7 @@ def write_pictures(model: nn.MLP, history: nn.History, X, y, out: Path) -> None:
         print("\nPictures need the visualization extra: pip install 'glassgrad[viz]'")
         return
     try:
-        written = plots.demo_pictures(model, history, X, y, out)
+        written = plots.demo_pictures(model, history, X, y, out, sample=sample)
     except plots.MissingExtra as error:
         print(f"\nNo pictures: {error}")
         return

@@ -79,7 +79,12 @@ def decision_boundary(
 
 
 def demo_pictures(
-    model: MLP, history: History, X: Sequence[Sequence[float]], y: Sequence[float], out: Path
+    model: MLP,
+    history: History,
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    out: Path,
+    sample: int = 0,
 ) -> list[Path]:
     """The demo's pictures: loss curve, decision boundary, one sample's graph, the network."""
     out.mkdir(parents=True, exist_ok=True)
@@ -87,10 +92,10 @@ def demo_pictures(
         loss_curve(history, out / "loss.png"),
         decision_boundary(model, X, y, out / "boundary.png"),
     ]
-    graph = draw(model(X[0]))
+    graph = draw(model(X[sample]))
     (out / "graph.svg").write_text(to_svg(graph), encoding="utf-8")
     (out / "graph.png").write_bytes(to_png(graph))
-    network = draw_network(model, X[0])
+    network = draw_network(model, X[sample])
     (out / "network.svg").write_text(to_svg(network), encoding="utf-8")
     written += [out / "graph.svg", out / "graph.png", out / "network.svg"]
     return written
