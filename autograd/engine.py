@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import math
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -22,26 +23,25 @@ from autograd.value import Value, describe, numbers
 def topological_order(output: Value) -> list[Value]:
     """Every node ``output`` depends on, each after all of its parents.
 
-    The last item is ``output``. Depth-first, parents visited in operand
-    order, with an explicit stack instead of recursion: the order is the same
-    on every run and a graph a million nodes deep works at Python's default
-    recursion limit.
+    A node is always made after its parents, so its creation number
+    (``Value.serial``) already is a topological order: collect the nodes
+    ``output`` depends on with an explicit stack (no recursion, so a graph a
+    million nodes deep works at Python's default recursion limit), then sort
+    them by it. The order is the order in which the program made the nodes:
+    the same on every run, and ``output`` last.
     """
-    order: list[Value] = []
-    visited = {output}
-    # Each stack entry is a node and an iterator over the operands still to visit.
-    stack = [(output, iter(output.operands))]
-    while stack:
-        node, operands = stack[-1]
-        for operand in operands:
-            if type(operand) is Value and operand not in visited:
-                visited.add(operand)
-                stack.append((operand, iter(operand.operands)))
-                break
-        else:  # every parent is in the order already, so the node can follow
-            stack.pop()
-            order.append(node)
+    order = [output]
+    seen = {output}
+    for node in order:  # `order` grows as we walk it: it is the stack
+        for operand in node.operands:
+            if type(operand) is Value and operand not in seen:
+                seen.add(operand)
+                order.append(operand)
+    order.sort(key=_by_serial)
     return order
+
+
+_by_serial = operator.attrgetter("serial")  # the sort key: creation number
 
 
 def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Value, Any]]:

@@ -11,6 +11,7 @@ Operators here only *dispatch*: they look up the op in the table
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -46,6 +47,8 @@ class Value:
         operands: the op's inputs in order: Values, or plain floats for
             constants (``x * 2`` keeps the 2 as a number, not a node).
         label: an optional name, used in drawings and step-throughs.
+        serial: the Value's creation number. A node is always made after its
+            parents, so sorting by it gives a topological order.
 
     Equality and hashing are by identity, so Values can be dict keys and
     ``a == b`` asks "is this the same node?". ``<``, ``<=``, ``>``, ``>=``
@@ -53,7 +56,7 @@ class Value:
     comparison is not differentiable and records nothing.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "operands")
+    __slots__ = ("data", "grad", "label", "op", "operands", "serial")
 
     def __init__(self, data: float, label: str = "") -> None:
         """Make a leaf Value.
@@ -67,6 +70,7 @@ class Value:
             TypeError: if ``data`` is not a real number or ``label`` not a str.
         """
         self.data = data if type(data) is float else _to_float(data)
+        self.serial = next(_serials)
         self.grad = 0.0
         self.op = ""
         self.operands: tuple[Any, ...] = ()
@@ -254,6 +258,7 @@ def _binary(op: AnyOp, a: Any, b: Any) -> Value:
         _raise_forward_anomaly(op, data, (a, b))
     node = _new_value(Value)
     node.data = data
+    node.serial = next(_serials)
     node.grad = 0.0
     node.label = ""
     if switches.recording:
@@ -266,6 +271,7 @@ def _binary(op: AnyOp, a: Any, b: Any) -> Value:
 
 
 _new_value = object.__new__
+_serials = itertools.count()  # creation numbers, shared by every Value
 
 
 def _record(op: AnyOp, data: float, operands: tuple[Any, ...]) -> Value:
@@ -274,6 +280,7 @@ def _record(op: AnyOp, data: float, operands: tuple[Any, ...]) -> Value:
         _raise_forward_anomaly(op, data, operands)
     node = _new_value(Value)
     node.data = data
+    node.serial = next(_serials)
     node.grad = 0.0
     node.label = ""
     if switches.recording:

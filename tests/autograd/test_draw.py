@@ -34,8 +34,13 @@ def test_dot_structure_one_box_per_value_one_edge_per_use() -> None:
 def test_parent_order_is_kept() -> None:
     a, b = Value(1.0, label="a"), Value(2.0, label="b")
     source = draw(b - a).source
-    edges = [line.strip() for line in source.splitlines() if "-> v2_op" in line]
-    assert edges == ["v0 -> v2_op", "v1 -> v2_op"]  # topological order follows operand order
+    label_of = {
+        line.split()[0]: line.split('label="{ ')[1].split(" |")[0]
+        for line in source.splitlines()
+        if "shape=record" in line
+    }
+    edges = [line.split()[0] for line in source.splitlines() if "-> v2_op" in line]
+    assert [label_of[e] for e in edges] == ["b", "a"]  # b − a: b first, then a
 
 
 def test_same_graph_same_dot_text() -> None:
