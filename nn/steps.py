@@ -40,15 +40,13 @@ def layer_view(model: MLP, x: Sequence[float], y: float) -> list[tuple[str, str]
     z2 = output.pre_activation(a1)[0]
     loss = autograd.binary_cross_entropy_with_logits(z2, y)
     neuron = output.neurons[0]
-    params = [*neuron.w, neuron.b]
-    hidden_params = [p for n in hidden.neurons for p in (*n.w, n.b)]
-    grads = autograd.grad(loss, [z2, *z1, *params, *hidden_params])
-    dz2, dz1 = grads[0], grads[1 : 1 + len(z1)]
-    dW2, db2 = grads[1 + len(z1) : 1 + len(z1) + len(neuron.w)], grads[len(z1) + 1 + len(neuron.w)]
-    rest = grads[2 + len(z1) + len(neuron.w) :]
-    width = len(x) + 1
-    dW1 = [rest[j * width : j * width + len(x)] for j in range(len(hidden.neurons))]
-    db1 = [rest[j * width + len(x)] for j in range(len(hidden.neurons))]
+    # One autograd.grad call per formula: the graph is tiny, and this reads like the table.
+    (dz2,) = autograd.grad(loss, [z2])
+    dW2 = autograd.grad(loss, neuron.w)
+    (db2,) = autograd.grad(loss, [neuron.b])
+    dz1 = autograd.grad(loss, z1)
+    dW1 = [autograd.grad(loss, n.w) for n in hidden.neurons]
+    db1 = autograd.grad(loss, [n.b for n in hidden.neurons])
     y_hat = z2.sigmoid().data
     relu_prime = [1.0 if z.data > 0 else 0.0 for z in z1]
     w2 = [w.data for w in neuron.w]

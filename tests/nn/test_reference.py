@@ -83,3 +83,18 @@ def test_dz2_is_prediction_minus_target() -> None:
     loss.backward()
     y_hat = reference.forward(reference.Weights.of(model), x).y_hat
     assert abs(z2.grad - (y_hat - 1.0)) <= 1e-15
+
+
+def test_layer_view_shows_the_closed_form_numbers() -> None:
+    from autograd.step import fmt
+    from nn.steps import layer_view
+
+    model = nn.seed_network(seed=4)
+    x, y = [0.7, -1.3], 0.0
+    rows = dict(layer_view(model, x, y))
+    closed = reference.backward(reference.Weights.of(model), x, y)
+    assert rows["∂L/∂b2 = ∂L/∂z2"] == fmt(closed.db2[0])
+    assert rows["∂L/∂b1 = ∂L/∂z1"] == "[" + ", ".join(fmt(g) for g in closed.db1) + "]"
+    assert rows["∂L/∂z2 = ŷ − y"].endswith(f"= {fmt(closed.dz2)}")
+    dW1 = "[" + ", ".join("[" + ", ".join(fmt(g) for g in row) + "]" for row in closed.dW1) + "]"
+    assert rows["∂L/∂W1 = ∂L/∂z1 · Xᵀ"].endswith(dW1)
