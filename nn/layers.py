@@ -248,8 +248,9 @@ class MLP(Module):
                 out = zs[0]
                 break
             inputs = [activate(z, layer.activation) for z in zs]
-            for j, a in enumerate(inputs):
-                a.label = f"a{number}[{j}]"
+            for j, (z, a) in enumerate(zip(zs, inputs)):
+                if a is not z:  # a linear layer's output is its z
+                    a.label = f"a{number}[{j}]"
         loss = autograd.binary_cross_entropy_with_logits(out, y)
         loss.label = "L"
         panels = []
