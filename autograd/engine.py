@@ -32,11 +32,16 @@ def topological_order(output: Value) -> list[Value]:
     """
     order = [output]
     seen = {output}
-    for node in order:  # `order` grows as we walk it: it is the stack
+    stack = [output]
+    while stack:
+        node = stack.pop()
         for operand in node.operands:
             if type(operand) is Value and operand not in seen:
                 seen.add(operand)
                 order.append(operand)
+                stack.append(operand)
+    # Depth-first collection leaves `order` nearly sorted (newest first), so
+    # this sort is quick.
     order.sort(key=_by_serial)
     return order
 
