@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from autograd.engine import topological_order
+from autograd.step import names_of
 from autograd.value import Value
 
 #: Beyond this many Values, ``draw`` refuses (a picture that big helps no one).
@@ -39,11 +40,6 @@ def _graphviz() -> Any:
             "drawing graphs needs the graphviz package: pip install 'glassgrad[viz]'"
         ) from None
     return graphviz
-
-
-def node_name(value: Value, index: int) -> str:
-    """The name shown for a node: its label, or ``n<index>`` when it has none."""
-    return value.label or f"n{index}"
 
 
 def _number(x: float) -> str:
@@ -123,10 +119,11 @@ def draw(
     dot.attr("node", fontname="Helvetica", fontsize="11")
     dot.attr("edge", color="#555555", arrowsize="0.7")
     ids = {id(node): f"v{i}" for i, node in enumerate(order)}
-    for index, node in enumerate(order):
+    names = names_of(order)  # the same names as the step-through
+    for node in order:
         grad = grads.get(node)
         grad_text = "—" if grad is None else _number(grad)
-        fields = [node_name(node, index), f"data {_number(node.data)}", f"grad {grad_text}"]
+        fields = [names[node], f"data {_number(node.data)}", f"grad {grad_text}"]
         label = " | ".join(_escape_record(field) for field in fields)
         # In a left-to-right graph, braces lay the fields out side by side.
         label = "{ " + label + " }" if rankdir in ("LR", "RL") else label

@@ -19,7 +19,7 @@ from typing import Any
 
 from autograd.draw import draw, to_svg
 from autograd.engine import topological_order
-from autograd.step import Step, steps
+from autograd.step import Step, names_of, steps
 from autograd.value import Value
 
 #: Web step-throughs refuse graphs bigger than this (each frame is a picture).
@@ -60,11 +60,11 @@ class Stepper:
         self.steps: list[Step] = steps(output)
         ids = {node: f"v{i}" for i, node in enumerate(order)}
         self.highlighted = [ids[step.node] for step in self.steps]
-        self.frames = [self._frame(step, order) for step in self.steps]
+        node_by_name = {name: node for node, name in names_of(order).items()}
+        self.frames = [self._frame(step, node_by_name) for step in self.steps]
 
-    def _frame(self, step: Step, order: list[Value]) -> str:
-        by_name = {node.label or f"n{index}": node for index, node in enumerate(order)}
-        grads = {by_name[name]: value for name, value in step.grads.items()}
+    def _frame(self, step: Step, node_by_name: dict[str, Value]) -> str:
+        grads = {node_by_name[name]: value for name, value in step.grads.items()}
         graph = draw(self.output, highlight=[step.node], grads=grads, color_by_grad=True)
         svg = to_svg(graph)
         return svg[svg.index("<svg") :]  # drop the XML prologue: the SVG goes inline

@@ -311,7 +311,7 @@ def numbers(operands: Sequence[Any]) -> list[float]:
     return [x.data if type(x) is Value else x for x in operands]
 
 
-def _operands_and_data(values: Iterable[Any], what: str) -> tuple[tuple[Any, ...], list[float]]:
+def _checked_operands(values: Iterable[Any], what: str) -> tuple[Any, ...]:
     """Check the operands of an n-ary op one by one (ints become floats).
 
     Raises:
@@ -328,8 +328,7 @@ def _operands_and_data(values: Iterable[Any], what: str) -> tuple[tuple[Any, ...
                 f"{what}: item {index} is {type(x).__name__} ({x!r}); "
                 "expected a Value or a real number"
             )
-    operands = tuple(checked)
-    return operands, numbers(operands)
+    return tuple(checked)
 
 
 def sum_of(values: Iterable[Any]) -> Value:
@@ -349,8 +348,8 @@ def sum_of(values: Iterable[Any]) -> Value:
     except TypeError:
         data = None
     if type(data) is not float:
-        operands, checked = _operands_and_data(operands, "autograd.sum")
-        data = SUM.forward(*checked)
+        operands = _checked_operands(operands, "autograd.sum")
+        data = SUM.forward(*numbers(operands))
     return _record(SUM, data, operands)
 
 
@@ -388,11 +387,11 @@ def _checked_dot_operands(
     weights: tuple[Any, ...], inputs: tuple[Any, ...], bias: Any
 ) -> tuple[tuple[Any, ...], float]:
     """Check every item (raising a clear TypeError) and convert ints to floats."""
-    checked_weights, _ = _operands_and_data(weights, "autograd.dot weights")
-    checked_inputs, _ = _operands_and_data(inputs, "autograd.dot inputs")
-    operands = checked_weights + checked_inputs
+    operands = _checked_operands(weights, "autograd.dot weights") + _checked_operands(
+        inputs, "autograd.dot inputs"
+    )
     if bias is not None:
-        operands += _operands_and_data((bias,), "autograd.dot bias")[0]
+        operands += _checked_operands((bias,), "autograd.dot bias")
     return operands, DOT.forward(*numbers(operands))
 
 

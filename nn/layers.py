@@ -15,8 +15,6 @@ import autograd
 from autograd import Value
 from nn.module import Module, read_model_file
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-
 
 def _linear(z: Value) -> Value:
     return z
@@ -29,14 +27,20 @@ ACTIVATION_FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "sigmoid": Value.sigmoid,
     "linear": _linear,
 }
+ACTIVATIONS = tuple(ACTIVATION_FUNCTIONS)
 
 
-def activate(z: Value, activation: str) -> Value:
-    """Apply an activation by name: relu, tanh, sigmoid or linear (none)."""
+def check_activation(activation: str) -> None:
+    """Raise a ValueError naming the choices if ``activation`` is not one of them."""
     if activation not in ACTIVATION_FUNCTIONS:
         raise ValueError(
             f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
         )
+
+
+def activate(z: Value, activation: str) -> Value:
+    """Apply an activation by name: relu, tanh, sigmoid or linear (none)."""
+    check_activation(activation)
     return ACTIVATION_FUNCTIONS[activation](z)
 
 
@@ -70,10 +74,7 @@ class Neuron(Module):
         rng: random.Random | None = None,
         fused: bool = True,
     ) -> None:
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
-            )
+        check_activation(activation)
         rng = rng or random.Random(0)
         limit = init_limit(nin, activation)
         self.w = [Value(rng.uniform(-limit, limit), label=f"w{i}") for i in range(nin)]
