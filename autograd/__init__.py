@@ -26,7 +26,7 @@ from autograd.engine import (
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.mode import detect_anomaly, enable_grad, is_recording, no_grad
 from autograd.ops import OPS
-from autograd.value import Value, binary_cross_entropy_with_logits, dot
+from autograd.value import Value, binary_cross_entropy_with_logits, dot, matvec
 from autograd.value import sum_of as sum
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "gradcheck",
     "is_recording",
     "local_derivatives",
+    "matvec",
     "no_grad",
     "sum",
     "topological_order",

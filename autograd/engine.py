@@ -9,14 +9,14 @@ any calculus.
 from __future__ import annotations
 
 import gc
-import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from math import isfinite
 from typing import Any
 
 from autograd.mode import enable_grad, switches
-from autograd.ops import LOCAL_RULES, OPS, Op
+from autograd.ops import FINITE_LOCALS, LOCAL_RULES, OPS, Op
 from autograd.value import Value, describe, numbers
 
 
@@ -35,7 +35,12 @@ def topological_order(output: Value) -> list[Value]:
     stack = [output]
     while stack:
         node = stack.pop()
-        for operand in node.operands:
+        operands = node.operands
+        # A wide node (a neuron's dot) often has every input seen already:
+        # the set checks them all at C speed.
+        if len(operands) > 4 and seen.issuperset(operands):
+            continue
+        for operand in operands:
             if type(operand) is Value and operand not in seen:
                 seen.add(operand)
                 order.append(operand)
@@ -111,6 +116,10 @@ def backward(output: Value) -> None:
     * interior nodes hold the gradient of the latest pass only: they are reset
       at the start of each pass, so calling ``backward()`` twice never
       corrupts them.
+
+    A node whose gradient is exactly 0 is skipped when its op is marked
+    ``finite_locals`` in the table and its output is finite: it would add
+    exactly 0 to each input.
     """
     if not isinstance(output, Value):
         raise TypeError(f"backward: output must be a Value, got {type(output).__name__}")
@@ -129,6 +138,8 @@ def backward(output: Value) -> None:
                 continue
             upstream = node.grad
             out = node.data
+            if upstream == 0.0 and node.op in FINITE_LOCALS and isfinite(out):
+                continue
             # parent.grad += upstream · ∂node/∂parent, with the rules of
             # local_derivatives() written out for one and two operands: this
             # loop is the engine's hot path, and building argument lists for
@@ -147,18 +158,15 @@ def backward(output: Value) -> None:
             elif rules is not None:
                 (a,) = operands
                 a.grad += upstream * rules[0](a.data, out)
-            else:  # n-ary ops (sum, dot): every local derivative at once
-                inputs = numbers(operands)
-                for parent, local in zip(operands, OPS[node.op].local_derivatives(inputs, out)):
-                    if type(parent) is Value:
-                        parent.grad += upstream * local
+            else:  # n-ary ops (sum, dot) apply their rule to all inputs at once
+                OPS[node.op].accumulate(operands, upstream)
             if check:
                 _check_gradients(node)
 
 
 def _check_gradients(node: Value) -> None:
     for parent in node.operands:
-        if type(parent) is Value and not math.isfinite(parent.grad):
+        if type(parent) is Value and not isfinite(parent.grad):
             _raise_backward_anomaly(node, parent, parent.grad)
 
 
@@ -214,7 +222,7 @@ def _gradients(output: Value, create_graph: bool) -> dict[Value, Any]:
             if parent in grads:
                 total = grads[parent] + total
             grads[parent] = total
-            if check and not math.isfinite(float(total)):
+            if check and not isfinite(float(total)):
                 _raise_backward_anomaly(node, parent, float(total))
     return grads
 

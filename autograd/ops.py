@@ -9,6 +9,11 @@ This is the one place where glassgrad knows calculus. Each op lists
 The engine applies the chain rule with these rules and nothing else:
 ``∂L/∂input += ∂L/∂z · local derivative``.
 
+An op whose local derivatives are finite whenever its output is finite is
+marked ``finite_locals``: when ``∂L/∂z`` is exactly 0 such a node would add
+exactly 0 to every input, so the backward pass skips it. (A ReLU that is off,
+or a sample past a hinge margin, costs nothing on the way back.)
+
 Every rule is written with plain operators and the generic functions below
 (``exp``, ``log``, ``divide``, ``power``, ...), which work on floats *and* on
 Values. On floats a rule is the fast first-order pass. On Values the same
@@ -91,12 +96,15 @@ class Op:
         formula: the output as text, e.g. ``"{a} · {b}"``.
         forward: computes the output from the input floats.
         rules: one derivative rule per input, in input order.
+        finite_locals: every local derivative is finite whenever the output
+            is (see the top of this file).
     """
 
     name: str
     formula: str
     forward: Callable[..., float]
     rules: tuple[Rule, ...]
+    finite_locals: bool = False
 
     def local_derivative(self, index: int, inputs: Sequence[Any], out: Any) -> Any:
         """``∂z/∂inputs[index]``, from the inputs and the output ``z``."""
@@ -116,7 +124,10 @@ def _placeholders(names: Sequence[str], out: str) -> dict[str, str]:
 
 
 # The n-ary ops below give all their local derivatives at once, by position,
-# instead of one Rule per input: their number of inputs varies.
+# instead of one Rule per input: their number of inputs varies. Each also has
+# ``accumulate``, the same rule applied straight to the inputs' ``.grad``: the
+# backward pass's fast path (a node can have hundreds of inputs).
+# In ``operands`` a constant is always a float, anything else is a Value.
 
 
 @dataclass(frozen=True)
@@ -124,6 +135,7 @@ class SumOp:
     """``z = x1 + x2 + ... + xn`` as one node: every local derivative is 1."""
 
     name: str = "sum"
+    finite_locals: bool = True
 
     def forward(self, *inputs: float) -> float:
         return sum(inputs, 0.0)
@@ -131,6 +143,12 @@ class SumOp:
     def local_derivatives(self, inputs: Sequence[Any], out: Any) -> list[Any]:
         """∂z/∂xi = 1 for every input."""
         return [1.0] * len(inputs)
+
+    def accumulate(self, operands: Sequence[Any], upstream: float) -> None:
+        """``xi.grad += upstream · 1`` for every Value input."""
+        for x in operands:
+            if type(x) is not float:
+                x.grad += upstream
 
     def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
         return "1"
@@ -150,17 +168,40 @@ class DotOp:
     """
 
     name: str = "dot"
+    finite_locals: bool = True  # a finite sum of products has finite factors
 
     def forward(self, *inputs: float) -> float:
         n = len(inputs) // 2
         bias = inputs[-1] if len(inputs) % 2 else 0.0
-        return sum(map(operator.mul, inputs[:n], inputs[n : 2 * n]), 0.0) + bias
+        return self.combine(inputs[:n], inputs[n : 2 * n], bias)
+
+    @staticmethod
+    def combine(weights: Sequence[float], inputs: Sequence[float], bias: float = 0.0) -> float:
+        """``b + w1·x1 + ... + wn·xn``, added in that order (as a hand-written
+        ``sum(w * x for ...)`` starting from ``b`` adds them)."""
+        return sum(map(operator.mul, weights, inputs), bias)
 
     def local_derivatives(self, inputs: Sequence[Any], out: Any) -> list[Any]:
         """∂z/∂wi = xi, ∂z/∂xi = wi (the two halves swapped), ∂z/∂b = 1."""
         n = len(inputs) // 2
         swapped = [*inputs[n : 2 * n], *inputs[:n]]
         return [*swapped, 1.0] if len(inputs) % 2 else swapped
+
+    def accumulate(self, operands: Sequence[Any], upstream: float) -> None:
+        """``wi.grad += upstream · xi``, ``xi.grad += upstream · wi``,
+        ``b.grad += upstream``, for the inputs that are Values."""
+        n = len(operands) // 2
+        for w, x in zip(operands[:n], operands[n : 2 * n]):
+            if type(x) is float:  # a constant input, such as a data feature
+                if type(w) is not float:
+                    w.grad += upstream * x
+            elif type(w) is float:
+                x.grad += upstream * w
+            else:
+                w.grad += upstream * x.data
+                x.grad += upstream * w.data
+        if len(operands) % 2 and type(operands[-1]) is not float:
+            operands[-1].grad += upstream
 
     def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
         n = len(names) // 2
@@ -184,6 +225,7 @@ ADD = Op(
         Rule("1", lambda a, b, z: 1.0),
         Rule("1", lambda a, b, z: 1.0),
     ),
+    finite_locals=True,
 )
 SUB = Op(
     name="-",
@@ -193,6 +235,7 @@ SUB = Op(
         Rule("1", lambda a, b, z: 1.0),
         Rule("−1", lambda a, b, z: -1.0),
     ),
+    finite_locals=True,
 )
 MUL = Op(
     name="*",
@@ -202,6 +245,7 @@ MUL = Op(
         Rule("{b}", lambda a, b, z: b),
         Rule("{a}", lambda a, b, z: a),
     ),
+    finite_locals=True,  # a finite a·b means a finite a and b (0·inf is nan)
 )
 DIV = Op(
     name="/",
@@ -227,12 +271,14 @@ NEG = Op(
     formula="−{a}",
     forward=operator.neg,
     rules=(Rule("−1", lambda a, z: -1.0),),
+    finite_locals=True,
 )
 EXP = Op(
     name="exp",
     formula="exp({a})",
     forward=floatmath.exp,
     rules=(Rule("exp({a}) = {z}", lambda a, z: z),),
+    finite_locals=True,
 )
 LOG = Op(
     name="log",
@@ -245,12 +291,14 @@ TANH = Op(
     formula="tanh({a})",
     forward=floatmath.tanh,
     rules=(Rule("1 − {z}²", lambda a, z: 1.0 - z * z),),
+    finite_locals=True,
 )
 SIGMOID = Op(
     name="sigmoid",
     formula="σ({a})",
     forward=floatmath.sigmoid,
     rules=(Rule("{z}·(1 − {z})", lambda a, z: z * (1.0 - z)),),
+    finite_locals=True,
 )
 RELU = Op(
     name="relu",
@@ -258,6 +306,7 @@ RELU = Op(
     forward=floatmath.relu,
     # The kink at 0 gets derivative 0, as in PyTorch.
     rules=(Rule("1 if {a} > 0 else 0", lambda a, z: 1.0 if a > 0 else 0.0),),
+    finite_locals=True,
 )
 BCE_WITH_LOGITS = Op(
     name="bce_logits",
@@ -294,6 +343,10 @@ OPS: dict[str, AnyOp] = {
         DOT,
     )
 }
+
+#: The names of the ops marked ``finite_locals``: backward skips such a node
+#: when its upstream gradient is exactly 0 and its output finite.
+FINITE_LOCALS: frozenset[str] = frozenset(name for name, op in OPS.items() if op.finite_locals)
 
 #: The derivative functions of every op with a fixed number of inputs, by
 #: name: the engine's fast path reads the rules from here.

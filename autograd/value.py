@@ -331,6 +331,16 @@ def _checked_operands(values: Iterable[Any], what: str) -> tuple[Any, ...]:
     return tuple(checked)
 
 
+def _float_data(items: Sequence[Any]) -> list[Any]:
+    """The data of each Value and each float; ``None`` for anything else.
+
+    The n-ary ops compute with this first and check after: arithmetic on a
+    ``None`` fails, and only then are the items inspected one by one (so
+    that ints become floats and anything else gets a clear error).
+    """
+    return [x.data if type(x) is Value else (x if type(x) is float else None) for x in items]
+
+
 def sum_of(values: Iterable[Any]) -> Value:
     """``x1 + x2 + ... + xn`` as a single node (op ``"sum"``).
 
@@ -343,21 +353,20 @@ def sum_of(values: Iterable[Any]) -> Value:
     operands = tuple(values)
     if not operands:
         return Value(0.0)
-    try:  # compute first, check after, as in dot()
-        data = SUM.forward(*numbers(operands))
+    try:
+        data = SUM.forward(*_float_data(operands))
     except TypeError:
-        data = None
-    if type(data) is not float:
         operands = _checked_operands(operands, "autograd.sum")
         data = SUM.forward(*numbers(operands))
     return _record(SUM, data, operands)
 
 
 def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Value:
-    """``w1·x1 + ... + wn·xn (+ bias)`` as a single node (op ``"dot"``).
+    """``b + w1·x1 + ... + wn·xn`` as a single node (op ``"dot"``).
 
     This is the article's ``z = W·x + b`` for one neuron, in one step. Either
-    side may hold plain numbers (for example the input features).
+    side may hold plain numbers (for example the input features); without a
+    bias, ``b`` is 0.
 
     Raises:
         ValueError: if the two sequences differ in length.
@@ -369,30 +378,71 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
             f"autograd.dot needs as many weights as inputs, got {len(weights)} "
             f"weights and {len(inputs)} inputs"
         )
-    if not weights and bias is None:
-        return Value(0.0)
-    operands = weights + inputs if bias is None else (*weights, *inputs, bias)
-    # Compute first and check after: a bad item makes the result a non-float
-    # (or raises), and only then is each item inspected for the error message.
-    try:
-        data = DOT.forward(*numbers(operands))
-    except TypeError:
-        data = None
-    if type(data) is not float:
-        operands, data = _checked_dot_operands(weights, inputs, bias)
-    return _record(DOT, data, operands)
+    return _dot_nodes([weights], inputs, [bias], "autograd.dot")[0]
 
 
-def _checked_dot_operands(
-    weights: tuple[Any, ...], inputs: tuple[Any, ...], bias: Any
-) -> tuple[tuple[Any, ...], float]:
-    """Check every item (raising a clear TypeError) and convert ints to floats."""
-    operands = _checked_operands(weights, "autograd.dot weights") + _checked_operands(
-        inputs, "autograd.dot inputs"
-    )
-    if bias is not None:
-        operands += _checked_operands((bias,), "autograd.dot bias")
-    return operands, DOT.forward(*numbers(operands))
+def matvec(rows: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Any = None) -> list[Value]:
+    """``W·x + b`` for a whole layer: one ``dot`` node per row of ``W``.
+
+    The same as ``[dot(row, inputs, b) for row, b in zip(rows, biases)]``,
+    but the inputs are read once for all rows. ``biases`` is one per row, or
+    None for no biases.
+
+    Raises:
+        ValueError: if a row's length differs from the inputs' or the number
+            of biases from the number of rows.
+        TypeError: if an item is neither a Value nor a real number.
+    """
+    inputs = tuple(inputs)
+    rows = list(map(tuple, rows))
+    biases = [None] * len(rows) if biases is None else list(biases)
+    if len(biases) != len(rows):
+        raise ValueError(
+            f"autograd.matvec needs one bias per row, got {len(rows)} rows and {len(biases)} biases"
+        )
+    if rows and set(map(len, rows)) != {len(inputs)}:
+        index = next(i for i, row in enumerate(rows) if len(row) != len(inputs))
+        raise ValueError(
+            f"autograd.matvec: row {index} has {len(rows[index])} weights but there are "
+            f"{len(inputs)} inputs; every row needs one weight per input"
+        )
+    return _dot_nodes(rows, inputs, biases, "autograd.matvec")
+
+
+def _dot_nodes(
+    rows: list[tuple[Any, ...]], inputs: tuple[Any, ...], biases: list[Any], what: str
+) -> list[Value]:
+    """One ``dot`` node per row, all on the same inputs (lengths checked).
+
+    Each item is read as in _float_data() (written out here: this runs for
+    every neuron) and checked only if the arithmetic fails.
+    """
+    input_data = _float_data(inputs)
+    if None in input_data:
+        inputs = _checked_operands(inputs, f"{what} inputs")
+        input_data = numbers(inputs)
+    nodes = []
+    for weights, bias in zip(rows, biases):
+        if type(bias) is Value:
+            bias_data = bias.data
+        else:
+            bias_data = 0.0 if bias is None else (bias if type(bias) is float else None)
+        weight_data = [
+            w.data if type(w) is Value else (w if type(w) is float else None) for w in weights
+        ]
+        try:
+            data = DOT.combine(weight_data, input_data, bias_data)
+        except TypeError:
+            data = None
+        if type(data) is not float:
+            weights = _checked_operands(weights, f"{what} weights")
+            if bias is not None:
+                (bias,) = _checked_operands((bias,), f"{what} bias")
+                bias_data = bias.data if type(bias) is Value else bias
+            data = DOT.combine(numbers(weights), input_data, bias_data)
+        operands = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+        nodes.append(_record(DOT, data, operands) if operands else Value(0.0))
+    return nodes
 
 
 def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:

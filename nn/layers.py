@@ -116,14 +116,21 @@ class Layer(Module):
         rng = rng or random.Random(0)
         self.neurons = [Neuron(nin, activation, rng, fused) for _ in range(nout)]
         self.activation = activation
+        self.fused = fused
 
     def pre_activation(self, x: Sequence[Any]) -> list[Value]:
         """The layer's ``z = W·x + b``, one Value per neuron."""
+        nin = len(self.neurons[0].w)
+        if len(x) != nin:
+            raise ValueError(f"this layer takes {nin} inputs, got {len(x)}")
+        if self.fused:  # one dot node per neuron, with the inputs read once
+            weights = [neuron.w for neuron in self.neurons]
+            return autograd.matvec(weights, x, [neuron.b for neuron in self.neurons])
         return [neuron.pre_activation(x) for neuron in self.neurons]
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
         function = ACTIVATION_FUNCTIONS[self.activation]
-        return [function(neuron.pre_activation(x)) for neuron in self.neurons]
+        return [function(z) for z in self.pre_activation(x)]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for i, neuron in enumerate(self.neurons):
