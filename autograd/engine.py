@@ -139,7 +139,7 @@ def backward(output: Value) -> None:
             upstream = node.grad
             out = node.data
             if upstream == 0.0 and node.op in FINITE_LOCALS and isfinite(out):
-                continue
+                continue  # each contribution would be 0 · (a finite number)
             # parent.grad += upstream · ∂node/∂parent, with the rules of
             # local_derivatives() written out for one and two operands: this
             # loop is the engine's hot path, and building argument lists for
