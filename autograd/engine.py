@@ -144,8 +144,9 @@ def backward(output: Value) -> None:
             # local_derivatives() written out for one and two operands: this
             # loop is the engine's hot path, and building argument lists for
             # every node would make it about three times slower.
-            rules = LOCAL_RULES.get(node.op)  # None for n-ary ops (sum, dot)
-            if rules is not None and len(rules) == 2:
+            rules = LOCAL_RULES[node.op]
+            arity = len(rules)  # 0 for n-ary ops (sum, dot)
+            if arity == 2:
                 a, b = operands
                 a_is_value = type(a) is Value
                 b_is_value = type(b) is Value
@@ -155,7 +156,7 @@ def backward(output: Value) -> None:
                     a.grad += upstream * rules[0](a_data, b_data, out)
                 if b_is_value:
                     b.grad += upstream * rules[1](a_data, b_data, out)
-            elif rules is not None:
+            elif arity == 1:
                 (a,) = operands
                 a.grad += upstream * rules[0](a.data, out)
             else:  # n-ary ops (sum, dot) apply their rule to all inputs at once

@@ -348,8 +348,10 @@ OPS: dict[str, AnyOp] = {
 #: when its upstream gradient is exactly 0 and its output finite.
 FINITE_LOCALS: frozenset[str] = frozenset(name for name, op in OPS.items() if op.finite_locals)
 
-#: The derivative functions of every op with a fixed number of inputs, by
-#: name: the engine's fast path reads the rules from here.
+#: The derivative functions of every op, by name: the engine's fast path
+#: reads the rules from here. An n-ary op (sum, dot) has none listed: it
+#: applies its rule itself (``accumulate``).
 LOCAL_RULES: dict[str, tuple[Callable[..., Any], ...]] = {
-    op.name: tuple(rule.local for rule in op.rules) for op in OPS.values() if isinstance(op, Op)
+    op.name: tuple(rule.local for rule in op.rules) if isinstance(op, Op) else ()
+    for op in OPS.values()
 }
