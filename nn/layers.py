@@ -98,6 +98,11 @@ class Neuron(Module):
             yield f"w.{i}", w
         yield "b", self.b
 
+    def parameters(self) -> list[Value]:
+        # The order of named_parameters(), without making the names: a
+        # training loop asks for the parameters every step.
+        return [*self.w, self.b]
+
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
@@ -136,6 +141,9 @@ class Layer(Module):
         for i, neuron in enumerate(self.neurons):
             for name, parameter in neuron.named_parameters():
                 yield f"neurons.{i}.{name}", parameter
+
+    def parameters(self) -> list[Value]:
+        return [p for neuron in self.neurons for p in neuron.parameters()]
 
     def __repr__(self) -> str:
         return f"Layer({len(self.neurons[0].w)}, {len(self.neurons)}, {self.activation!r})"
@@ -208,6 +216,9 @@ class MLP(Module):
         for i, layer in enumerate(self.layers):
             for name, parameter in layer.named_parameters():
                 yield f"layers.{i}.{name}", parameter
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
 
     def architecture(self) -> dict[str, Any]:
         return {

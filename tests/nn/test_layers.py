@@ -30,6 +30,13 @@ def test_parameter_names_and_order_are_fixed() -> None:
     assert len(set(names)) == len(names)
 
 
+def test_parameters_come_in_the_order_of_their_names() -> None:
+    for module in (nn.MLP(3, [4, 2, 1], seed=1), nn.Layer(3, 2), nn.Neuron(5)):
+        named = [p for _, p in module.named_parameters()]
+        assert module.parameters() == named
+        assert all(a is b for a, b in zip(module.parameters(), named, strict=True))
+
+
 @pytest.mark.parametrize("activations", [["relu", "linear"], ["tanh", "sigmoid"]])
 def test_fused_and_elementary_neurons_agree(activations: list[str]) -> None:
     fused = nn.MLP(3, [5, 1], activations, seed=4, fused=True)
