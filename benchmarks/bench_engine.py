@@ -6,8 +6,10 @@
 Workload: a chain of 100,000 elementary ops (``x * c`` and ``x + c`` in turn),
 built and then backpropagated. Reports:
 
-* time, best of several runs, against micrograd as shipped and against
-  micrograd with Python's garbage collector disabled;
+* time, the median of several runs (the best beside it), against micrograd
+  as shipped and against micrograd with Python's garbage collector
+  disabled. micrograd's time depends on when its collector happens to run,
+  so its best run is a lucky one; the median is a typical run;
 * memory per graph node after building (tracemalloc), and after backward;
 * depth: backward on a 1,000,000-op chain at the default recursion limit.
 
@@ -18,6 +20,7 @@ micrograd without its collector, at most 200 bytes per node.
 from __future__ import annotations
 
 import gc
+import statistics
 import sys
 import threading
 import time
@@ -91,8 +94,8 @@ def in_big_thread(function: Callable[[], None]) -> None:
 
 
 def main() -> None:
-    print(f"Python {sys.version.split()[0]}; chain of {CHAIN:,} ops, best of {REPEATS}")
-    times: dict[str, float] = {}
+    print(f"Python {sys.version.split()[0]}; chain of {CHAIN:,} ops, {REPEATS} runs each")
+    times: dict[str, list[float]] = {}
 
     def timed() -> None:
         limit = sys.getrecursionlimit()
@@ -106,17 +109,22 @@ def main() -> None:
             }
             for _ in range(REPEATS):
                 for name, (value_class, collector) in contenders.items():
-                    seconds = time_once(value_class, collector)
-                    times[name] = min(times.get(name, seconds), seconds)
+                    times.setdefault(name, []).append(time_once(value_class, collector))
         finally:
             sys.setrecursionlimit(limit)
 
     in_big_thread(timed)
-    ours = times["glassgrad"]
-    print("\nbuild + backward")
-    for name, seconds in times.items():
-        ratio = "" if name == "glassgrad" else f"  glassgrad is {seconds / ours:.1f}x faster"
-        print(f"  {name:<20} {seconds * 1000:8.1f} ms{ratio}")
+    median = {name: statistics.median(runs) for name, runs in times.items()}
+    best = {name: min(runs) for name, runs in times.items()}
+    print("\nbuild + backward: the median run (the best run)")
+    for name in times:
+        ratio = ""
+        if name != "glassgrad":
+            ratio = (
+                f"  glassgrad is {median[name] / median['glassgrad']:.1f}x faster "
+                f"({best[name] / best['glassgrad']:.1f}x)"
+            )
+        print(f"  {name:<20} {median[name] * 1000:8.1f} ms ({best[name] * 1000:.1f} ms){ratio}")
 
     memory: dict[str, tuple[float, float]] = {}
 
