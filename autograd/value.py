@@ -414,8 +414,9 @@ def _dot_nodes(
 ) -> list[Value]:
     """One ``dot`` node per row, all on the same inputs (lengths checked).
 
-    Each item is read as in _float_data() (written out here: this runs for
-    every neuron) and checked only if the arithmetic fails.
+    Items are read with _float_data() (the bias as it would, written out: a
+    one-item list per neuron costs more than the sum) and checked only if
+    the arithmetic fails.
     """
     input_data = _float_data(inputs)
     if None in input_data:
@@ -427,11 +428,8 @@ def _dot_nodes(
             bias_data = bias.data
         else:
             bias_data = 0.0 if bias is None else (bias if type(bias) is float else None)
-        weight_data = [
-            w.data if type(w) is Value else (w if type(w) is float else None) for w in weights
-        ]
         try:
-            data = DOT.combine(weight_data, input_data, bias_data)
+            data = DOT.combine(_float_data(weights), input_data, bias_data)
         except TypeError:
             data = None
         if type(data) is not float:
