@@ -6,16 +6,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd import no_grad
-from autograd.draw import MissingExtra
+from autograd.draw import FONT, Drawing, MissingExtra
 from nn.layers import MLP, activate
 
 
-def draw_network(model: MLP, sample: Sequence[float] | None = None) -> Any:
+def draw_network(model: MLP, sample: Sequence[float] | None = None) -> Drawing:
     """The model as layers of neurons, like the article's picture of the 2-3-1 network.
 
     Edges are blue for positive weights and red for negative ones, wider for
     larger weights. Each neuron shows its activation and bias; with a
     ``sample``, also its output for that sample.
+
+    Returns:
+        A ``Drawing``: it shows itself in Jupyter (on any machine, with or
+        without Graphviz's ``dot``); ``.svg()``, ``.png()``, ``.save(path)``.
 
     Raises:
         MissingExtra: if the graphviz package is not installed.
@@ -32,7 +36,8 @@ def draw_network(model: MLP, sample: Sequence[float] | None = None) -> Any:
     dot = graphviz.Digraph(
         "network", graph_attr={"rankdir": "LR", "splines": "line", "nodesep": "0.3"}
     )
-    dot.attr("node", fontname="Helvetica", fontsize="10")
+    dot.attr("node", fontname=FONT, fontsize="10")
+    dot.attr("edge", fontname=FONT)
     for i in range(model.nin):
         value = f"\\n{sample[i]:.3g}" if sample is not None else ""
         dot.node(f"x{i}", f"x{i + 1}{value}", shape="circle", style="filled", fillcolor="#fff8e1")
@@ -53,7 +58,21 @@ def draw_network(model: MLP, sample: Sequence[float] | None = None) -> Any:
                 )
             current.append(name)
         previous = current
-    return dot
+    return Drawing(dot, _describe(model, outputs))
+
+
+def _describe(model: MLP, outputs: list[list[float]] | None) -> str:
+    """The network in words: each layer's neurons, biases and (with a sample) outputs."""
+    lines = [f"network view of {model}"]
+    for number, layer in enumerate(model.layers, start=1):
+        for j, neuron in enumerate(layer.neurons):
+            weights = ", ".join(f"{w.data:.3g}" for w in neuron.w)
+            line = f"  layer {number} neuron {j}: {neuron.activation}, w = [{weights}], "
+            line += f"b = {neuron.b.data:.3g}"
+            if outputs is not None:
+                line += f", output {outputs[number - 1][j]:.3g}"
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _layer_outputs(model: MLP, sample: Sequence[float]) -> list[list[float]]:

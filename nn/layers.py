@@ -281,17 +281,15 @@ class MLP(Module):
         inner = ", ".join(f"{s} {a}" for s, a in zip(self.sizes, self.activations))
         return f"MLP({self.nin} inputs -> {inner})"
 
-    def _repr_html_(self) -> str | None:
-        """In Jupyter, a model shows its network view (needs the viz extra)."""
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
+        """In Jupyter, a model shows its network view (with the viz extra)."""
+        from autograd.draw import MissingExtra
+        from nn.draw import draw_network
+
         try:
-            from autograd.draw import to_svg
-            from nn.draw import draw_network
-        except ImportError:
-            return None
-        try:
-            return to_svg(draw_network(self))
-        except Exception:  # no renderer: Jupyter falls back to the text repr
-            return None
+            return draw_network(self)._repr_mimebundle_()
+        except MissingExtra:  # no viz extra: the text form alone
+            return {"text/plain": repr(self)}
 
 
 def seed_network(seed: int = 0, fused: bool = True) -> MLP:

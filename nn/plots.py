@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from autograd.draw import MissingExtra, draw, to_png, to_svg
+from autograd.draw import MissingExtra, draw
 from nn.draw import draw_network
 from nn.layers import MLP
 from nn.train import History, decision_threshold, predict
@@ -93,9 +93,10 @@ def demo_pictures(
         decision_boundary(model, X, y, out / "boundary.png"),
     ]
     graph = draw(model(X[sample]))
-    (out / "graph.svg").write_text(to_svg(graph), encoding="utf-8")
-    (out / "graph.png").write_bytes(to_png(graph))
     network = draw_network(model, X[sample])
-    (out / "network.svg").write_text(to_svg(network), encoding="utf-8")
-    written += [out / "graph.svg", out / "graph.png", out / "network.svg"]
+    written += [
+        graph.save(out / "graph.svg"),
+        graph.save(out / "graph.png"),
+        network.save(out / "network.svg"),
+    ]
     return written

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +55,24 @@ def test_grads_are_hidden_before_backward_and_shown_after() -> None:
     assert "grad —" not in source and "grad 1 " in source
 
 
+def test_labels_are_drawn_literally() -> None:
+    # Graphviz reads entities (&lt; is "<") and drops control characters: a
+    # label shows as written, with tabs and NULs made visible.
+    for label, shown in [
+        ("&lt;b&gt;", "&amp;lt;b&amp;gt;"),
+        ("x &amp; y", "x &amp;amp; y"),
+        ("a\tb", "a\\\\tb"),
+        ("nul\x00", "nul\\\\x00"),
+    ]:
+        assert shown in draw(Value(1.0, label=label) * 2).source
+
+
+def test_labels_with_entities_and_controls_render(renderer: str) -> None:
+    x = Value(1.0, label="&lt;b&gt; &amp;\t\x00")
+    svg = to_svg(draw(x * 2))
+    assert "&amp;lt;b&amp;gt; &amp;amp;\\t\\x00" in svg
+
+
 def test_labels_are_escaped() -> None:
     x = Value(1.0, label='<b>"x"{|}')
     source = draw(x * 2).source
@@ -79,24 +97,64 @@ def test_max_nodes_guard_says_what_to_do() -> None:
         draw(x, max_nodes=10)
 
 
-def test_svg_with_the_fallback_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(drawing.shutil, "which", lambda name: None)
+def test_svg(renderer: str) -> None:
     svg = to_svg(draw(sample_graph()))
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "tanh" in svg
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
-def test_svg_with_the_dot_program() -> None:
-    svg = to_svg(draw(sample_graph()))
-    assert "<svg" in svg and "tanh" in svg
-
-
-def test_png() -> None:
+def test_png(renderer: str) -> None:
     png = to_png(draw(sample_graph()))
     assert png.startswith(b"\x89PNG") and len(png) > 1000
 
 
-def test_notebook_display_small_inline_big_note() -> None:
+def test_a_drawing_shows_itself_in_jupyter(renderer: str) -> None:
+    drawing_ = draw(sample_graph())
+    bundle = drawing_._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"] and "tanh" in bundle["image/svg+xml"]
+    assert bundle["image/png"].startswith(b"\x89PNG")
+    assert bundle["text/plain"].splitlines() == [
+        "computation graph of n5: 6 values",
+        "  a = 2",
+        "  b = -3",
+        "  c = a · b = -6",
+        "  n3 = a · a = 4",
+        "  n4 = c + n3 = -2",
+        "  n5 = tanh(n4) = -0.964",
+    ]
+
+
+def test_a_drawing_saves_by_suffix(renderer: str, tmp_path: Path) -> None:
+    drawing_ = draw(sample_graph())
+    assert "<svg" in drawing_.save(tmp_path / "g.svg").read_text(encoding="utf-8")
+    assert drawing_.save(tmp_path / "g.png").read_bytes() == drawing_.png()
+    assert drawing_.save(tmp_path / "g.dot").read_text(encoding="utf-8") == drawing_.source
+    with pytest.raises(ValueError, match=r"use a \.svg, \.png, \.dot or \.gv file name"):
+        drawing_.save(tmp_path / "g.jpg")
+
+
+def test_a_drawing_is_still_a_graphviz_graph() -> None:
+    import graphviz
+
+    drawing_ = draw(sample_graph())
+    assert isinstance(drawing_.graph, graphviz.Digraph)
+    drawing_.node("note", "a note")  # Digraph methods reach the graph
+    assert "note" in drawing_.source
+
+
+def test_png_text_is_drawn_with_the_shipped_font(renderer: str) -> None:
+    # Two graphs that differ only in one label's text give different pictures;
+    # the same graph gives the same bytes. resvg is told to use no system font,
+    # so this holds on a machine with no fonts at all.
+    def graph(label: str) -> Value:
+        return Value(2.0, label=label) * 3.0
+
+    first, again = to_png(draw(graph("first"))), to_png(draw(graph("first")))
+    other = to_png(draw(graph("other")))
+    assert first == again
+    assert first != other
+
+
+def test_notebook_display_small_inline_big_note(renderer: str) -> None:
     small = sample_graph()
     assert "<svg" in small._repr_html_()
     big = Value(1.0)
@@ -117,6 +175,6 @@ def test_without_any_renderer_the_error_names_the_extra(monkeypatch: pytest.Monk
     assert graph.source.startswith("digraph")  # the DOT source is always there
 
 
-def test_same_graph_same_picture() -> None:
+def test_same_graph_same_picture(renderer: str) -> None:
     assert to_svg(draw(sample_graph())) == to_svg(draw(sample_graph()))
     assert to_png(draw(sample_graph())) == to_png(draw(sample_graph()))

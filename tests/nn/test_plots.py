@@ -23,7 +23,9 @@ def test_network_view_of_the_article_network() -> None:
     negative = sum(w.data < 0 for w in model.parameters() if w.label.startswith("W"))
     assert source.count("#e53935") == negative
     assert "<svg" in to_svg(draw_network(model))
-    assert "<svg" in model._repr_html_()
+    bundle = model._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"] and bundle["image/png"].startswith(b"\x89PNG")
+    assert bundle["text/plain"].startswith("network view of MLP(2 inputs")
 
 
 def test_plots_are_written(tmp_path: Path) -> None:

@@ -1,0 +1,41 @@
+"""Shared fixtures: the two Graphviz renderers, and the machine without `dot`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+
+def path_without_dot() -> str:
+    """This process's PATH minus every folder that holds a ``dot`` program."""
+    folders = os.environ.get("PATH", "").split(os.pathsep)
+    return os.pathsep.join(
+        folder for folder in folders if folder and not (Path(folder) / "dot").exists()
+    )
+
+
+def need(what: str, reason: str) -> None:
+    """Skip for want of ``what``, except in CI, whose set-up (.ci/run) installs it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must have {what} (.ci/run installs it): {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(params=["dot", "no dot"])
+def renderer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once with Graphviz's ``dot`` and once as on a machine without it.
+
+    "no dot" takes every folder holding ``dot`` off PATH (for this process and
+    any kernel or program it starts), so rendering must fall back to the
+    WebAssembly Graphviz of the ``viz`` extra.
+    """
+    if request.param == "dot":
+        if shutil.which("dot") is None:
+            need("Graphviz's dot", "Graphviz's dot program is not installed")
+    else:
+        monkeypatch.setenv("PATH", path_without_dot())
+        assert shutil.which("dot") is None
+    return request.param
