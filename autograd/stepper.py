@@ -10,9 +10,9 @@ opens offline in any browser. Needs the ``viz`` extra (for the SVGs).
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -69,9 +69,16 @@ class Stepper:
         svg = to_svg(graph)
         return svg[svg.index("<svg") :]  # drop the XML prologue: the SVG goes inline
 
-    def html(self) -> str:
-        """The stepper as an HTML fragment (what a notebook shows)."""
-        uid = "gg" + hashlib.sha1("".join(self.frames).encode()).hexdigest()[:10]
+    def html(self, uid: str | None = None) -> str:
+        """The stepper as an HTML fragment (what a notebook shows).
+
+        Args:
+            uid: the element id its script looks itself up by. By default a
+                new random one on every call, so a notebook that shows the
+                same stepper twice (or two notebooks open side by side) gets
+                two independent steppers.
+        """
+        uid = uid or "gg-" + secrets.token_hex(8)
         data = [
             {"phase": step.phase, "text": step.text, "node": node}
             for step, node in zip(self.steps, self.highlighted)
@@ -108,11 +115,12 @@ class Stepper:
         return self.html()
 
     def page(self) -> str:
-        """A complete, self-contained HTML page."""
+        """A complete, self-contained HTML page (the same bytes for the same graph)."""
         return (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{html.escape(self.title)}</title></head>"
-            f'<body style="font-family: sans-serif; margin: 1.5em">{self.html()}</body></html>\n'
+            '<body style="font-family: sans-serif; margin: 1.5em">'
+            f"{self.html(uid='gg-stepper')}</body></html>\n"
         )
 
 

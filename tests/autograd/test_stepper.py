@@ -47,6 +47,18 @@ def test_model_page_has_the_article_formulas(tmp_path: Path) -> None:
     assert "W1[0,0]" in page and "z1[0]" in page
 
 
+def test_each_showing_of_a_stepper_gets_its_own_id() -> None:
+    stepper = Stepper(evil_graph())
+    first, second = stepper.html(), Stepper(evil_graph()).html()
+    again = stepper.html()  # a notebook showing the same object twice
+
+    def uid(fragment: str) -> str:
+        return fragment.split('id="', 1)[1].split('"', 1)[0]
+
+    assert len({uid(first), uid(second), uid(again)}) == 3
+    assert stepper.page() == Stepper(evil_graph()).page()  # exported pages stay reproducible
+
+
 def test_big_graphs_get_a_clear_message() -> None:
     x = Value(1.0)
     for _ in range(100):
@@ -64,23 +76,23 @@ def chromium() -> str:
     return path
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 def test_stepper_in_a_real_browser(tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     page_file = export_html(evil_graph(), tmp_path / "stepper.html")
     errors: list[str] = []
     dialogs: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium(),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 700})
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -118,3 +130,30 @@ def test_stepper_in_a_real_browser(tmp_path: Path) -> None:
         page.screenshot(path=str(ARTIFACTS / "stepper.png"), full_page=True)
         browser.close()
     assert errors == [] and dialogs == []
+
+
+def test_two_steppers_of_one_graph_on_one_page_step_independently(tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    stepper = Stepper(evil_graph())
+    page_file = tmp_path / "two.html"
+    page_file.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+        f"{stepper.html()}{stepper.html()}</body></html>",
+        encoding="utf-8",
+    )
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(page_file.as_uri())
+        first, second = page.locator(".gg-stepper").nth(0), page.locator(".gg-stepper").nth(1)
+        second.locator("[data-act=next]").click()
+        second.locator("[data-act=next]").click()
+        assert second.get_attribute("data-current") == "2"
+        assert first.get_attribute("data-current") == "0"
+        first.locator("[data-act=next]").click()
+        assert first.get_attribute("data-current") == "1"
+        assert second.get_attribute("data-current") == "2"
+        browser.close()
+    assert errors == []
