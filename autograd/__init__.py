@@ -29,6 +29,17 @@ from autograd.ops import OPS
 from autograd.value import Value, binary_cross_entropy_with_logits, dot, matvec
 from autograd.value import sum_of as sum
 
+
+def __getattr__(name: str) -> object:
+    # ``autograd.draw`` is imported on first use, so that importing the engine
+    # never imports drawing code (nor Graphviz).
+    if name == "draw":
+        import autograd.draw
+
+        return autograd.draw
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
+
 __all__ = [
     "OPS",
     "GradcheckError",

@@ -22,6 +22,8 @@ import importlib.util
 import math
 import re
 import shutil
+import sys
+import types
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -266,6 +268,17 @@ def describe_graph(order: list[Value], names: Mapping[Value, str], grads: Mappin
     return "\n".join(lines)
 
 
+def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR") -> Drawing:
+    """micrograd's name for ``draw``, with its arguments: the same picture.
+
+    People coming from micrograd's lecture call ``draw_dot(root)``; ``format``
+    is kept on the graph for ``render()``.
+    """
+    drawing = draw(root, rankdir=rankdir)
+    drawing.graph.format = format
+    return drawing
+
+
 def _draw_op(dot: Any, node: Value, ids: dict[int, str]) -> None:
     op_id = f"{ids[id(node)]}_op"
     symbol = OP_SYMBOLS.get(node.op, node.op)
@@ -389,3 +402,16 @@ def notebook_html(value: Value) -> str | None:
         return draw(value).svg()
     except MissingExtra:
         return None
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: ``autograd.draw(value)`` is ``autograd.draw.draw(value)``.
+
+    A learner reads "draw" and calls it; both spellings draw the same picture.
+    """
+
+    def __call__(self, output: Value, **options: Any) -> Drawing:
+        return draw(output, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -178,3 +178,12 @@ def test_without_any_renderer_the_error_names_the_extra(monkeypatch: pytest.Monk
 def test_same_graph_same_picture(renderer: str) -> None:
     assert to_svg(draw(sample_graph())) == to_svg(draw(sample_graph()))
     assert to_png(draw(sample_graph())) == to_png(draw(sample_graph()))
+
+
+def test_autograd_draw_can_be_called_and_draw_dot_is_draw() -> None:
+    import autograd
+
+    out = sample_graph()
+    assert autograd.draw(out).source == draw(out).source  # a learner calls the module
+    assert drawing.draw_dot(out).source == draw(out).source  # micrograd's lecture's name
+    assert "rankdir=TB" in drawing.draw_dot(out, rankdir="TB").source
