@@ -234,7 +234,7 @@ class MLP(Module):
     def from_file(cls, path: str | Path, *, max_bytes: int | None = None) -> MLP:
         """Rebuild a model saved with ``save()``: its architecture and parameters.
 
-        The architecture is checked against
+        ``MLP.load(path)`` does the same. The architecture is checked against
         the parameters in the file before anything is built, so a small file
         cannot ask for a huge model.
 

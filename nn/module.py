@@ -30,19 +30,21 @@ not JSON, nested deeper than Python's recursion limit, a number outside the
 float range, another format or version, or parameters that do not fit the
 architecture. A failed load leaves the model exactly as it was.
 
-To get a saved model back, ``MLP.from_file(path)`` builds it;
-``model.load(path)`` loads into a model of the same shape.
+To get a saved model back, ``MLP.from_file(path)`` (or ``MLP.load(path)``)
+builds it; ``model.load(path)`` loads into a model of the same shape.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import reprlib
 import secrets
 import stat
-from collections.abc import Iterator
+import types
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -60,6 +62,40 @@ MAX_MODEL_FILE_BYTES = 16 * 1024 * 1024
 
 #: How the values JSON has no number for are written.
 NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+class instance_or_class_method:
+    """A method that works on an instance, and differently on the class.
+
+    ``model.load(path)`` loads a file into ``model``. ``MLP.load(path)`` has
+    no model to load into, so it builds one. A plain method would fail on the
+    class (``missing 1 required positional argument``) and a classmethod
+    would lose the instance; this descriptor picks one of two functions by
+    how it is reached::
+
+        @instance_or_class_method
+        def load(self, path): ...      # model.load(path)
+
+        @load.on_class
+        def load(cls, path): ...       # MLP.load(path)
+    """
+
+    def __init__(self, on_instance: Callable[..., Any]) -> None:
+        self.on_instance = on_instance
+        self.on_class_function: Callable[..., Any] | None = None
+        functools.update_wrapper(self, on_instance)
+
+    def on_class(self, function: Callable[..., Any]) -> instance_or_class_method:
+        """Set the function called when the method is reached through the class."""
+        self.on_class_function = function
+        return self
+
+    def __get__(self, instance: object, owner: type | None = None) -> Callable[..., Any]:
+        if instance is None:
+            if self.on_class_function is None:
+                raise AttributeError(f"{self.__name__} works on instances only")
+            return types.MethodType(self.on_class_function, owner)
+        return types.MethodType(self.on_instance, instance)
 
 
 class Module:
@@ -150,8 +186,12 @@ class Module:
         data = json.dumps(document, indent=1, allow_nan=False).encode("utf-8")
         _write_atomically(Path(os.path.realpath(path)), data)
 
+    @instance_or_class_method
     def load(self, path: str | Path, *, max_bytes: int | None = None) -> None:
         """Load parameters saved by ``save()`` into this model.
+
+        Called on a class instead (``MLP.load(path)``), it builds the model
+        from the file and returns it, like ``from_file``.
 
         Args:
             path: a file written by ``save()`` for a model of this architecture.
@@ -169,6 +209,26 @@ class Module:
                 f"this model is {self.architecture()}"
             )
         self.load_state_dict(document["parameters"])
+
+    @load.on_class
+    def load(cls, path: str | Path, *, max_bytes: int | None = None) -> Module:
+        """Build a model from a file written by ``save()``: ``cls.from_file(path)``."""
+        return cls.from_file(path, max_bytes=max_bytes)
+
+    @classmethod
+    def from_file(cls, path: str | Path, *, max_bytes: int | None = None) -> Module:
+        """Build a model from a file written by ``save()``.
+
+        A subclass that can rebuild itself from its architecture (``MLP``)
+        implements this.
+
+        Raises:
+            TypeError: here, in the base class: it cannot know what to build.
+        """
+        raise TypeError(
+            f"{cls.__name__} cannot build itself from a file: build the model, then call "
+            "model.load(path), or use a class that can, such as MLP.from_file(path)"
+        )
 
 
 def read_model_file(path: str | Path, *, max_bytes: int | None = None) -> dict[str, Any]:

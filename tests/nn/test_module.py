@@ -497,3 +497,32 @@ def test_mutated_files_raise_value_error_and_change_nothing(data: bytes) -> None
             pass
         else:  # a harmless mutation (a digit of a weight): a whole model
             assert isinstance(rebuilt, nn.MLP)
+
+
+# --- MLP.load on the class ----------------------------------------------------
+
+
+def test_load_on_the_class_builds_the_model(tmp_path: Path) -> None:
+    model = nn.MLP(3, [4, 2], ["tanh", "linear"], seed=7)
+    model.save(tmp_path / "model.json")
+    loaded = nn.MLP.load(tmp_path / "model.json")
+    assert isinstance(loaded, nn.MLP)
+    assert loaded.architecture() == model.architecture()
+    assert loaded.state_dict() == model.state_dict()
+    assert nn.MLP.load(tmp_path / "model.json", max_bytes=10**6).state_dict() == model.state_dict()
+
+
+def test_load_on_a_model_loads_into_it(tmp_path: Path) -> None:
+    model = nn.MLP(3, [4, 2], ["tanh", "linear"], seed=7)
+    model.save(tmp_path / "model.json")
+    other = nn.MLP(3, [4, 2], ["tanh", "linear"], seed=8)
+    weight = other.parameters()[0]
+    assert other.load(tmp_path / "model.json") is None
+    assert other.state_dict() == model.state_dict()
+    assert other.parameters()[0] is weight  # the same Values, new numbers
+
+
+def test_load_on_a_class_that_cannot_rebuild_itself_says_what_to_do(tmp_path: Path) -> None:
+    nn.seed_network().save(tmp_path / "model.json")
+    with pytest.raises(TypeError, match=r"model\.load\(path\)"):
+        nn.Module.load(tmp_path / "model.json")
