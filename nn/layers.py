@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import random
+import reprlib
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import autograd
@@ -229,22 +231,77 @@ class MLP(Module):
         }
 
     @classmethod
-    def from_file(cls, path: str) -> MLP:
+    def from_file(cls, path: str | Path, *, max_bytes: int | None = None) -> MLP:
         """Rebuild a model saved with ``save()``: its architecture and parameters.
 
+        ``MLP.load(path)`` does the same. The architecture is checked against
+        the parameters in the file before anything is built, so a small file
+        cannot ask for a huge model.
+
+        Args:
+            path: a file written by ``save()``.
+            max_bytes: the largest file to read (default
+                ``nn.module.MAX_MODEL_FILE_BYTES``).
+
+        Returns:
+            The model, with the file's parameters.
+
         Raises:
-            ValueError: if the file is missing, corrupt or not an MLP.
+            ValueError: if the file is missing, too big, corrupt or not an MLP.
         """
-        document = read_model_file(path)
-        arch = document["architecture"]
-        if arch.get("type") != "MLP":
-            raise ValueError(f"{path} holds a {arch.get('type')!r}, not an MLP")
-        try:
-            model = cls(arch["nin"], arch["sizes"], arch["activations"])
-        except (KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"{path} has an unusable architecture {arch}: {error}") from None
+        document = read_model_file(path, max_bytes=max_bytes)
+        nin, sizes, activations = cls._checked_architecture(path, document)
+        model = cls(nin, sizes, activations)
         model.load_state_dict(document["parameters"])
         return model
+
+    @staticmethod
+    def _checked_architecture(
+        path: str | Path, document: dict[str, Any]
+    ) -> tuple[int, list[int], list[str]]:
+        """``nin``, ``sizes`` and ``activations`` from a model file, or a ValueError.
+
+        The parameter count is worked out from the numbers, never by building
+        the model, and must equal the count in the file (which the file size
+        limit bounds).
+        """
+        arch = document["architecture"]
+
+        def whole(number: Any) -> bool:
+            return type(number) is int and number >= 1  # not True, not 2.0
+
+        if arch.get("type") != "MLP":
+            raise ValueError(f"{path} holds a {reprlib.repr(arch.get('type'))}, not an MLP")
+        nin, sizes, activations = arch.get("nin"), arch.get("sizes"), arch.get("activations")
+        if not whole(nin):
+            raise ValueError(f"{path}: 'nin' must be a whole number >= 1, got {reprlib.repr(nin)}")
+        if not isinstance(sizes, list) or not sizes or not all(whole(size) for size in sizes):
+            raise ValueError(
+                f"{path}: 'sizes' must be a list of whole numbers >= 1, got {reprlib.repr(sizes)}"
+            )
+        if not isinstance(activations, list) or len(activations) != len(sizes):
+            raise ValueError(
+                f"{path}: give one activation per layer: {len(sizes)} layers, "
+                f"activations {reprlib.repr(activations)}"
+            )
+        for activation in activations:
+            if not isinstance(activation, str):
+                raise ValueError(
+                    f"{path}: an activation must be a name, got {reprlib.repr(activation)}"
+                )
+            try:
+                check_activation(activation)
+            except ValueError as error:
+                raise ValueError(f"{path}: {error}") from None
+        widths = [nin, *sizes]
+        expected = sum((widths[i] + 1) * widths[i + 1] for i in range(len(sizes)))
+        found = len(document["parameters"])
+        if expected != found:
+            raise ValueError(
+                f"{path} declares a model of {expected} parameters but holds {found}: "
+                "the file is damaged or was edited"
+            )
+        return nin, sizes, activations
 
     def stepper(self, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -> Any:
         """A step-through of the loss on one sample ``(x, y)`` (needs the viz extra).

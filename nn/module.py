@@ -1,16 +1,101 @@
-"""``Module``: parameters, gradients, and saving to and loading from JSON."""
+"""``Module``: parameters, gradients, and saving to and loading from JSON.
+
+The model file
+--------------
+A model file is one standard JSON object (any JSON parser reads it), UTF-8::
+
+    {
+     "format": "glassgrad-model",
+     "version": 1,
+     "architecture": {"type": "MLP", "nin": 2, "sizes": [3, 1],
+                      "activations": ["relu", "sigmoid"]},
+     "parameters": {"layers.0.neurons.0.w.0": 0.5, ..., "layers.1.neurons.0.b": "nan"}
+    }
+
+``parameters`` maps each name of ``named_parameters()`` to its value: a JSON
+number, or for the values JSON has no number for, one of the strings
+``"nan"``, ``"inf"`` and ``"-inf"``. (Files written before this rule hold
+the non-standard tokens ``NaN``, ``Infinity`` and ``-Infinity``; they still
+load.)
+
+Saving writes a new file beside the target and renames it over the target,
+so a reader sees the old file or the new one, never half of one, and two
+saves to one path at once leave one of the two complete files. Saving
+through a symbolic link replaces the file it points to.
+
+Loading checks the whole file before anything changes, and raises
+``ValueError`` for every file it cannot use: missing, not a regular file,
+over ``MAX_MODEL_FILE_BYTES`` (pass ``max_bytes=`` to allow more), not UTF-8,
+not JSON, nested deeper than Python's recursion limit, a number outside the
+float range, another format or version, or parameters that do not fit the
+architecture. A failed load leaves the model exactly as it was.
+
+To get a saved model back, ``MLP.from_file(path)`` (or ``MLP.load(path)``)
+builds it; ``model.load(path)`` loads into a model of the same shape.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator
+import math
+import os
+import reprlib
+import secrets
+import stat
+import types
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from autograd import Value
 
 FORMAT_NAME = "glassgrad-model"
 FORMAT_VERSION = 1
+
+#: The largest model file ``load`` reads, in bytes: 16 MiB, about 300,000
+#: parameters (some 50 bytes each), far more than a scalar engine trains in
+#: reasonable time. Loading costs about ten times the file's size in memory,
+#: so a bigger file is refused before it is read; pass ``max_bytes=`` to
+#: ``load``, ``from_file`` or ``read_model_file`` to allow more.
+MAX_MODEL_FILE_BYTES = 16 * 1024 * 1024
+
+#: How the values JSON has no number for are written.
+NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+class instance_or_class_method:
+    """A method that works on an instance, and differently on the class.
+
+    ``model.load(path)`` loads a file into ``model``. ``MLP.load(path)`` has
+    no model to load into, so it builds one. A plain method would fail on the
+    class (``missing 1 required positional argument``) and a classmethod
+    would lose the instance; this descriptor picks one of two functions by
+    how it is reached::
+
+        @instance_or_class_method
+        def load(self, path): ...      # model.load(path)
+
+        @load.on_class
+        def load(cls, path): ...       # MLP.load(path)
+    """
+
+    def __init__(self, on_instance: Callable[..., Any]) -> None:
+        self.on_instance = on_instance
+        self.on_class_function: Callable[..., Any] | None = None
+        functools.update_wrapper(self, on_instance)
+
+    def on_class(self, function: Callable[..., Any]) -> instance_or_class_method:
+        """Set the function called when the method is reached through the class."""
+        self.on_class_function = function
+        return self
+
+    def __get__(self, instance: object, owner: type | None = None) -> Callable[..., Any]:
+        if instance is None:
+            if self.on_class_function is None:
+                raise AttributeError(f"{self.__name__} works on instances only")
+            return types.MethodType(self.on_class_function, owner)
+        return types.MethodType(self.on_instance, instance)
 
 
 class Module:
@@ -66,75 +151,281 @@ class Module:
         for name, raw in state.items():
             if isinstance(raw, bool) or not isinstance(raw, int | float):
                 raise ValueError(
-                    f"parameter {name!r} must be a number, got {type(raw).__name__}: {raw!r}"
+                    f"parameter {name!r} must be a number, got {type(raw).__name__}: {_short(raw)}"
                 )
             values[name] = float(raw)
         for name, parameter in named.items():
             parameter.data = values[name]
 
     def save(self, path: str | Path) -> None:
-        """Write the architecture and parameters to ``path`` as JSON (never pickle)."""
+        """Write the architecture and parameters to ``path`` as JSON (never pickle).
+
+        The file is written whole beside the target, then renamed over it:
+        readers and other saves never see half a file. Saving through a
+        symbolic link replaces the file it points to and keeps the link.
+
+        Args:
+            path: where to write; the directory must exist.
+
+        Raises:
+            TypeError: if the architecture holds something JSON cannot write.
+            OSError: if the file cannot be written (the old file is kept, and
+                no temporary file is left behind).
+        """
+        parameters = {
+            name: value if math.isfinite(value) else _non_finite_name(value)
+            for name, value in self.state_dict().items()
+        }
         document = {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
             "architecture": self.architecture(),
-            "parameters": self.state_dict(),
+            "parameters": parameters,
         }
-        path = Path(path)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(document, indent=1), encoding="utf-8")
-        temporary.replace(path)  # a crash mid-write never leaves half a file
+        # allow_nan=False: NaN and Infinity are not JSON; other parsers reject them.
+        data = json.dumps(document, indent=1, allow_nan=False).encode("utf-8")
+        _write_atomically(Path(os.path.realpath(path)), data)
 
-    def load(self, path: str | Path) -> None:
+    @instance_or_class_method
+    def load(self, path: str | Path, *, max_bytes: int | None = None) -> None:
         """Load parameters saved by ``save()`` into this model.
 
+        Called on a class instead (``MLP.load(path)``), it builds the model
+        from the file and returns it, like ``from_file``.
+
+        Args:
+            path: a file written by ``save()`` for a model of this architecture.
+            max_bytes: the largest file to read (default ``MAX_MODEL_FILE_BYTES``).
+
         Raises:
-            ValueError: for a missing or unreadable file, corrupt JSON, another
-                format or version, or parameters of another shape. The model
-                is left exactly as it was.
+            ValueError: for a missing or unreadable file, one over the size
+                limit, corrupt JSON, another format or version, or parameters
+                of another shape. The model is left exactly as it was.
         """
-        document = read_model_file(path)
+        document = read_model_file(path, max_bytes=max_bytes)
         if document["architecture"] != self.architecture():
             raise ValueError(
-                f"{path} holds a model of another shape: {document['architecture']}; "
+                f"{path} holds a model of another shape: {_short(document['architecture'])}; "
                 f"this model is {self.architecture()}"
             )
         self.load_state_dict(document["parameters"])
 
+    @load.on_class
+    def load(cls, path: str | Path, *, max_bytes: int | None = None) -> Module:
+        """Build a model from a file written by ``save()``: ``cls.from_file(path)``."""
+        return cls.from_file(path, max_bytes=max_bytes)
 
-def read_model_file(path: str | Path) -> dict[str, Any]:
+    @classmethod
+    def from_file(cls, path: str | Path, *, max_bytes: int | None = None) -> Module:
+        """Build a model from a file written by ``save()``.
+
+        A subclass that can rebuild itself from its architecture (``MLP``)
+        implements this.
+
+        Raises:
+            TypeError: here, in the base class: it cannot know what to build.
+        """
+        raise TypeError(
+            f"{cls.__name__} cannot build itself from a file: build the model, then call "
+            "model.load(path), or use a class that can, such as MLP.from_file(path)"
+        )
+
+
+def read_model_file(path: str | Path, *, max_bytes: int | None = None) -> dict[str, Any]:
     """Read and check a model file written by ``Module.save``.
+
+    Nothing is read from what is not a regular file, and at most
+    ``max_bytes + 1`` bytes are read from one that is.
+
+    Args:
+        path: the model file.
+        max_bytes: the largest file to read (default ``MAX_MODEL_FILE_BYTES``).
+
+    Returns:
+        The document, its ``parameters`` as floats (non-finite ones decoded).
 
     Raises:
         ValueError: with what is wrong with the file.
     """
-    path = Path(path)
+    limit = MAX_MODEL_FILE_BYTES if max_bytes is None else max_bytes
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ValueError(f"max_bytes must be a whole number of bytes, got {limit!r}")
+    text = _read_text(Path(path), limit)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValueError(f"no model file at {path}: check the path") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"cannot read model file {path}: {error}") from None
-    try:
-        document = json.loads(text)
+        document = json.loads(
+            text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=float
+        )
     except json.JSONDecodeError as error:
         raise ValueError(f"{path} is not valid JSON ({error}); was it cut short?") from None
+    except RecursionError:
+        raise ValueError(f"{path} is nested too deeply to be a model file") from None
+    except ValueError as error:  # from _parse_int or _parse_float
+        raise ValueError(f"{path}: {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise ValueError(f"{path} is not a glassgrad model file (no 'format': '{FORMAT_NAME}')")
-    if document.get("version") != FORMAT_VERSION:
+    version = document.get("version")
+    if type(version) is not int or version != FORMAT_VERSION:  # not True, not 1.0
         raise ValueError(
-            f"{path} has format version {document.get('version')!r}; this glassgrad reads "
+            f"{path} has format version {_short(version)}; this glassgrad reads "
             f"version {FORMAT_VERSION}"
         )
     if not isinstance(document.get("architecture"), dict) or not isinstance(
         document.get("parameters"), dict
     ):
         raise ValueError(f"{path} lacks its 'architecture' or 'parameters' section")
+    parameters = {}
+    for name, raw in document["parameters"].items():
+        if isinstance(raw, float | int) and not isinstance(raw, bool):
+            parameters[name] = float(raw)
+        elif isinstance(raw, str) and raw in NON_FINITE:
+            parameters[name] = NON_FINITE[raw]
+        else:
+            raise ValueError(
+                f"parameter {name!r} in {path} must be a number or one of "
+                f'"nan", "inf", "-inf", got {type(raw).__name__}: {_short(raw)}'
+            )
+    document["parameters"] = parameters
     return document
+
+
+def _read_text(path: Path, limit: int) -> str:
+    """The text of a regular file of at most ``limit`` bytes, or a ValueError."""
+    try:
+        # Look before opening: opening a FIFO to read waits for a writer.
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(
+                f"{path} is not a regular file (a directory, device or pipe?): "
+                "give the path of a file written by save()"
+            )
+        if info.st_size > limit:
+            raise ValueError(_too_big(path, f"{info.st_size} bytes", limit))
+        # O_NONBLOCK: should the path be swapped for a FIFO meanwhile, do not wait.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        with open(os.open(path, flags), "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise ValueError(f"{path} is not a regular file")
+            data = _read_at_most(file, limit + 1)
+    except FileNotFoundError:
+        raise ValueError(f"no model file at {path}: check the path") from None
+    except OSError as error:
+        raise ValueError(f"cannot read model file {path}: {error}") from None
+    if len(data) > limit:
+        raise ValueError(_too_big(path, f"more than {limit} bytes", limit))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not UTF-8 text ({error}): is it a model file?") from None
+
+
+def _read_at_most(file: BinaryIO, size: int) -> bytearray:
+    """Up to ``size`` bytes of ``file``, in pieces.
+
+    ``file.read(size)`` would allocate all ``size`` bytes up front, even for a
+    small file. Reading one byte more than the limit tells a file at the limit
+    from a bigger one (a file can grow after ``stat``, and files in ``/proc``
+    report a size of 0).
+    """
+    data = bytearray()
+    while len(data) < size:
+        piece = file.read(min(1 << 16, size - len(data)))
+        if not piece:
+            break
+        data += piece
+    return data
+
+
+def _too_big(path: Path, size: str, limit: int) -> str:
+    return (
+        f"{path} holds {size}, over the limit of {limit} bytes for a model file; "
+        "if you trust it, pass a bigger max_bytes= to load or from_file"
+    )
+
+
+def _parse_int(text: str) -> int:
+    # float() of a digit string has no length limit and never raises; int() of a
+    # few hundred digits is quick. So a number is checked as a float first.
+    _parse_float(text)
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        shown = text if len(text) <= 24 else f"{text[:12]}...({len(text)} characters)"
+        raise ValueError(
+            f"the number {shown} is too large for a float; an infinite value is "
+            'written "inf" or "-inf"'
+        )
+    return value
+
+
+def _non_finite_name(value: float) -> str:
+    return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Replace ``target`` with a file holding ``data``, all at once.
+
+    The data goes to a new file in the same directory (a rename is atomic only
+    within one file system), is flushed to disk, then renamed over the target.
+    """
+    file_descriptor, temporary = _create_temporary(target.parent)
+    try:
+        with open(file_descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())  # on disk before the rename makes it the model
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _sync_directory(target.parent)
+
+
+def _create_temporary(directory: Path) -> tuple[int, Path]:
+    """A new empty file in ``directory`` with a short random name, open for writing.
+
+    Not ``tempfile.mkstemp``: it makes files readable by their owner only, and
+    the saved model would keep that. ``os.open`` gives the usual permissions
+    (0o666 less the umask), as writing the file directly would. The name is
+    short so that it fits wherever the target's name fits (255 bytes).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temporary = directory / f".{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:  # 2**48 names: practically never
+            continue
+    raise FileExistsError(f"cannot create a temporary file in {directory}")
+
+
+def _sync_directory(directory: Path) -> None:
+    # The rename itself survives a power cut only once the directory is synced.
+    # POSIX only; where a directory cannot be opened, the rename stands unsynced.
+    if os.name != "posix":
+        return
+    try:
+        file_descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(file_descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(file_descriptor)
+
+
+def _short(value: object) -> str:
+    """A repr short enough for an error message, however big the value."""
+    return reprlib.repr(value)
 
 
 def _first(names: list[str], shown: int = 3) -> str:
     if not names:
         return ""
     more = f", ... {len(names) - shown} more" if len(names) > shown else ""
-    return "(" + ", ".join(names[:shown]) + more + ")"
+    cut = [name if len(name) <= 60 else name[:57] + "..." for name in names[:shown]]
+    return "(" + ", ".join(cut) + more + ")"
