@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import math
 import random
@@ -35,6 +36,23 @@ def test_momentum_and_adam_move_against_the_gradient() -> None:
             (w * w).backward()
             optimizer.step()
         assert abs(w.data) < 1.0, optimizer_class
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps)])
+def test_restore_undoes_a_step_and_the_optimizers_state(make: Any) -> None:
+    w = [Value(2.0), Value(-1.0)]
+    optimizer = make(w)
+    for _ in range(2):  # some state to keep
+        optimizer.zero_grad()
+        (w[0] * w[0] + w[1] * w[0]).backward()
+        optimizer.step()
+    state = {k: copy.deepcopy(v) for k, v in vars(optimizer).items() if k != "parameters"}
+    before = optimizer.snapshot()
+    values = [p.data for p in w]
+    optimizer.step()
+    optimizer.restore(before)
+    assert [p.data for p in w] == values
+    assert {k: v for k, v in vars(optimizer).items() if k != "parameters"} == state
 
 
 def test_schedule_sets_the_learning_rate() -> None:
