@@ -11,7 +11,7 @@ The article's network in one line::
 from __future__ import annotations
 
 from nn import data, losses, optim, reference
-from nn.layers import MLP, Layer, Neuron, seed_network
+from nn.layers import MLP, Layer, Neuron, Outputs, seed_network
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
 from nn.train import History, accuracy, fit, predict
@@ -25,6 +25,7 @@ __all__ = [
     "Module",
     "Neuron",
     "Optimizer",
+    "Outputs",
     "accuracy",
     "data",
     "fit",

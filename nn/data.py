@@ -120,16 +120,33 @@ def batches(
     shuffle: bool = True,
     seed: int = 0,
 ) -> Iterator[Dataset]:
-    """Yield ``(X_batch, y_batch)``; ``batch_size=None`` gives one full batch."""
+    """Yield ``(X_batch, y_batch)``; the last batch may be smaller.
+
+    Args:
+        batch_size: samples per batch, at least 1; None gives one full batch.
+
+    Raises:
+        ValueError: if ``batch_size`` is not None or a whole number >= 1.
+    """
+    check_batch_size(batch_size)
     order = list(range(len(X)))
     if shuffle:
         random.Random(seed).shuffle(order)
-    size = batch_size or len(order)
-    if size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    size = len(order) if batch_size is None else batch_size
     for start in range(0, len(order), size):
         chunk = order[start : start + size]
         yield [list(X[i]) for i in chunk], [y[i] for i in chunk]
+
+
+def check_batch_size(batch_size: int | None) -> None:
+    """Raise a ValueError unless ``batch_size`` is None (full batch) or a whole number >= 1."""
+    if batch_size is None:
+        return
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(
+            f"batch_size must be a whole number of samples, at least 1, got {batch_size!r}; "
+            "use batch_size=None for the full batch"
+        )
 
 
 def _check_size(n: int, minimum: int) -> None:

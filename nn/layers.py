@@ -7,6 +7,7 @@ the weighted sum of its inputs plus a bias, then applies its activation.
 from __future__ import annotations
 
 import math
+import numbers
 import random
 import reprlib
 from collections.abc import Callable, Iterator, Sequence
@@ -34,10 +35,85 @@ ACTIVATIONS = tuple(ACTIVATION_FUNCTIONS)
 
 def check_activation(activation: str) -> None:
     """Raise a ValueError naming the choices if ``activation`` is not one of them."""
+    if isinstance(activation, bool):
+        raise ValueError(
+            f"activation is a name ({', '.join(ACTIVATIONS)}), got {activation!r}; for "
+            f"micrograd's switch write nonlin={activation!r} (True is relu, False is linear)"
+        )
     if activation not in ACTIVATION_FUNCTIONS:
         raise ValueError(
             f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
         )
+
+
+def resolve_activation(activation: str | None, nonlin: bool | None) -> str:
+    """The activation name from glassgrad's ``activation`` or micrograd's ``nonlin``.
+
+    ``nonlin=True`` is relu and ``nonlin=False`` linear, as in micrograd;
+    neither given means relu.
+
+    Raises:
+        ValueError: if both are given, or the activation is unknown.
+    """
+    if nonlin is not None:
+        if activation is not None:
+            raise ValueError(
+                f"give activation= or nonlin=, not both (got {activation!r} and {nonlin!r}); "
+                "nonlin is micrograd's spelling: True is 'relu', False is 'linear'"
+            )
+        return "relu" if nonlin else "linear"
+    activation = "relu" if activation is None else activation
+    check_activation(activation)
+    return activation
+
+
+class Outputs(list):  # type: ignore[type-arg]
+    """The outputs of a layer or model with several neurons: a list of Values.
+
+    Everything a list does works. The one addition is a ``backward()`` that
+    explains what to do instead: backpropagation starts from one number.
+    """
+
+    def backward(self) -> None:
+        """Raise: a backward pass starts from one scalar, such as a loss.
+
+        Raises:
+            TypeError: always, saying how to get that scalar.
+        """
+        raise TypeError(
+            f"backward() starts from one scalar Value, and these are {len(self)} outputs. "
+            "Combine them into a loss first, e.g. nn.losses.mse(outputs, targets).backward(), "
+            "or pick one: outputs[0].backward()"
+        )
+
+
+def sample_error(x: Any, nin: int, who: str) -> Exception | None:
+    """What is wrong with ``x`` as one sample of ``nin`` features, if anything.
+
+    Called only after a forward pass failed, so that the usual path pays
+    nothing for these checks.
+    """
+    example = "[" + ", ".join(["0.5"] * min(nin, 3)) + (", ..." if nin > 3 else "") + "]"
+    one = f"{who} takes one sample: a list of {nin} numbers, like {who}({example})"
+    batch = f"; for a batch run [{who}(x) for x in X]"
+    if who == "model":
+        batch += ", or nn.predict(model, X) for plain floats"
+    try:
+        length = len(x)
+    except TypeError:
+        return TypeError(f"{one}, got {type(x).__name__} {x!r}")
+    if isinstance(x, str):
+        return TypeError(f"{one}, got the string {x!r}")
+    items = list(x)
+    for i, item in enumerate(items):
+        if isinstance(item, Value | numbers.Real):
+            continue
+        if hasattr(item, "__len__") and not isinstance(item, str):
+            return TypeError(f"{one}, got {length} samples at once{batch}")
+        return TypeError(f"{one}; input {i} is {type(item).__name__} {item!r}, not a number")
+    if length != nin:
+        return ValueError(f"{who} takes {nin} input features, got {length}")
+    return None
 
 
 def activate(z: Value, activation: str) -> Value:
@@ -61,22 +137,28 @@ class Neuron(Module):
 
     Args:
         nin: number of inputs.
-        activation: relu, tanh, sigmoid or linear.
+        activation: relu (the default), tanh, sigmoid or linear.
         rng: the random source for the initial weights (see ``init_limit``).
         fused: compute ``w·x + b`` as one ``dot`` node (default). With False
             the same value is built from elementary ``*`` and ``+`` nodes, as
             a learner would write it by hand: identical numbers and
             gradients, a bigger graph.
+        nonlin: micrograd's spelling: True is relu, False is linear. Give
+            this or ``activation``, not both.
+
+    Parameters come in micrograd's order: the weights, then the bias.
     """
 
     def __init__(
         self,
         nin: int,
-        activation: str = "relu",
+        activation: str | None = None,
         rng: random.Random | None = None,
         fused: bool = True,
+        *,
+        nonlin: bool | None = None,
     ) -> None:
-        check_activation(activation)
+        activation = resolve_activation(activation, nonlin)
         rng = rng or random.Random(0)
         limit = init_limit(nin, activation)
         self.w = [Value(rng.uniform(-limit, limit), label=f"w{i}") for i in range(nin)]
@@ -86,11 +168,14 @@ class Neuron(Module):
 
     def pre_activation(self, x: Sequence[Any]) -> Value:
         """``z = w·x + b``."""
-        if len(x) != len(self.w):
-            raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
-        if self.fused:
-            return autograd.dot(self.w, x, self.b)
-        return sum((w * xi for w, xi in zip(self.w, x)), self.b)
+        try:
+            if len(x) != len(self.w):
+                raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
+            if self.fused:
+                return autograd.dot(self.w, x, self.b)
+            return sum((w * xi for w, xi in zip(self.w, x)), self.b)
+        except (TypeError, ValueError) as error:
+            raise (sample_error(x, len(self.w), "neuron") or error) from None
 
     def __call__(self, x: Sequence[Any]) -> Value:
         return activate(self.pre_activation(x), self.activation)
@@ -110,16 +195,31 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """A row of neurons that all see the same inputs."""
+    """A row of neurons that all see the same inputs.
+
+    Args:
+        nin: inputs of each neuron.
+        nout: number of neurons.
+        activation: relu (the default), tanh, sigmoid or linear.
+        rng: the random source for the initial weights.
+        fused: see ``Neuron``.
+        nonlin: micrograd's spelling, as in ``Neuron``: ``Layer(2, 3,
+            nonlin=False)`` is a linear layer.
+
+    Calling a layer on one sample returns its outputs as ``Outputs`` (a list).
+    """
 
     def __init__(
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str | None = None,
         rng: random.Random | None = None,
         fused: bool = True,
+        *,
+        nonlin: bool | None = None,
     ) -> None:
+        activation = resolve_activation(activation, nonlin)
         rng = rng or random.Random(0)
         self.neurons = [Neuron(nin, activation, rng, fused) for _ in range(nout)]
         self.activation = activation
@@ -128,16 +228,19 @@ class Layer(Module):
     def pre_activation(self, x: Sequence[Any]) -> list[Value]:
         """The layer's ``z = W·x + b``, one Value per neuron."""
         nin = len(self.neurons[0].w)
-        if len(x) != nin:
-            raise ValueError(f"this layer takes {nin} inputs, got {len(x)}")
-        if self.fused:  # one dot node per neuron, with the inputs read once
-            weights = [neuron.w for neuron in self.neurons]
-            return autograd.matvec(weights, x, [neuron.b for neuron in self.neurons])
-        return [neuron.pre_activation(x) for neuron in self.neurons]
+        try:
+            if len(x) != nin:
+                raise ValueError(f"this layer takes {nin} inputs, got {len(x)}")
+            if self.fused:  # one dot node per neuron, with the inputs read once
+                weights = [neuron.w for neuron in self.neurons]
+                return autograd.matvec(weights, x, [neuron.b for neuron in self.neurons])
+            return [neuron.pre_activation(x) for neuron in self.neurons]
+        except (TypeError, ValueError) as error:
+            raise (sample_error(x, nin, "layer") or error) from None
 
-    def __call__(self, x: Sequence[Any]) -> list[Value]:
+    def __call__(self, x: Sequence[Any]) -> Outputs:
         function = ACTIVATION_FUNCTIONS[self.activation]
-        return [function(z) for z in self.pre_activation(x)]
+        return Outputs([function(z) for z in self.pre_activation(x)])
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for i, neuron in enumerate(self.neurons):
@@ -163,8 +266,14 @@ class MLP(Module):
             model.
         fused: neurons compute ``w·x`` as one ``dot`` node (see ``Neuron``).
 
-    Calling the model on one sample (a sequence of numbers or Values) returns
-    the last layer's outputs: a Value if it has one neuron, else a list.
+    Calling the model on one sample (a sequence of ``nin`` numbers or Values)
+    returns the last layer's outputs: a Value if it has one neuron, else
+    ``Outputs`` (a list). For a batch, ``[model(x) for x in X]``, or
+    ``nn.predict(model, X)`` for plain floats.
+
+    ``MLP(nin, nouts)`` works as in micrograd (relu hidden layers, a linear
+    last layer), and ``parameters()`` come in micrograd's order: layer by
+    layer, neuron by neuron, each neuron's weights then its bias.
     """
 
     def __init__(
@@ -200,19 +309,30 @@ class MLP(Module):
         self.nin, self.sizes, self.activations = nin, sizes, activations
         self.seed, self.fused = seed, fused
 
-    def logits(self, x: Sequence[Any]) -> Value | list[Value]:
-        """The last layer's pre-activation ``z`` (what a loss on logits needs)."""
-        for layer in self.layers[:-1]:
-            x = layer(x)
-        out = self.layers[-1].pre_activation(x)
-        return out[0] if len(out) == 1 else out
+    def logits(self, x: Sequence[Any]) -> Value | Outputs:
+        """The last layer's pre-activation ``z`` (what a loss on logits needs).
 
-    def __call__(self, x: Sequence[Any]) -> Value | list[Value]:
-        if len(x) != self.nin:
-            raise ValueError(f"this model takes {self.nin} input features, got {len(x)}")
-        for layer in self.layers:
-            x = layer(x)
-        return x[0] if len(x) == 1 else x
+        Raises:
+            TypeError, ValueError: if ``x`` is not one sample of ``nin`` numbers.
+        """
+        return self._forward(x, last_activation=False)
+
+    def __call__(self, x: Sequence[Any]) -> Value | Outputs:
+        return self._forward(x, last_activation=True)
+
+    def _forward(self, sample: Sequence[Any], last_activation: bool) -> Value | Outputs:
+        try:
+            if len(sample) != self.nin:
+                raise ValueError(f"model takes {self.nin} input features, got {len(sample)}")
+            x = sample
+            for layer in self.layers[:-1]:
+                x = layer(x)
+            last = self.layers[-1]
+            out = last(x) if last_activation else last.pre_activation(x)
+        except (TypeError, ValueError) as error:
+            # Diagnose the sample only now: the usual path pays nothing.
+            raise (sample_error(sample, self.nin, "model") or error) from None
+        return out[0] if len(out) == 1 else Outputs(out)
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for i, layer in enumerate(self.layers):

@@ -7,6 +7,7 @@ gives the gradient of the batch mean, the article's ``1/m`` factor included.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import autograd
@@ -76,3 +77,46 @@ def hinge(scores: Sequence[Value], targets: Sequence[float]) -> Value:
 
 
 LOSSES = {"bce": bce_with_logits, "bce_prob": bce, "mse": mse, "hinge": hinge}
+
+
+def check_targets(loss: str, targets: Sequence[float]) -> None:
+    """Check that every target is a label ``loss`` can learn from.
+
+    bce and bce_prob take 0/1 labels; hinge takes 0/1 or −1/+1 (one kind,
+    not both); mse takes any finite real number.
+
+    Args:
+        loss: a name in ``LOSSES``.
+        targets: the labels, as floats.
+
+    Raises:
+        ValueError: naming the first bad label, its index, and what to do.
+    """
+    targets = list(targets)
+    if loss == "mse":
+        for index, label in enumerate(targets):
+            if not math.isfinite(label):
+                raise ValueError(
+                    f"label {label!r} at index {index}: mse needs finite numbers as targets"
+                )
+        return
+    allowed = {-1.0, 0.0, 1.0} if loss == "hinge" else {0.0, 1.0}
+    for index, label in enumerate(targets):
+        if label not in allowed:
+            if loss == "hinge":
+                need = "hinge takes labels 0/1 or -1/+1 (two classes)"
+            elif label == -1.0:
+                need = (
+                    f"{loss} takes 0/1 labels; for -1/+1 labels use loss='hinge', "
+                    "or map them to 0/1 with [(v + 1) / 2 for v in y]"
+                )
+            else:
+                need = f"{loss} takes 0/1 labels (two classes)"
+            raise ValueError(f"label {label!r} at index {index} is not a valid target: {need}")
+    if loss == "hinge" and -1.0 in targets and 0.0 in targets:
+        # Name the label that breaks the kind set by an earlier one.
+        index = max(targets.index(-1.0), targets.index(0.0))
+        raise ValueError(
+            f"label {targets[index]!r} at index {index}: hinge labels are 0/1 or -1/+1, and "
+            "these mix both (0 and -1 would both mean the negative class); use one kind"
+        )

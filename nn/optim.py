@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from autograd import Value
 
 #: A learning-rate schedule: epoch number (from 0) -> learning rate.
 Schedule = Callable[[int], float]
+
+#: What ``Optimizer.snapshot`` returns: the parameters' values, and the
+#: optimizer's own state by attribute name.
+Snapshot = tuple[list[float], dict[str, Any]]
 
 
 class Optimizer:
@@ -20,6 +25,10 @@ class Optimizer:
         schedule: optional; ``fit`` calls ``set_epoch(e)`` at the start of each
             epoch, which sets ``lr = schedule(e)``.
     """
+
+    #: Attributes holding a subclass's running state (velocities, moments),
+    #: copied by ``snapshot``. An optimizer of your own lists its own here.
+    state_names: tuple[str, ...] = ()
 
     def __init__(
         self, parameters: Sequence[Value], lr: float, schedule: Schedule | None = None
@@ -37,6 +46,26 @@ class Optimizer:
         if self.schedule is not None:
             self.lr = float(self.schedule(epoch))
 
+    def snapshot(self) -> Snapshot:
+        """The parameters' values and the optimizer's state, to undo a step with ``restore``.
+
+        ``fit`` takes one before every update, so that an update cut short
+        (Ctrl-C) or gone bad (nan) can be undone as a whole.
+        """
+        state = {}
+        for name in self.state_names:
+            value = getattr(self, name)
+            state[name] = list(value) if isinstance(value, list) else value
+        return [p.data for p in self.parameters], state
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Put back the parameters' values and the state saved by ``snapshot()``."""
+        values, state = snapshot
+        for p, value in zip(self.parameters, values, strict=True):
+            p.data = value
+        for name, value in state.items():
+            setattr(self, name, list(value) if isinstance(value, list) else value)
+
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0."""
         for p in self.parameters:
@@ -53,6 +82,8 @@ class SGD(Optimizer):
     With ``momentum`` μ > 0 a velocity accumulates: ``v ← μ·v + ∂L/∂W``,
     ``W ← W − η·v``.
     """
+
+    state_names = ("velocity",)
 
     def __init__(
         self,
@@ -78,6 +109,8 @@ class SGD(Optimizer):
 
 class Adam(Optimizer):
     """Adam: per-parameter steps from running means of the gradient and its square."""
+
+    state_names = ("m", "v", "t")
 
     def __init__(
         self,

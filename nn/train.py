@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import autograd
 from autograd import Value, collector_paused, no_grad
-from nn.data import batches
+from nn.data import batches, check_batch_size
 from nn.layers import MLP
-from nn.losses import LOSSES
-from nn.optim import Optimizer, make_optimizer
+from nn.losses import LOSSES, check_targets
+from nn.optim import Optimizer, Snapshot, make_optimizer
 
 
 @dataclass
 class History:
-    """Per-epoch loss (mean over the epoch's batches) and training accuracy."""
+    """Per-epoch loss (mean over the epoch's batches) and training accuracy.
+
+    ``interrupted`` is True when Ctrl-C (KeyboardInterrupt) stopped ``fit``
+    early: the lists then hold the epochs that finished.
+    """
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
+    interrupted: bool = False
 
 
 def forward_batch(model: MLP, X: Sequence[Sequence[float]], loss: str) -> list[Value]:
@@ -32,10 +41,30 @@ def forward_batch(model: MLP, X: Sequence[Sequence[float]], loss: str) -> list[V
     return [model(x) for x in X]
 
 
-def predict(model: MLP, X: Sequence[Sequence[float]]) -> list[float]:
-    """The model's output for each sample, without recording a graph."""
+def predict(model: MLP, X: Sequence[Sequence[float]]) -> list[Any]:
+    """The model's output for each sample, without recording a graph.
+
+    Args:
+        model: the model.
+        X: the samples: a list of feature lists, or a 2-D numpy array.
+
+    Returns:
+        One float per sample; for a model with several outputs, one list of
+        floats per sample.
+
+    Raises:
+        ValueError, TypeError: if X is empty or not a sequence of samples of
+            ``model.nin`` numbers.
+    """
+    return _predict(model, _samples(X, model.nin))
+
+
+def _predict(model: MLP, samples: list[list[Any]]) -> list[Any]:
     with no_grad():
-        return [model(x).data for x in X]
+        outputs = [model(x) for x in samples]
+    if model.sizes[-1] == 1:
+        return [out.data for out in outputs]
+    return [[o.data for o in out] for out in outputs]
 
 
 def decision_threshold(model: MLP) -> float:
@@ -44,13 +73,35 @@ def decision_threshold(model: MLP) -> float:
 
 
 def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float]) -> float:
-    """Fraction of samples classified right (labels 0/1, or −1/+1)."""
-    if not X:
-        raise ValueError("accuracy of an empty dataset is undefined")
+    """Fraction of samples classified right (labels 0/1, or −1/+1).
+
+    Args:
+        model: a model with one output.
+        X: the samples: a list of feature lists, or a 2-D numpy array.
+        y: one label per sample (a list or a numpy array).
+
+    Raises:
+        ValueError, TypeError: if X is empty, X and y differ in length, or a
+            sample or label is not made of real numbers.
+    """
+    _check_one_output(model, "accuracy")
+    samples = _samples(X, model.nin)
+    return _accuracy(model, samples, _labels(y, len(samples)))
+
+
+def _accuracy(model: MLP, samples: list[list[Any]], labels: list[float]) -> float:
     threshold = decision_threshold(model)
-    outputs = predict(model, X)
-    right = sum((out > threshold) == (label > 0) for out, label in zip(outputs, y))
-    return right / len(X)
+    outputs = _predict(model, samples)
+    right = sum((out > threshold) == (label > 0) for out, label in zip(outputs, labels))
+    return right / len(samples)
+
+
+def _check_one_output(model: MLP, what: str) -> None:
+    if model.sizes[-1] != 1:
+        raise ValueError(
+            f"{what} needs a model with one output (a score or probability per sample); "
+            f"this model has {model.sizes[-1]}"
+        )
 
 
 def fit(
@@ -63,6 +114,7 @@ def fit(
     lr: float = 0.1,
     epochs: int = 100,
     batch_size: int | None = None,
+    weight_decay: float = 0.0,
     seed: int = 0,
     progress: bool | None = None,
     on_epoch: Callable[[int, History], None] | None = None,
@@ -70,44 +122,206 @@ def fit(
     """Train ``model`` on ``(X, y)`` and return the history.
 
     Args:
+        model: the model to train (its parameters change in place).
+        X: the samples: a list of feature lists, or a 2-D numpy array.
+        y: one label per sample (a list or a numpy array): 0/1 for bce and
+            bce_prob, 0/1 or −1/+1 for hinge, any number for mse.
         loss: bce (on logits, for a sigmoid output), bce_prob, mse or hinge.
         optimizer: sgd, momentum, adam, or an ``Optimizer`` instance.
         lr: learning rate (when ``optimizer`` is a name).
         epochs: passes over the data.
-        batch_size: samples per update; None for the full batch.
+        batch_size: samples per update, at least 1; None for the full batch.
+        weight_decay: λ of an L2 penalty: the loss minimised is
+            ``loss + λ·Σp²`` over every parameter (weights and biases), as in
+            micrograd's demo (``weight_decay=1e-4`` with ``loss="hinge"``).
+            The penalty's gradient is ``2·λ·p``, so the article's update
+            ``W ← W − η·∂L/∂W`` becomes ``W ← W − η·(∂L/∂W + 2·λ·W)``: each
+            step also shrinks every parameter toward 0 by the factor
+            ``1 − 2·η·λ``. (PyTorch's ``weight_decay=λ`` adds ``λ·W`` to the
+            gradient, which is this with λ/2.) The history's loss includes the
+            penalty.
         seed: shuffles the batches (the same seed, the same run).
         progress: show a progress bar; None means "only in a terminal".
         on_epoch: called after each epoch with ``(epoch, history)``.
+
+    Returns:
+        The ``History``: loss and training accuracy per epoch.
+
+    Ctrl-C (KeyboardInterrupt, a notebook's stop button) does not raise: it
+    ends training and ``fit`` returns the History of the finished epochs
+    with ``interrupted=True``, so the curve so far can still be plotted. The
+    model keeps every finished update and never half of one: an update cut
+    short is undone. It may be a few updates past the last epoch in the
+    History (those of the unfinished epoch).
+
+    Raises:
+        ValueError, TypeError: for bad arguments, or samples or labels that
+            the loss cannot use; checked before anything changes.
+        FloatingPointError: if the loss or a parameter becomes nan or inf
+            (usually a learning rate too large). The model is put back to the
+            parameters at which the last finite loss was computed, and the
+            History of the finished epochs is attached as ``error.history``.
     """
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
-    if len(X) != len(y) or not X:
-        raise ValueError(f"need matching, non-empty X and y, got {len(X)} rows, {len(y)} labels")
-    if not isinstance(epochs, int) or epochs < 1:
+    _check_one_output(model, "fit")
+    samples = _samples(X, model.nin)
+    labels = _labels(y, len(samples))
+    check_targets(loss, labels)
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
+    check_batch_size(batch_size)
+    if isinstance(weight_decay, bool) or not (
+        isinstance(weight_decay, numbers.Real) and math.isfinite(weight_decay) and weight_decay >= 0
+    ):
+        raise ValueError(f"weight_decay must be a number >= 0 (0 for none), got {weight_decay!r}")
     loss_function = LOSSES[loss]
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer, model.parameters(), lr)
+    penalised = model.parameters() if weight_decay else []
     history = History()
-    for epoch in _progress(range(epochs), progress):
-        optimizer.set_epoch(epoch)
-        total, count = 0.0, 0
-        for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=seed + epoch):
-            with collector_paused():  # graphs have no cycles: see collector_paused
-                batch_loss = loss_function(forward_batch(model, X_batch, loss), y_batch)
-                optimizer.zero_grad()
-                batch_loss.backward()
-                optimizer.step()
-            total += batch_loss.data * len(X_batch)
-            count += len(X_batch)
-        history.loss.append(total / count)
-        history.accuracy.append(accuracy(model, X, y))
-        if on_epoch is not None:
-            on_epoch(epoch, history)
+    before: Snapshot | None = None  # the parameters at which the last finite loss was computed
+    bar = _progress(range(epochs), progress)
+    try:
+        for epoch in bar:
+            optimizer.set_epoch(epoch)
+            total, count = 0.0, 0
+            for X_batch, y_batch in batches(
+                samples, labels, batch_size, shuffle=True, seed=seed + epoch
+            ):
+                with collector_paused():  # graphs have no cycles: see collector_paused
+                    batch_loss = loss_function(forward_batch(model, X_batch, loss), y_batch)
+                    if weight_decay:
+                        # Σp² as one dot node, p·p; each p gets 2·p back.
+                        batch_loss = batch_loss + weight_decay * autograd.dot(penalised, penalised)
+                    if not math.isfinite(batch_loss.data):
+                        # The last update led here: undo it.
+                        _diverged(optimizer, before, history, epoch, epochs, "the loss")
+                    optimizer.zero_grad()
+                    batch_loss.backward()
+                    before = optimizer.snapshot()
+                    try:
+                        optimizer.step()
+                    except BaseException:  # Ctrl-C or an error mid-update: undo all of it
+                        optimizer.restore(before)
+                        raise
+                    if not _all_finite(optimizer.parameters):
+                        _diverged(optimizer, before, history, epoch, epochs, "a parameter")
+                total += batch_loss.data * len(X_batch)
+                count += len(X_batch)
+            epoch_accuracy = _accuracy(model, samples, labels)
+            history.loss.append(total / count)
+            history.accuracy.append(epoch_accuracy)
+            if on_epoch is not None:
+                on_epoch(epoch, history)
+    except KeyboardInterrupt:
+        # A stop between the two appends above must not leave the lists uneven.
+        del history.loss[len(history.accuracy) :]
+        del history.accuracy[len(history.loss) :]
+        history.interrupted = True
+        print(
+            f"training interrupted: {len(history.loss)} of {epochs} epochs finished; "
+            "the model keeps its finished updates (history.interrupted is True)",
+            file=sys.stderr,
+        )
+    finally:
+        if hasattr(bar, "close"):
+            bar.close()
     return history
 
 
-def _progress(epochs: range, show: bool | None) -> range:
+def _diverged(
+    optimizer: Optimizer,
+    before: Snapshot | None,
+    history: History,
+    epoch: int,
+    epochs: int,
+    what: str,
+) -> None:
+    """Undo the last update and raise the FloatingPointError that ``fit`` documents."""
+    where = f"training diverged in epoch {epoch + 1} of {epochs}: {what} became nan or inf."
+    if before is None:  # the very first loss: no update to blame
+        _raise_with_history(
+            f"{where} This happened before any update: check the data and the model's "
+            "output for values too large for the loss.",
+            history,
+        )
+    optimizer.restore(before)
+    _raise_with_history(
+        f"{where} The learning rate {optimizer.lr:g} is probably too large: try a smaller one, "
+        f"such as {optimizer.lr / 10:g}. The model holds the parameters from before the bad "
+        "update; the finished epochs are in this error's .history.",
+        history,
+    )
+
+
+def _raise_with_history(message: str, history: History) -> None:
+    error = FloatingPointError(message)
+    error.history = history  # type: ignore[attr-defined]
+    raise error
+
+
+def _all_finite(parameters: Iterable[Value]) -> bool:
+    # One sum instead of a test per parameter: nan and inf both survive it.
+    return math.isfinite(sum(p.data for p in parameters))
+
+
+def _samples(X: Any, nin: int) -> list[list[Any]]:
+    """X as a list of feature lists, numbers as floats, every sample of ``nin`` features.
+
+    Accepts any sequence of samples, numpy arrays included (``not X`` would
+    be ambiguous for an array, so lengths are compared instead).
+    """
+    try:
+        count = len(X)
+    except TypeError:
+        raise TypeError(
+            f"X must be a sequence of samples (a list of lists or a 2-D numpy array), "
+            f"got {type(X).__name__}"
+        ) from None
+    if count == 0:
+        raise ValueError("X is empty: give at least one sample")
+    samples = []
+    for i, x in enumerate(X):
+        if isinstance(x, Value | numbers.Real) or not hasattr(x, "__len__"):
+            raise TypeError(
+                f"sample {i} of X is {x!r}, not a sequence of {nin} features; for one feature "
+                "per sample write [[v] for v in X] (numpy: X.reshape(-1, 1))"
+            )
+        if len(x) != nin:
+            raise ValueError(f"sample {i} of X has {len(x)} features; the model takes {nin}")
+        row: list[Any] = []
+        for j, v in enumerate(x):
+            if type(v) is not float and not isinstance(v, Value):
+                if isinstance(v, str) or not isinstance(v, numbers.Real):
+                    raise TypeError(f"sample {i}, feature {j} of X is {v!r}; features are numbers")
+                v = float(v)
+            if type(v) is float and not math.isfinite(v):
+                raise ValueError(f"sample {i}, feature {j} of X is {v}; features must be finite")
+            row.append(v)
+        samples.append(row)
+    return samples
+
+
+def _labels(y: Any, count: int) -> list[float]:
+    """y as a list of floats, one per sample."""
+    try:
+        size = len(y)
+    except TypeError:
+        raise TypeError(f"y must be a sequence of labels, got {type(y).__name__}") from None
+    if size != count:
+        raise ValueError(
+            f"need one label per sample: X has {count} samples but y has {size} labels"
+        )
+    labels = []
+    for i, label in enumerate(y):
+        if isinstance(label, Value) or not isinstance(label, numbers.Real):
+            raise TypeError(f"label {i} of y is {label!r}; labels are numbers")
+        labels.append(float(label))
+    return labels
+
+
+def _progress(epochs: range, show: bool | None) -> Iterable[int]:
     if show is None:
         show = sys.stderr.isatty()
     if not show:

@@ -71,3 +71,89 @@ def test_zero_grad_resets_parameters() -> None:
     assert any(p.grad != 0.0 for p in model.parameters())
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
+
+
+# --- A learner's first guesses -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["__call__", "logits"])
+def test_a_number_or_a_batch_says_what_the_model_takes(method: str) -> None:
+    model = nn.MLP(2, [3, 1])
+    run = getattr(model, method)
+    with pytest.raises(TypeError, match=r"one sample: a list of 2 numbers, like model\(\[0\.5"):
+        run(1.0)
+    for batch in ([[0, 1], [1, 0]], [[0, 1], [1, 0], [1, 1]], ((0.0, 1.0), (1.0, 0.0))):
+        with pytest.raises(TypeError, match="samples at once") as caught:
+            run(batch)
+        assert r"[model(x) for x in X]" in str(caught.value)
+        assert "nn.predict(model, X)" in str(caught.value)
+    with pytest.raises(TypeError, match="input 1 is str"):
+        run([1.0, "2"])
+    with pytest.raises(ValueError, match="takes 2 input features, got 3"):
+        run([1.0, 2.0, 3.0])
+    single = nn.MLP(1, [2, 1])
+    with pytest.raises(TypeError, match=r"like model\(\[0\.5\]\)"):
+        getattr(single, method)(1.0)
+
+
+def test_a_numpy_batch_gets_the_same_advice() -> None:
+    np = pytest.importorskip("numpy")
+    model = nn.MLP(2, [3, 1])
+    with pytest.raises(TypeError, match="2 samples at once"):
+        model(np.array([[0.0, 1.0], [1.0, 0.0]]))
+    assert model(np.array([0.0, 1.0])).data == model([0.0, 1.0]).data
+
+
+def test_layers_and_neurons_explain_their_input_too() -> None:
+    with pytest.raises(TypeError, match=r"layer takes one sample.*\[layer\(x\) for x in X\]"):
+        nn.Layer(2, 3)([[0, 1], [1, 0]])
+    with pytest.raises(TypeError, match="neuron takes one sample"):
+        nn.Neuron(2)(1.0)
+
+
+def test_several_outputs_are_a_list_whose_backward_says_what_to_do() -> None:
+    model = nn.MLP(2, [3, 2])
+    for outputs in (model([1.0, 2.0]), model.logits([1.0, 2.0]), nn.Layer(2, 3)([1.0, 2.0])):
+        assert isinstance(outputs, list) and isinstance(outputs, nn.Outputs)
+        assert outputs[:1] == [outputs[0]] and len(outputs) == len(list(outputs))
+        with pytest.raises(TypeError, match="starts from one scalar") as caught:
+            outputs.backward()
+        assert "nn.losses.mse(outputs, targets).backward()" in str(caught.value)
+        assert "outputs[0].backward()" in str(caught.value)
+    outputs = model([1.0, 2.0])
+    nn.losses.mse(outputs, [0.0, 1.0]).backward()  # the advice works
+    assert any(p.grad != 0.0 for p in model.parameters())
+
+
+def test_micrograds_nonlin_argument() -> None:
+    assert nn.Neuron(2, nonlin=True).activation == "relu"
+    assert nn.Neuron(2, nonlin=False).activation == "linear"
+    assert nn.Neuron(2).activation == "relu"
+    layer = nn.Layer(2, 3, nonlin=False)
+    assert layer.activation == "linear"
+    assert all(neuron.activation == "linear" for neuron in layer.neurons)
+    x = [0.5, -2.0]
+    z = layer.pre_activation(x)
+    assert [out.data for out in layer(x)] == [zi.data for zi in z]
+    with pytest.raises(ValueError, match="activation= or nonlin=, not both"):
+        nn.Neuron(2, "tanh", nonlin=True)
+    with pytest.raises(ValueError, match="not both"):
+        nn.Layer(2, 3, activation="relu", nonlin=False)
+    with pytest.raises(ValueError, match="write nonlin=False"):
+        nn.Neuron(2, False)  # type: ignore[arg-type]
+
+
+def test_parameters_come_in_micrograds_order() -> None:
+    micro_nn = pytest.importorskip("micrograd.nn")
+    theirs = micro_nn.MLP(2, [16, 16, 1])
+    ours = nn.MLP(2, [16, 16, 1])
+    assert len(ours.parameters()) == len(theirs.parameters())
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+        p.data = q.data
+    # Copied in flat order, every weight and bias lands in the same place.
+    for our_layer, their_layer in zip(ours.layers, theirs.layers, strict=True):
+        for our_neuron, their_neuron in zip(our_layer.neurons, their_layer.neurons, strict=True):
+            assert [w.data for w in our_neuron.w] == [w.data for w in their_neuron.w]
+            assert our_neuron.b.data == their_neuron.b.data
+    for x in ([0.5, -1.0], [2.0, 0.25]):
+        assert ours(x).data == pytest.approx(theirs(x).data, rel=1e-12)

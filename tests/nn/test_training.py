@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import gc
 import math
+import random
+import re
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import Value
@@ -29,6 +36,23 @@ def test_momentum_and_adam_move_against_the_gradient() -> None:
             (w * w).backward()
             optimizer.step()
         assert abs(w.data) < 1.0, optimizer_class
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps)])
+def test_restore_undoes_a_step_and_the_optimizers_state(make: Any) -> None:
+    w = [Value(2.0), Value(-1.0)]
+    optimizer = make(w)
+    for _ in range(2):  # some state to keep
+        optimizer.zero_grad()
+        (w[0] * w[0] + w[1] * w[0]).backward()
+        optimizer.step()
+    state = {k: copy.deepcopy(v) for k, v in vars(optimizer).items() if k != "parameters"}
+    before = optimizer.snapshot()
+    values = [p.data for p in w]
+    optimizer.step()
+    optimizer.restore(before)
+    assert [p.data for p in w] == values
+    assert {k: v for k, v in vars(optimizer).items() if k != "parameters"} == state
 
 
 def test_schedule_sets_the_learning_rate() -> None:
@@ -129,3 +153,318 @@ def test_fit_rejects_bad_arguments() -> None:
         nn.fit(model, X, y, optimizer="rmsprop")
     with pytest.raises(ValueError, match="epochs"):
         nn.fit(model, X, y, epochs=0)
+
+
+# --- Data of any sequence type, batch sizes, labels ---------------------------------------
+
+
+def test_fit_predict_and_accuracy_take_numpy_arrays() -> None:
+    np = pytest.importorskip("numpy")
+    X, y = data.moons(30)
+    expected = nn.fit(nn.MLP(2, [4, 1], seed=3), X, y, epochs=3, progress=False)
+    for labels in (np.array(y), np.array(y, dtype=np.int64), np.array(y, dtype=np.float32)):
+        model = nn.MLP(2, [4, 1], seed=3)
+        history = nn.fit(model, np.array(X), labels, epochs=3, progress=False)
+        assert history.loss == expected.loss
+        assert nn.predict(model, np.array(X)) == nn.predict(model, X)
+        assert nn.accuracy(model, np.array(X), labels) == nn.accuracy(model, X, y)
+
+
+def test_empty_or_mismatched_data_is_a_clear_error() -> None:
+    model = nn.seed_network()
+    with pytest.raises(ValueError, match="X is empty"):
+        nn.fit(model, [], [])
+    with pytest.raises(ValueError, match="X has 4 samples but y has 3 labels"):
+        nn.accuracy(model, data.xor()[0], [0, 1, 1])
+    with pytest.raises(TypeError, match=r"reshape\(-1, 1\)"):
+        nn.fit(model, [0.5, 1.0], [0, 1])
+    with pytest.raises(ValueError, match="sample 1 of X has 3 features; the model takes 2"):
+        nn.fit(model, [[0, 1], [1, 0, 1]], [0, 1])
+    with pytest.raises(ValueError, match="sample 0, feature 1 of X is nan"):
+        nn.fit(model, [[0, math.nan]], [0])
+
+
+@pytest.mark.parametrize("size", [0, -1, 2.5, True])
+def test_batch_size_must_be_at_least_one(size: object) -> None:
+    model = nn.seed_network()
+    before = model.state_dict()
+    X, y = data.xor()
+    with pytest.raises(ValueError, match="batch_size must be a whole number of samples"):
+        nn.fit(model, X, y, batch_size=size)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="batch_size"):
+        list(data.batches(X, y, batch_size=size))  # type: ignore[arg-type]
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    ("loss", "labels", "message"),
+    [
+        ("bce", [0, 1, 1, 2], r"label 2\.0 at index 3 .*takes 0/1 labels"),
+        ("bce_prob", [0, 0.5, 1, 0], r"label 0\.5 at index 1"),
+        ("bce", [1, -1, 1, -1], r"label -1\.0 at index 1 .*use loss='hinge'"),
+        ("hinge", [1, 0, 3, 0], r"label 3\.0 at index 2 .*0/1 or -1/\+1"),
+        ("hinge", [1, -1, 0, 1], r"label 0\.0 at index 2: .*mix both"),
+        ("mse", [0.5, math.inf, 1, 0], r"label inf at index 1: mse needs finite"),
+    ],
+)
+def test_labels_outside_the_losss_range_are_rejected_before_training(
+    loss: str, labels: list[float], message: str
+) -> None:
+    model = nn.seed_network()
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=message):
+        nn.fit(model, data.xor()[0], labels, loss=loss, epochs=2)
+    assert model.state_dict() == before
+
+
+def test_each_loss_takes_its_own_labels() -> None:
+    X = data.xor()[0]
+    nn.fit(nn.seed_network(), X, [0, 1, 1, 0], loss="bce_prob", epochs=1, progress=False)
+    nn.fit(nn.MLP(2, [3, 1]), X, [-1, 1, 1, -1], loss="hinge", epochs=1, progress=False)
+    nn.fit(nn.MLP(2, [3, 1]), X, [0, 1, 1, 0], loss="hinge", epochs=1, progress=False)
+    nn.fit(nn.MLP(2, [3, 1]), X, [-2.5, 0.1, 7, 0], loss="mse", epochs=1, progress=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["bce", "bce_prob", "hinge"]),
+    st.lists(st.one_of(st.sampled_from([0.0, 1.0, -1.0]), st.floats(allow_nan=True)), min_size=1),
+)
+def test_a_label_is_rejected_exactly_when_the_loss_cannot_use_it(
+    loss: str, labels: list[float]
+) -> None:
+    allowed = {0.0, 1.0} | ({-1.0} if loss == "hinge" else set())
+    bad = [i for i, v in enumerate(labels) if v not in allowed]
+    mixed = loss == "hinge" and 0.0 in labels and -1.0 in labels
+    if not bad and not mixed:
+        losses.check_targets(loss, labels)
+        return
+    with pytest.raises(ValueError, match=r"at index (\d+)") as caught:
+        losses.check_targets(loss, labels)
+    index = int(re.search(r"at index (\d+)", str(caught.value)).group(1))  # type: ignore[union-attr]
+    if bad:
+        assert index == bad[0]
+    else:
+        assert labels[index] in (0.0, -1.0) and index == max(labels.index(0.0), labels.index(-1.0))
+
+
+# --- Ctrl-C and divergence -----------------------------------------------------------------
+
+
+def trained(epochs: int, **kwargs: object) -> tuple[nn.MLP, nn.History]:
+    """The reference run: the same model and data, ``epochs`` epochs, uninterrupted."""
+    model = nn.MLP(2, [4, 1], seed=5)
+    X, y = data.moons(20)
+    history = nn.fit(model, X, y, epochs=epochs, progress=False, **kwargs)  # type: ignore[arg-type]
+    return model, history
+
+
+def test_ctrl_c_in_a_callback_returns_the_finished_epochs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def stop_after_third(epoch: int, history: nn.History) -> None:
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+    model, history = trained(10, on_epoch=stop_after_third, optimizer="momentum")
+    reference, expected = trained(3, optimizer="momentum")
+    assert history.interrupted and not expected.interrupted
+    assert history.loss == expected.loss and history.accuracy == expected.accuracy
+    assert model.state_dict() == reference.state_dict()
+    assert "interrupted: 3 of 10 epochs finished" in capsys.readouterr().err
+
+
+class StoppedMidUpdate(SGD):
+    """SGD with momentum that, on its third update, is stopped halfway through."""
+
+    def __init__(self, parameters: list[Value]) -> None:
+        super().__init__(parameters, lr=0.1, momentum=0.9)
+        self.updates = 0
+
+    def step(self) -> None:
+        self.updates += 1
+        if self.updates == 3:
+            half = len(self.parameters) // 2
+            for i, p in enumerate(self.parameters[:half]):
+                self.velocity[i] = self.momentum * self.velocity[i] + p.grad
+                p.data -= self.lr * self.velocity[i]
+            raise KeyboardInterrupt
+        super().step()
+
+
+def test_ctrl_c_during_an_update_leaves_no_half_applied_step() -> None:
+    model = nn.MLP(2, [4, 1], seed=5)
+    X, y = data.moons(20)
+    optimizer = StoppedMidUpdate(model.parameters())
+    history = nn.fit(model, X, y, optimizer=optimizer, epochs=10, progress=False)
+    reference_model = nn.MLP(2, [4, 1], seed=5)
+    reference = SGD(reference_model.parameters(), lr=0.1, momentum=0.9)
+    expected = nn.fit(reference_model, X, y, optimizer=reference, epochs=2, progress=False)
+    assert history.interrupted and history.loss == expected.loss
+    assert model.state_dict() == reference_model.state_dict()
+    assert optimizer.velocity == reference.velocity
+
+
+def test_ctrl_c_during_the_loss_keeps_the_last_finished_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = 0
+
+    def mse_then_stop(predictions: list[Value], targets: list[float]) -> Value:
+        nonlocal calls
+        calls += 1
+        if calls == 4:
+            raise KeyboardInterrupt
+        return losses.mse(predictions, targets)
+
+    monkeypatch.setitem(losses.LOSSES, "mse", mse_then_stop)
+    model, history = trained(10, loss="mse")
+    monkeypatch.undo()
+    reference, expected = trained(3, loss="mse")
+    assert history.interrupted and len(history.loss) == 3
+    assert history.loss == pytest.approx(expected.loss, rel=1e-15)
+    assert model.state_dict() == reference.state_dict()
+
+
+def test_a_diverging_loss_stops_training_and_keeps_the_last_good_parameters() -> None:
+    model = nn.MLP(2, [8, 1], seed=0)
+    X, y = data.moons(40)
+    targets = [10.0 * label for label in y]
+    with pytest.raises(FloatingPointError, match=r"epoch \d+ of 50.*smaller one") as caught:
+        nn.fit(model, X, targets, loss="mse", lr=5.0, epochs=50, progress=False)
+    history = caught.value.history  # type: ignore[attr-defined]
+    assert 0 < len(history.loss) < 50 and all(map(math.isfinite, history.loss))
+    assert all(math.isfinite(p.data) for p in model.parameters())
+    # Full batch: the model holds the parameters at which the last finite loss was computed.
+    loss_now = losses.mse([model(x) for x in X], targets).data
+    assert loss_now == pytest.approx(history.loss[-1], rel=1e-12)
+
+
+def test_a_loss_that_is_inf_from_the_start_says_so() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(FloatingPointError, match="before any update"):
+        nn.fit(model, [[1e200, 1e200]], [1.0], loss="mse", progress=False)
+    assert model.state_dict() == before
+
+
+# --- Weight decay (L2) ---------------------------------------------------------------------
+
+
+def test_one_fit_step_with_weight_decay_is_micrograds_demo_step() -> None:
+    X, labels = data.moons(30, seed=1)
+    y = [1.0 if label else -1.0 for label in labels]
+    model = nn.MLP(2, [16, 16, 1], seed=1337)
+    history = nn.fit(
+        model, X, y, loss="hinge", weight_decay=1e-4, optimizer="sgd", lr=1.0, epochs=1
+    )
+    # micrograd's demo, written out: hinge + 1e-4·Σp², then p ← p − η·∂L/∂p.
+    by_hand = nn.MLP(2, [16, 16, 1], seed=1337)
+    scores = [by_hand(x) for x in X]
+    data_loss = sum((1 + -yi * si).relu() for yi, si in zip(y, scores)) * (1.0 / len(y))
+    total = data_loss + 1e-4 * sum(p * p for p in by_hand.parameters())
+    by_hand.zero_grad()
+    total.backward()
+    for p in by_hand.parameters():
+        p.data -= 1.0 * p.grad
+    assert history.loss[0] == pytest.approx(total.data, rel=1e-12)
+    for ours, theirs in zip(model.parameters(), by_hand.parameters(), strict=True):
+        assert ours.data == pytest.approx(theirs.data, rel=1e-9, abs=1e-12)
+
+
+def test_weight_decay_shrinks_the_parameters_and_is_checked() -> None:
+    plain, _ = trained(20)
+    decayed, _ = trained(20, weight_decay=0.05)
+    size = sum(p.data**2 for p in decayed.parameters())
+    assert size < sum(p.data**2 for p in plain.parameters())
+    for bad in (-1e-4, math.nan, "0.1"):
+        with pytest.raises(ValueError, match="weight_decay must be a number >= 0"):
+            trained(1, weight_decay=bad)
+
+
+# --- micrograd's demo, with glassgrad's classes ----------------------------------------------
+
+DEMO_STEPS = 3
+
+
+def demo_data() -> tuple[Any, Any]:
+    """The demo's data as it has it: numpy arrays, labels −1/+1 as integers."""
+    np = pytest.importorskip("numpy")
+    X, y = data.moons(30, noise=0.1, seed=1)
+    return np.array(X), np.array(y, dtype=np.int64) * 2 - 1
+
+
+def micrograd_demo(value_class: Any, mlp_class: Any, start: list[float]) -> list[float]:
+    """micrograd's demo training loop, as its notebook writes it; the loss per step.
+
+    Only ``Value`` and ``MLP`` come from outside, and the starting parameters
+    (set in ``parameters()`` order, which glassgrad shares with micrograd).
+    """
+    Value, MLP = value_class, mlp_class
+    X, y = demo_data()
+    model = MLP(2, [16, 16, 1])
+    for p, start_value in zip(model.parameters(), start, strict=True):
+        p.data = start_value
+
+    def loss() -> tuple[Any, float]:
+        Xb, yb = X, y
+        inputs = [list(map(Value, xrow)) for xrow in Xb]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(yb, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        alpha = 1e-4
+        reg_loss = alpha * sum(p * p for p in model.parameters())
+        total_loss = data_loss + reg_loss
+        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(yb, scores)]
+        return total_loss, sum(accuracy) / len(accuracy)
+
+    history = []
+    for k in range(DEMO_STEPS):
+        total_loss, acc = loss()
+        model.zero_grad()
+        total_loss.backward()
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+        history.append(total_loss.data)
+    return history
+
+
+@pytest.fixture(scope="module")
+def micrograd_run() -> tuple[list[float], list[float]]:
+    """micrograd's own start (its demo's seed) and its losses per step."""
+    micro_engine = pytest.importorskip("micrograd.engine")
+    micro_nn = pytest.importorskip("micrograd.nn")
+    random.seed(1337)
+    start = [p.data for p in micro_nn.MLP(2, [16, 16, 1]).parameters()]
+    gc.disable()  # micrograd's graphs are cycles: its steps are much faster without the collector
+    try:
+        return start, micrograd_demo(micro_engine.Value, micro_nn.MLP, start)
+    finally:
+        gc.enable()
+        gc.collect()
+
+
+@pytest.mark.slow
+def test_micrograds_demo_runs_on_glassgrad_with_only_the_imports_changed(
+    micrograd_run: tuple[list[float], list[float]],
+) -> None:
+    start, theirs = micrograd_run
+    ours = micrograd_demo(Value, nn.MLP, start)
+    assert ours == pytest.approx(theirs, rel=1e-12)
+
+
+@pytest.mark.slow
+def test_fit_with_weight_decay_and_micrograds_schedule_is_micrograds_demo(
+    micrograd_run: tuple[list[float], list[float]],
+) -> None:
+    start, theirs = micrograd_run
+    model = nn.MLP(2, [16, 16, 1])
+    for p, start_value in zip(model.parameters(), start, strict=True):
+        p.data = start_value
+    X, y = demo_data()
+    schedule = SGD(model.parameters(), lr=1.0, schedule=lambda k: 1.0 - 0.9 * k / 100)
+    history = nn.fit(
+        model, X, y, loss="hinge", weight_decay=1e-4, optimizer=schedule, epochs=DEMO_STEPS
+    )
+    assert history.loss == pytest.approx(theirs, rel=1e-12)
