@@ -26,9 +26,9 @@ import argparse
 import math
 import sys
 from dataclasses import dataclass, field
-from typing import Any
 
 from autograd.engine import local_derivatives, topological_order
+from autograd.expression import build_expression as build_expression  # public here too
 from autograd.ops import OPS
 from autograd.value import Value
 
@@ -211,38 +211,6 @@ def table(all_steps: list[Step], start: int = 1) -> str:
 
 
 # The terminal: python -m autograd.step "a*b + a" a=2 b=3
-
-_SAFE_NAMES = {"__builtins__": {}}
-
-
-def build_expression(expression: str, assignments: list[str]) -> Value:
-    """Evaluate an arithmetic expression over named Values, e.g. ``"(a*b).tanh()"``.
-
-    Raises:
-        ValueError: for a malformed assignment or expression.
-    """
-    variables: dict[str, Any] = {}
-    for assignment in assignments:
-        name, _, number = assignment.partition("=")
-        if not name.isidentifier() or not number:
-            raise ValueError(f"write variables as name=number, e.g. a=2.0 (got {assignment!r})")
-        try:
-            variables[name] = Value(float(number), label=name)
-        except ValueError:
-            raise ValueError(f"{number!r} is not a number (in {assignment!r})") from None
-    if "__" in expression:
-        raise ValueError("the expression may use only variables, numbers, operators and methods")
-    try:
-        result = eval(expression, _SAFE_NAMES, variables)
-    except NameError as error:
-        raise ValueError(f"{error}: give it a value, e.g. {expression!r} a=2") from None
-    except SyntaxError as error:
-        raise ValueError(f"the expression is not valid: {error.msg}") from None
-    if not isinstance(result, Value):
-        raise ValueError("the expression must involve at least one variable")
-    if not result.label:
-        result.label = "out"
-    return result
 
 
 def main(argv: list[str] | None = None) -> int:
