@@ -28,6 +28,7 @@ import sys
 from dataclasses import dataclass, field
 
 from autograd.engine import local_derivatives, topological_order
+from autograd.expression import FUNCTIONS, MAX_EXPONENT, MAX_LENGTH, MAX_NESTING
 from autograd.expression import build_expression as build_expression  # public here too
 from autograd.ops import OPS
 from autograd.value import Value
@@ -214,12 +215,21 @@ def table(all_steps: list[Step], start: int = 1) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print or step through the passes of an expression."""
+    """Print or step through the passes of an expression.
+
+    Returns:
+        0, or 2 for a usage error (one line on stderr: a bad expression or
+        variable, or input ended with Ctrl-D or Ctrl-C at the prompt).
+    """
     parser = argparse.ArgumentParser(
         prog="python -m autograd.step",
         description=(
             "Step through the forward and backward pass of an expression, node by node. "
-            "In a terminal: Enter for the next step, q to quit. Piped: every step at once."
+            "In a terminal: Enter for the next step, q to quit. Piped: every step at once. "
+            "The expression is arithmetic, not Python: numbers, the variables given, "
+            f"+ - * / **, brackets, and {', '.join(sorted(FUNCTIONS))} (as a.tanh() or "
+            f"tanh(a)); at most {MAX_LENGTH} characters, {MAX_NESTING} levels of brackets, "
+            f"exponents of plain numbers within ±{MAX_EXPONENT}."
         ),
         epilog='example: python -m autograd.step "(a*b + a).tanh()" a=2 b=-3',
     )
@@ -231,15 +241,25 @@ def main(argv: list[str] | None = None) -> int:
         output = build_expression(args.expression, args.variables)
         all_steps = steps(output)
     except ValueError as error:
-        parser.error(str(error))
+        return _usage_error(parser, str(error))
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.all
     for number, step in enumerate(all_steps, start=1):
         print(table([step], start=number))
         if interactive and number < len(all_steps):
-            answer = input("  [Enter] next, q quit ")
+            try:
+                answer = input("  [Enter] next, q quit ")
+            except (EOFError, KeyboardInterrupt):
+                print()  # end the prompt's line
+                return _usage_error(parser, f"stopped at step {number} of {len(all_steps)}")
             if answer.strip().lower() == "q":
                 break
     return 0
+
+
+def _usage_error(parser: argparse.ArgumentParser, message: str) -> int:
+    # One line, not argparse's usage block: the message already says what to change.
+    print(f"{parser.prog}: error: {' '.join(message.split())}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":
