@@ -26,9 +26,10 @@ import argparse
 import math
 import sys
 from dataclasses import dataclass, field
-from typing import Any
 
 from autograd.engine import local_derivatives, topological_order
+from autograd.expression import FUNCTIONS, MAX_EXPONENT, MAX_LENGTH, MAX_NESTING
+from autograd.expression import build_expression as build_expression  # public here too
 from autograd.ops import OPS
 from autograd.value import Value
 
@@ -212,46 +213,23 @@ def table(all_steps: list[Step], start: int = 1) -> str:
 
 # The terminal: python -m autograd.step "a*b + a" a=2 b=3
 
-_SAFE_NAMES = {"__builtins__": {}}
-
-
-def build_expression(expression: str, assignments: list[str]) -> Value:
-    """Evaluate an arithmetic expression over named Values, e.g. ``"(a*b).tanh()"``.
-
-    Raises:
-        ValueError: for a malformed assignment or expression.
-    """
-    variables: dict[str, Any] = {}
-    for assignment in assignments:
-        name, _, number = assignment.partition("=")
-        if not name.isidentifier() or not number:
-            raise ValueError(f"write variables as name=number, e.g. a=2.0 (got {assignment!r})")
-        try:
-            variables[name] = Value(float(number), label=name)
-        except ValueError:
-            raise ValueError(f"{number!r} is not a number (in {assignment!r})") from None
-    if "__" in expression:
-        raise ValueError("the expression may use only variables, numbers, operators and methods")
-    try:
-        result = eval(expression, _SAFE_NAMES, variables)
-    except NameError as error:
-        raise ValueError(f"{error}: give it a value, e.g. {expression!r} a=2") from None
-    except SyntaxError as error:
-        raise ValueError(f"the expression is not valid: {error.msg}") from None
-    if not isinstance(result, Value):
-        raise ValueError("the expression must involve at least one variable")
-    if not result.label:
-        result.label = "out"
-    return result
-
 
 def main(argv: list[str] | None = None) -> int:
-    """Print or step through the passes of an expression."""
+    """Print or step through the passes of an expression.
+
+    Returns:
+        0, or 2 for a usage error (one line on stderr: a bad expression or
+        variable, or input ended with Ctrl-D or Ctrl-C at the prompt).
+    """
     parser = argparse.ArgumentParser(
         prog="python -m autograd.step",
         description=(
             "Step through the forward and backward pass of an expression, node by node. "
-            "In a terminal: Enter for the next step, q to quit. Piped: every step at once."
+            "In a terminal: Enter for the next step, q to quit. Piped: every step at once. "
+            "The expression is arithmetic, not Python: numbers, the variables given, "
+            f"+ - * / **, brackets, and {', '.join(sorted(FUNCTIONS))} (as a.tanh() or "
+            f"tanh(a)); at most {MAX_LENGTH} characters, {MAX_NESTING} levels of brackets, "
+            f"exponents of plain numbers within ±{MAX_EXPONENT}."
         ),
         epilog='example: python -m autograd.step "(a*b + a).tanh()" a=2 b=-3',
     )
@@ -263,15 +241,25 @@ def main(argv: list[str] | None = None) -> int:
         output = build_expression(args.expression, args.variables)
         all_steps = steps(output)
     except ValueError as error:
-        parser.error(str(error))
+        return _usage_error(parser, str(error))
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.all
     for number, step in enumerate(all_steps, start=1):
         print(table([step], start=number))
         if interactive and number < len(all_steps):
-            answer = input("  [Enter] next, q quit ")
+            try:
+                answer = input("  [Enter] next, q quit ")
+            except (EOFError, KeyboardInterrupt):
+                print()  # end the prompt's line
+                return _usage_error(parser, f"stopped at step {number} of {len(all_steps)}")
             if answer.strip().lower() == "q":
                 break
     return 0
+
+
+def _usage_error(parser: argparse.ArgumentParser, message: str) -> int:
+    # One line, not argparse's usage block: the message already says what to change.
+    print(f"{parser.prog}: error: {' '.join(message.split())}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

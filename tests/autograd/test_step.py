@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, topological_order
-from autograd.step import backward_steps, build_expression, forward_steps, steps, table
+from autograd.step import backward_steps, build_expression, forward_steps, main, steps, table
 
 from .test_properties import build, instruction
 
@@ -99,13 +99,68 @@ def test_expression_builder() -> None:
     out = build_expression("(a*b + a).tanh()", ["a=2", "b=-3"])
     assert out.label == "out" and out.op == "tanh"
     for bad, message in (
-        (("a*c", ["a=1"]), "name 'c' is not defined"),
+        (("a*c", ["a=1"]), "the expression uses c, which has no value: add c=<number>"),
         (("a*", ["a=1"]), "not valid"),
         (("a", ["a=x"]), "not a number"),
-        (("().__class__", ["a=1"]), "only variables"),
+        (("().__class__", ["a=1"]), "not allowed: attribute access"),
     ):
         with pytest.raises(ValueError, match=message):
             build_expression(*bad)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """The command's exit code, stdout and stderr."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exit:  # argparse's own errors
+        code = exit.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_terminal_command_knows_the_functions_of_the_op_table(capsys) -> None:
+    code, out, err = run(capsys, "exp(a) + a.tanh()", "a=1", "--all")
+    assert code == 0 and err == ""
+    assert "n1 = exp(a) = exp(1) = 2.718" in out
+    assert "n2 = tanh(a) = tanh(1) = 0.7616" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["a*b", "a=2"], "the expression uses b, which has no value: add b=<number>"),
+        (["exp(a)"], "the expression uses a, which has no value: add a=<number>"),
+        (["a.backward()", "a=1"], "backward is not one of the functions"),
+        (["a.data", "a=1"], "not allowed: attribute access, in a.data"),
+        (["1/0 + a", "a=1"], "1/0 divides by zero"),
+        (["a * 9**9**9", "a=1"], "the exponent 387420489 is too large"),
+        (["+".join(["a"] * 20_000), "a=1"], "characters long; the limit is 1000"),
+        (["(" * 100 + "a" + ")" * 100, "a=1"], "nests brackets 100 deep; the limit is 30"),
+        (["[x for x in (a,)]\n", "a=1"], "not allowed: comprehensions"),
+        (["a", "a=1", "a=2"], "a is given twice"),
+    ],
+)
+def test_terminal_command_usage_errors_are_one_line(capsys, argv, message) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert err.startswith("python -m autograd.step: error: ") and message in err
+    assert "a=2" not in err or "a=2" in argv  # the example is the missing variable
+
+
+@pytest.mark.parametrize("stop", [EOFError, KeyboardInterrupt])
+def test_ctrl_d_or_ctrl_c_at_the_prompt_stops_with_one_line(capsys, monkeypatch, stop) -> None:
+    def prompt(text: str) -> str:
+        print(text, end="")
+        raise stop
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", prompt)
+    code, out, err = run(capsys, "a*b", "a=2", "b=3")
+    assert code == 2
+    assert out.splitlines() == ["  1  forward   out = a · b = 2 · 3 = 6", "  [Enter] next, q quit "]
+    assert err == "python -m autograd.step: error: stopped at step 1 of 3\n"
 
 
 def test_terminal_command_prints_every_step_when_piped() -> None:
@@ -121,7 +176,11 @@ def test_terminal_command_prints_every_step_when_piped() -> None:
     bad = subprocess.run(
         [sys.executable, "-m", "autograd.step", "a*b", "a=2"], capture_output=True, text=True
     )
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr == (
+        "python -m autograd.step: error: the expression uses b, which has no value: "
+        "add b=<number>\n"
+    )
 
 
 def test_forward_steps_carry_structured_data() -> None:
