@@ -19,18 +19,21 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import itertools
 import math
 import re
 import shutil
 import sys
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograd import floatmath
 from autograd.engine import topological_order
+from autograd.names import constant_name, fmt, names_of, neuron_of, operand_names, prediction_name
 from autograd.ops import OPS
-from autograd.step import fmt, names_of
 from autograd.value import Value
 
 #: Beyond this many Values, ``draw`` refuses (a picture that big helps no one).
@@ -63,9 +66,10 @@ class Drawing:
         description: the picture in words (what a plain-text display shows).
     """
 
-    def __init__(self, graph: Any, description: str) -> None:
+    def __init__(self, graph: Any, description: str, key: tuple[float, str] | None = None) -> None:
         self.graph = graph
         self.description = description
+        self.key = key  # (scale, output name): the colour key drawn under the picture
 
     def __getattr__(self, name: str) -> Any:
         # Only called for names a Drawing lacks: hand them to the Digraph.
@@ -74,12 +78,13 @@ class Drawing:
         return getattr(self.graph, name)
 
     def svg(self) -> str:
-        """The picture as SVG text (see ``to_svg``)."""
-        return to_svg(self.graph)
+        """The picture as SVG text (see ``to_svg``), with its colour key."""
+        svg = to_svg(self.graph)
+        return add_key(svg, *self.key) if self.key else svg
 
     def png(self, scale: float = 1.0) -> bytes:
         """The picture as PNG bytes (see ``to_png``)."""
-        return to_png(self.graph, scale)
+        return svg_to_png(self.svg(), scale)
 
     def save(self, path: str | Path) -> Path:
         """Write the picture to ``path``: ``.svg``, ``.png``, or ``.dot``/``.gv`` (the source).
@@ -163,46 +168,186 @@ def _escape_record(text: str) -> str:
     return text
 
 
+def lines_label(lines: Sequence[str]) -> str:
+    """A box's text, one centred line per item (user text shown literally)."""
+    return "\\n".join(_escape_text(line) for line in lines) + "\\n"
+
+
 def _escape_text(text: str) -> str:
     """Escape a user string for an ordinary Graphviz label."""
     return _visible(text).replace('"', '\\"')
 
 
-def _grad_colour(grad: float, largest: float) -> str:
-    """Blue for positive gradients, red for negative, stronger for larger."""
+#: The diverging scale of gradients: the strongest fills for − and + (red, blue).
+NEGATIVE = (214, 96, 77)
+POSITIVE = (67, 147, 195)
+#: Fills for what is not on the scale: inf or nan, the output's seed 1, a plain input.
+NOT_FINITE = "#ffd54f"
+OUTPUT_FILL = "#eeeeee"
+INPUT_FILL = "#fff8e1"
+#: The outline of the node a picture or a step points at.
+HIGHLIGHT = "#e65100"
+
+
+def grad_colour(grad: float, scale: float) -> str:
+    """The fill for a gradient: white at 0, blue for +, red for −, stronger for larger.
+
+    ``scale`` is the size that gets the strongest colour (larger sizes get it
+    too). The square root lifts the small gradients, which in a network are
+    most of them, out of the white.
+    """
     if not math.isfinite(grad):
-        return "#ffd54f"  # amber: inf or nan
-    if largest == 0.0 or grad == 0.0:
+        return NOT_FINITE
+    if scale == 0.0 or grad == 0.0:
         return "#ffffff"
-    strength = min(1.0, abs(grad) / largest)
-    fade = round(255 - 140 * strength)
-    return f"#{fade:02x}{fade:02x}ff" if grad > 0 else f"#ff{fade:02x}{fade:02x}"
+    strength = min(1.0, abs(grad) / scale) ** 0.5
+    channels = POSITIVE if grad > 0 else NEGATIVE
+    return "#" + "".join(f"{round(255 + (c - 255) * strength):02x}" for c in channels)
 
 
-def draw(
+def grad_scale(grads: Mapping[Value, float], output: Value) -> float:
+    """The largest gradient size below the output: the scale of the fills.
+
+    The output's own gradient is the seed, always 1; it says nothing about
+    the graph, so it does not set the scale.
+    """
+    sizes = [abs(g) for node, g in grads.items() if node is not output and math.isfinite(g)]
+    return max(sizes, default=0.0)
+
+
+#: The height the colour key adds under a picture, in points.
+KEY_HEIGHT = 44
+
+
+def add_key(svg: str, scale: float, output_name: str) -> str:
+    """Add the colour key under an SVG made by Graphviz: five fills from −scale to +scale.
+
+    Drawn here rather than by Graphviz so that every renderer gives the same
+    key; the picture grows by ``KEY_HEIGHT`` points.
+    """
+    size = re.search(r'width="([0-9.]+)pt" height="([0-9.]+)pt"\s+viewBox="([^"]+)"', svg)
+    if size is None:
+        return svg
+    width, height = float(size.group(1)), float(size.group(2))
+    total = height + KEY_HEIGHT
+    name = html.escape(output_name)
+    note = f"fill: ∂{name}/∂node, red − and blue +; the seed ∂{name}/∂{name} = 1 is grey"
+    cell, left = 52.0, max(4.0, (width - 5 * 52.0) / 2)
+    parts = [
+        f'<g id="gg-key"><rect x="0" y="{height:.0f}" width="{width:.2f}" height="{KEY_HEIGHT}" '
+        'fill="white"/>',
+        f'<text text-anchor="middle" x="{width / 2:.2f}" y="{height + 12:.2f}" '
+        f'font-family="{FONT}" font-size="10.00">{note}</text>',
+    ]
+    for i, value in enumerate((-scale, -scale / 4, 0.0, scale / 4, scale)):
+        x = left + i * cell
+        parts.append(
+            f'<rect x="{x:.2f}" y="{height + 18:.2f}" width="{cell:.2f}" height="18" '
+            f'fill="{grad_colour(value, scale)}" stroke="#90a4ae"/>'
+            f'<text text-anchor="middle" x="{x + cell / 2:.2f}" y="{height + 31:.2f}" '
+            f'font-family="{FONT}" font-size="10.00">{html.escape(_signed(value))}</text>'
+        )
+    parts.append("</g>")
+    start = size.start()
+    head = svg[:start] + (
+        f'width="{width:.0f}pt" height="{total:.0f}pt" viewBox="0.00 0.00 {width:.2f} {total:.2f}"'
+    )
+    rest = svg[size.end() :]
+    end = rest.rindex("</svg>")
+    return head + rest[:end] + "".join(parts) + rest[end:]
+
+
+def _signed(x: float) -> str:
+    return "0" if x == 0 else ("+" if x > 0 else "−") + fmt(abs(x))
+
+
+def op_text(node: Value, names: Mapping[Value, str]) -> str:
+    """What an op node says: its formula, short (``W1·x + b1``, ``σ(z)``, ``×``)."""
+    if node.op == "dot":
+        where = neuron_of(node)
+        bias = len(node.operands) % 2 == 1
+        if where is None:
+            return "w·x + b" if bias else "w·x"
+        layer = where[0]
+        inputs = "x" if layer == 1 else f"a{layer - 1}"
+        return f"W{layer}·{inputs}" + (f" + b{layer}" if bias else "")
+    if node.op == "sum":
+        return f"Σ ({len(node.operands)} terms)"
+    if node.op == "bce_logits":
+        return "BCE(ŷ, y)"
+    if node.op in ("relu", "sigmoid", "tanh"):
+        function = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh"}[node.op]
+        operand = node.operands[0]
+        named_z = isinstance(operand, Value) and re.fullmatch(r"z\d+(\[\d+\])?", names[operand])
+        return f"{function}(z)" if named_z else function
+    return OP_SYMBOLS.get(node.op, node.op)
+
+
+@dataclass
+class Picture:
+    """A graph laid out for drawing, with the Graphviz id of every part.
+
+    The stepper draws one Picture and restyles its parts frame by frame, so
+    it needs to know which SVG element is which.
+
+    Attributes:
+        graph: the ``graphviz.Digraph``.
+        order: the Values, in topological order.
+        names: their names (``autograd.names.names_of``).
+        ids: each Value's box.
+        ops: each computed Value's op node.
+        edges: each computed Value's edges, as ``(operand or None, edge id)``:
+            one per operand into its op (a constant has None), then the op's
+            edge into the Value.
+        predictions: each fused loss ``BCE(σ(z), y)``'s ŷ box (drawn though
+            the engine never makes it): ``(box id, σ op id, edge ids)``.
+    """
+
+    graph: Any
+    order: list[Value]
+    names: dict[Value, str]
+    ids: dict[Value, str] = field(default_factory=dict)
+    ops: dict[Value, str] = field(default_factory=dict)
+    edges: dict[Value, list[tuple[Value | None, str]]] = field(default_factory=dict)
+    predictions: dict[Value, tuple[str, str, list[str]]] = field(default_factory=dict)
+
+
+def value_fields(
+    node: Value, names: Mapping[Value, str], data: str | None, grad: str | None
+) -> list[str]:
+    """The text of a Value's box: ``name = data`` and ``grad g`` ("?" or "—" when unknown)."""
+    return [f"{names[node]} = {'?' if data is None else data}", f"grad {grad or '—'}"]
+
+
+def prediction_of(loss: Value) -> tuple[float, float]:
+    """``ŷ = σ(z)`` inside a fused ``BCE(σ(z), y)``, and ``∂loss/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ))``."""
+    z, y = (x.data if isinstance(x, Value) else x for x in loss.operands)
+    y_hat = floatmath.sigmoid(z)
+    return y_hat, floatmath.divide(y_hat - y, y_hat * (1.0 - y_hat))
+
+
+def picture(
     output: Value,
+    fields: Mapping[Value, Sequence[str]],
+    fills: Mapping[Value, str],
     *,
     rankdir: str = "LR",
-    show_grad: bool | None = None,
-    highlight: Iterable[Value] = (),
-    color_by_grad: bool = False,
+    prediction_fields: Mapping[Value, Sequence[str]] | None = None,
+    prediction_fills: Mapping[Value, str] | None = None,
+    marked: Iterable[Value] = (),
     max_nodes: int = MAX_NODES,
-    grads: Mapping[Value, float] | None = None,
-) -> Drawing:
-    """The computation graph behind ``output``, as a ``Drawing``.
+) -> Picture:
+    """Lay out ``output``'s graph: one box per Value with the given text and fill.
 
     Args:
-        output: the Value whose graph to draw.
-        rankdir: ``"LR"`` (left to right, default) or ``"TB"`` (top to bottom).
-        show_grad: show gradients; None means "only once some gradient is
-            non-zero", so a graph drawn before ``backward()`` shows "—"
-            instead of misleading zeros.
-        highlight: Values to outline in a strong colour.
-        color_by_grad: fill each Value by the sign (blue +, red −) and size
-            of its gradient.
+        output: the Value whose graph to lay out.
+        fields: the text lines of each Value's box.
+        fills: each box's fill colour (white when missing).
+        rankdir: ``"LR"`` (left to right) or ``"TB"`` (top to bottom).
+        prediction_fields, prediction_fills: text and fill of the ŷ box of
+            each fused loss.
+        marked: Values to outline in the highlight colour.
         max_nodes: refuse graphs with more Values than this.
-        grads: show these gradients instead of ``.grad`` ("—" for nodes not
-            in it); the step-through uses it to show a pass half done.
 
     Raises:
         ValueError: if the graph has more than ``max_nodes`` Values.
@@ -217,36 +362,259 @@ def draw(
             "it: pass an intermediate Value (for example one neuron's output), or raise max_nodes"
         )
     graphviz = _graphviz()
+    attrs = {"rankdir": rankdir, "bgcolor": "white", "fontname": FONT, "nodesep": "0.12"}
+    attrs["ranksep"] = "0.3"
+    dot = graphviz.Digraph("glassgrad", graph_attr=attrs)
+    dot.attr("node", fontname=FONT, fontsize="11", shape="box", style="filled", margin="0.05,0.02")
+    dot.attr("edge", color="#78909c", arrowsize="0.6", fontname=FONT)
+    shown = Picture(dot, order, names_of(order))
+    shown.ids = {node: f"v{i}" for i, node in enumerate(order)}
+    marked_ids = {id(v) for v in marked}
+    features: dict[tuple[str, float], str] = {}
+    for node in order:
+        node_attrs = {"fillcolor": fills.get(node, "#ffffff"), "style": "filled"}
+        if id(node) in marked_ids:
+            node_attrs.update(color=HIGHLIGHT, penwidth="3")
+        dot.node(shown.ids[node], lines_label(fields[node]), id=shown.ids[node], **node_attrs)
+        if node.operands:
+            _draw_op(shown, node, features, prediction_fields, prediction_fills)
+    _keep_layers_in_order(shown, features)
+    return shown
+
+
+def _draw_op(
+    shown: Picture,
+    node: Value,
+    features: dict[tuple[str, float], str],
+    prediction_fields: Mapping[Value, Sequence[str]] | None,
+    prediction_fills: Mapping[Value, str] | None,
+) -> None:
+    dot, names, ids = shown.graph, shown.names, shown.ids
+    op_id = f"{ids[node]}_op"
+    shown.ops[node] = op_id
+    text = op_text(node, names)
+    dot.node(
+        op_id,
+        _escape_text(text),
+        id=op_id,
+        shape="circle" if len(text) <= 2 else "ellipse",
+        style="filled",
+        fillcolor="#eceff1",
+        fontsize="11",
+        width="0.3",
+    )
+    edges: list[tuple[Value | None, str]] = []
+    for position, operand in enumerate(node.operands):
+        edge_id = f"{ids[node]}_e{position}"
+        if isinstance(operand, Value):
+            source = ids[operand]
+        else:
+            source = _constant(shown, node, position, features)
+        if node.op == "bce_logits" and position == 0:
+            # ŷ = σ(z) is computed inside the fused, stable loss: draw it anyway.
+            source = _prediction(shown, node, source, prediction_fields, prediction_fills)
+            edge_id = f"{ids[node]}_yhat_out"
+        style = (
+            {} if isinstance(operand, Value) or source in features.values() else {"style": "dashed"}
+        )
+        dot.edge(source, op_id, id=edge_id, **style)
+        edges.append((operand if isinstance(operand, Value) else None, edge_id))
+    dot.edge(op_id, ids[node], id=f"{ids[node]}_out")
+    edges.append((None, f"{ids[node]}_out"))
+    shown.edges[node] = edges
+
+
+def _constant(
+    shown: Picture, node: Value, position: int, features: dict[tuple[str, float], str]
+) -> str:
+    """The node of a plain number: a named input (``x1``, ``y``) drawn once, or the number."""
+    number = node.operands[position]
+    name = constant_name(node, position)
+    if name is None:
+        constant_id = f"{shown.ids[node]}_c{position}"
+        shown.graph.node(
+            constant_id, _number(number), shape="plaintext", style="solid", fontcolor="#607d8b"
+        )
+        return constant_id
+    key = (name, number)
+    if key not in features:
+        features[key] = f"in{len(features)}"
+        shown.graph.node(
+            features[key],
+            lines_label([f"{name} = {fmt(number)}"]),
+            id=features[key],
+            style="filled,rounded",
+            fillcolor=INPUT_FILL,
+        )
+    return features[key]
+
+
+def _prediction(
+    shown: Picture,
+    loss: Value,
+    logit_id: str,
+    prediction_fields: Mapping[Value, Sequence[str]] | None,
+    prediction_fills: Mapping[Value, str] | None,
+) -> str:
+    """Draw ``z → σ(z) → ŷ`` in front of a fused loss; returns ŷ's box id."""
+    dot, base = shown.graph, shown.ids[loss]
+    box, sigma = f"{base}_yhat", f"{base}_sigma"
+    name = prediction_name(loss, shown.names)
+    if prediction_fields and loss in prediction_fields:
+        texts = list(prediction_fields[loss])
+    else:
+        y_hat, _ = prediction_of(loss)
+        texts = [f"{name} = {fmt(y_hat)}", "grad —"]
+    dot.node(sigma, "σ(z)", id=sigma, shape="ellipse", style="filled", fillcolor="#eceff1")
+    fill = (prediction_fills or {}).get(loss, "#ffffff")
+    dot.node(
+        box,
+        lines_label(texts),
+        id=box,
+        style="filled,dashed",
+        fillcolor=fill,
+        tooltip="inside the fused, stable BCE op",
+    )
+    dot.edge(logit_id, sigma, id=f"{base}_e0")
+    dot.edge(sigma, box, id=f"{base}_yhat_in")
+    shown.predictions[loss] = (box, sigma, [f"{base}_e0", f"{base}_yhat_in", f"{base}_yhat_out"])
+    return box
+
+
+def _keep_layers_in_order(shown: Picture, features: Mapping[tuple[str, float], str]) -> None:
+    """Neurons top to bottom in index order, each layer's parameters beside its inputs.
+
+    Graphviz orders the nodes of a column to cross few edges, and may put
+    neuron 1 above neuron 0; an invisible chain through a column keeps the
+    order the article draws.
+    """
+    by_name = {name: node for node, name in shown.names.items()}
+    ids, ops = shown.ids, shown.ops
+    inputs = [node_id for (name, _), node_id in features.items() if re.fullmatch(r"x\d+", name)]
+    layers = sorted({int(m.group(1)) for n in by_name if (m := re.fullmatch(r"z(\d+).*", n))})
+    for layer in layers:
+        zs = [by_name[n] for n in _indexed(by_name, f"z{layer}")]
+        acts = [by_name[n] for n in _indexed(by_name, f"a{layer}")]
+        previous = (
+            inputs if layer == 1 else [ids[by_name[n]] for n in _indexed(by_name, f"a{layer - 1}")]
+        )
+        parameters = []
+        for j in range(len(zs)):
+            parameters += [ids[by_name[n]] for n in _indexed(by_name, f"W{layer}[{j},")]
+            parameters += [ids[by_name[n]] for n in (f"b{layer}[{j}]",) if n in by_name]
+        _chain(shown.graph, previous + parameters)
+        _chain(shown.graph, [ops[z] for z in zs if z in ops])
+        _chain(shown.graph, [ids[z] for z in zs])
+        _chain(shown.graph, [ops[a] for a in acts if a in ops])
+        if layer == layers[-1]:  # otherwise they head the next layer's column
+            _chain(shown.graph, [ids[a] for a in acts])
+
+
+def _indexed(by_name: Mapping[str, Value], prefix: str) -> list[str]:
+    """The names ``prefix[0]``, ``prefix[1]``, ... (or ``prefix`` alone) present, in index order."""
+    pattern = re.compile(
+        re.escape(prefix) + (r"(\d+)" if prefix.endswith(",") else r"(?:\[(\d+)\])?") + r"\]?"
+    )
+    found = [(int(m.group(1) or 0), n) for n in by_name if (m := pattern.fullmatch(n))]
+    return [n for _, n in sorted(found)]
+
+
+def _chain(dot: Any, node_ids: list[str]) -> None:
+    if len(node_ids) > 1:
+        with dot.subgraph() as column:
+            column.attr(rank="same")
+            for first, second in itertools.pairwise(node_ids):
+                column.edge(first, second, style="invis")
+
+
+def draw(
+    output: Value,
+    *,
+    rankdir: str = "LR",
+    show_grad: bool | None = None,
+    highlight: Iterable[Value] = (),
+    color_by_grad: bool | None = None,
+    max_nodes: int = MAX_NODES,
+    grads: Mapping[Value, float] | None = None,
+) -> Drawing:
+    """The computation graph behind ``output``, as a ``Drawing``.
+
+    Each Value is a box with its name and data over its grad; each op a small
+    node with its formula (``W1·x + b1``, ``σ(z)``, ``×``). Names come from
+    ``autograd.names.names_of``: labels, else the article's names where the
+    graph shows them (``x1``, ``z1[0]``, ``a1[0]``, ``z2``, ``ŷ``, ``L``). A
+    model's layers are columns, its neurons in index order top to bottom. A
+    fused ``BCE(σ(z), y)`` is drawn as the article writes it, ``z → σ(z) →
+    ŷ → BCE(ŷ, y) → L``, with ŷ dashed: the engine computes it inside the
+    one stable op.
+
+    Args:
+        output: the Value whose graph to draw.
+        rankdir: ``"LR"`` (left to right, default) or ``"TB"`` (top to bottom).
+        show_grad: show gradients; None means "only once some gradient is
+            non-zero", so a graph drawn before ``backward()`` shows "—"
+            instead of misleading zeros.
+        highlight: Values to outline in a strong colour.
+        color_by_grad: fill each Value by the sign (blue +, red −) and size
+            of its gradient, with a key under the graph; None (default) means
+            whenever gradients are shown. The scale is the largest gradient
+            below the output (the output's seed 1 would wash out the rest).
+        max_nodes: refuse graphs with more Values than this.
+        grads: show these gradients instead of ``.grad`` ("—" for nodes not
+            in it).
+
+    Raises:
+        ValueError: if the graph has more than ``max_nodes`` Values.
+        MissingExtra: if the graphviz package is not installed.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"draw needs a Value, got {type(output).__name__}")
+    order = topological_order(output)
+    if len(order) > max_nodes:
+        picture(output, {}, {}, max_nodes=max_nodes)  # raises, saying what to do
     if grads is None:
         if show_grad is None:
             show_grad = any(node.grad != 0.0 for node in order)
         grads = {node: node.grad for node in order} if show_grad else {}
-    marked = {id(v) for v in highlight}
-    largest = max((abs(g) for g in grads.values() if math.isfinite(g)), default=0.0)
-
-    dot = graphviz.Digraph(
-        "glassgrad", graph_attr={"rankdir": rankdir, "bgcolor": "white", "fontname": FONT}
-    )
-    dot.attr("node", fontname=FONT, fontsize="11")
-    dot.attr("edge", color="#555555", arrowsize="0.7", fontname=FONT)
-    ids = {id(node): f"v{i}" for i, node in enumerate(order)}
-    names = names_of(order)  # the same names as the step-through
+    if color_by_grad is None:
+        color_by_grad = bool(grads)
+    names = names_of(order)
+    fields = {
+        node: value_fields(node, names, fmt(node.data), _known(grads.get(node))) for node in order
+    }
+    scale = grad_scale(grads, output)
+    fills: dict[Value, str] = {}
+    prediction_fields: dict[Value, list[str]] = {}
+    prediction_fills: dict[Value, str] = {}
     for node in order:
-        grad = grads.get(node)
-        grad_text = "—" if grad is None else _number(grad)
-        fields = [names[node], f"data {_number(node.data)}", f"grad {grad_text}"]
-        label = " | ".join(_escape_record(field) for field in fields)
-        # In a left-to-right graph, braces lay the fields out side by side.
-        label = "{ " + label + " }" if rankdir in ("LR", "RL") else label
-        attrs = {"shape": "record", "style": "filled", "fillcolor": "#ffffff"}
-        if color_by_grad and grad is not None:
-            attrs["fillcolor"] = _grad_colour(grad, largest)
-        if id(node) in marked:
-            attrs.update(color="#e65100", penwidth="3")
-        dot.node(ids[id(node)], label, id=ids[id(node)], **attrs)
-        if node.operands:
-            _draw_op(dot, node, ids)
-    return Drawing(dot, describe_graph(order, names, grads))
+        if node.op == "bce_logits":
+            y_hat, d_y_hat = prediction_of(node)
+            known = node in grads and grads[node] != 0.0
+            upstream = grads.get(node, 0.0)
+            prediction_fields[node] = [
+                f"{prediction_name(node, names)} = {fmt(y_hat)}",
+                f"grad {fmt(upstream * d_y_hat) if known else '—'}",
+            ]
+            if color_by_grad and known:
+                prediction_fills[node] = grad_colour(upstream * d_y_hat, scale)
+        if color_by_grad and node in grads:
+            fills[node] = OUTPUT_FILL if node is output else grad_colour(grads[node], scale)
+    shown = picture(
+        output,
+        fields,
+        fills,
+        rankdir=rankdir,
+        prediction_fields=prediction_fields,
+        prediction_fills=prediction_fills,
+        marked=highlight,
+        max_nodes=max_nodes,
+    )
+    key = (scale, names[output]) if color_by_grad and grads else None
+    return Drawing(shown.graph, describe_graph(order, names, grads), key=key)
+
+
+def _known(grad: float | None) -> str | None:
+    return None if grad is None else _number(grad)
 
 
 #: The text form of a drawing lists at most this many nodes.
@@ -259,8 +627,7 @@ def describe_graph(order: list[Value], names: Mapping[Value, str], grads: Mappin
     for node in order[-DESCRIBED_NODES:]:
         line = f"  {names[node]} = "
         if node.operands:
-            symbols = [names[x] if isinstance(x, Value) else fmt(x) for x in node.operands]
-            line += OPS[node.op].output_formula(symbols) + " = "
+            line += OPS[node.op].output_formula(operand_names(node, names)) + " = "
         grad = grads.get(node)
         lines.append(line + fmt(node.data) + ("" if grad is None else f"   grad {fmt(grad)}"))
     if len(order) > DESCRIBED_NODES:
@@ -277,32 +644,6 @@ def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR") -> Drawing:
     drawing = draw(root, rankdir=rankdir)
     drawing.graph.format = format
     return drawing
-
-
-def _draw_op(dot: Any, node: Value, ids: dict[int, str]) -> None:
-    op_id = f"{ids[id(node)]}_op"
-    symbol = OP_SYMBOLS.get(node.op, node.op)
-    if node.op == "dot":
-        bias = " + bias" if len(node.operands) % 2 else ""
-        symbol = f"dot ({len(node.operands) // 2} pairs{bias})"
-    elif node.op == "sum":
-        symbol = f"sum ({len(node.operands)} terms)"
-    dot.node(
-        op_id,
-        _escape_text(symbol),
-        shape="circle" if len(symbol) <= 3 else "ellipse",
-        style="filled",
-        fillcolor="#eceff1",
-        fontsize="10",
-    )
-    for position, operand in enumerate(node.operands):
-        if isinstance(operand, Value):
-            dot.edge(ids[id(operand)], op_id)
-        else:  # a constant: a small plain number, not a node of the graph
-            constant_id = f"{op_id}_c{position}"
-            dot.node(constant_id, _number(operand), shape="plaintext", fontcolor="#607d8b")
-            dot.edge(constant_id, op_id, style="dashed", color="#90a4ae")
-    dot.edge(op_id, ids[id(node)])
 
 
 def to_svg(graph: Any) -> str:

@@ -27,27 +27,19 @@ import math
 import sys
 from dataclasses import dataclass, field
 
+from autograd import floatmath
 from autograd.engine import local_derivatives, topological_order
 from autograd.expression import FUNCTIONS, MAX_EXPONENT, MAX_LENGTH, MAX_NESTING
 from autograd.expression import build_expression as build_expression  # public here too
+from autograd.names import fmt as fmt  # public here too
+from autograd.names import names_of as names_of
+from autograd.names import operand_names, prediction_name
 from autograd.ops import OPS
 from autograd.value import Value
+from autograd.value import numbers as numbers_of
 
 #: Step-throughs refuse graphs bigger than this: step through a part instead.
 MAX_STEP_NODES = 200
-
-
-def fmt(x: float) -> str:
-    """A number as a learner wants to read it: 4 significant digits."""
-    if not math.isfinite(x):
-        return str(x)
-    text = f"{x:.4g}"
-    return "0" if text == "-0" else text
-
-
-def names_of(order: list[Value]) -> dict[Value, str]:
-    """Each node's name: its label, or ``n<index>`` (its place in topological order)."""
-    return {node: node.label or f"n{index}" for index, node in enumerate(order)}
 
 
 @dataclass
@@ -60,6 +52,7 @@ class Contribution:
     local_value: float  # ... and in numbers
     amount: float  # upstream · local
     grad_after: float  # the parent's gradient after this contribution
+    grad_before: float | None = None  # its gradient before, if it had one already
 
 
 @dataclass
@@ -90,7 +83,7 @@ class Step:
 
 
 def _operand_texts(node: Value, names: dict[Value, str]) -> tuple[list[str], list[str]]:
-    symbols = [names[x] if isinstance(x, Value) else fmt(x) for x in node.operands]
+    symbols = operand_names(node, names)
     values = [fmt(x.data) if isinstance(x, Value) else fmt(x) for x in node.operands]
     return symbols, values
 
@@ -109,6 +102,14 @@ def forward_steps(output: Value) -> list[Step]:
             f"{names[node]} = {op.output_formula(symbols)} = {op.output_formula(values)} "
             f"= {fmt(node.data)}"
         )
+        if node.op == "bce_logits":  # the article's two steps, inside one stable op
+            y_hat = prediction_name(node, names)
+            p = fmt(floatmath.sigmoid(numbers_of(node.operands)[0]))
+            text = (
+                f"{y_hat} = σ({symbols[0]}) = σ({values[0]}) = {p}\n"
+                f"{names[node]} = BCE({y_hat}, {symbols[1]}) = BCE({p}, {values[1]}) "
+                f"= {fmt(node.data)}"
+            )
         numbers = [x.data if isinstance(x, Value) else x for x in node.operands]
         steps.append(
             Step(
@@ -158,17 +159,20 @@ def backward_steps(output: Value) -> list[Step]:
         lines, contributions = [], []
         for position, (parent, local) in zip(positions, local_derivatives(node)):
             amount = upstream * local
-            grads[parent] = grads.get(parent, 0.0) + amount
+            before = grads.get(parent)
+            grads[parent] = (0.0 if before is None else before) + amount
             formula = op.derivative_formula(position, symbols, names[node])
             if any(sign in formula for sign in " +−"):
                 formula = f"({formula})"  # it is multiplied by the upstream gradient
             contributions.append(
-                Contribution(parent, names[parent], formula, local, amount, grads[parent])
+                Contribution(parent, names[parent], formula, local, amount, grads[parent], before)
             )
             lines.append(
                 f"∂{out_name}/∂{names[parent]} += ∂{out_name}/∂{names[node]} · {formula} "
                 f"= {fmt(upstream)} · {fmt(local)} = {fmt(amount)}"
             )
+            if before is not None:  # a second path into the same node: say the sum
+                lines.append(f"    {accumulation(out_name, names[parent], before, amount)}")
         steps.append(
             Step(
                 "backward",
@@ -181,6 +185,13 @@ def backward_steps(output: Value) -> list[Step]:
             )
         )
     return steps
+
+
+def accumulation(out_name: str, name: str, before: float, amount: float) -> str:
+    """The running total of a gradient that arrives by a second path:
+    ``∂L/∂a = -0.002682 + (-0.004023) = -0.006705``."""
+    added = fmt(amount) if amount >= 0 else f"({fmt(amount)})"
+    return f"∂{out_name}/∂{name} = {fmt(before)} + {added} = {fmt(before + amount)}"
 
 
 def steps(output: Value) -> list[Step]:

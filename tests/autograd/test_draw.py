@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ pytest.importorskip("graphviz")
 
 from autograd import Value
 from autograd import draw as drawing
-from autograd.draw import draw, notebook_html, to_png, to_svg
+from autograd.draw import HIGHLIGHT, draw, notebook_html, to_png, to_svg
 
 
 def sample_graph() -> Value:
@@ -23,7 +24,7 @@ def sample_graph() -> Value:
 def test_dot_structure_one_box_per_value_one_edge_per_use() -> None:
     out = sample_graph()
     source = draw(out).source
-    value_nodes = [line for line in source.splitlines() if "shape=record" in line]
+    value_nodes = [line for line in source.splitlines() if re.match(r"\s*v\d+ \[label=", line)]
     assert len(value_nodes) == 6  # a, b, c, a*a, c + a*a, tanh
     assert source.count("v0 -> ") + source.count("v1 -> ") == 4  # a twice in a*a, once in a*b
     # a * a: two edges from a to the same op node
@@ -35,9 +36,9 @@ def test_parent_order_is_kept() -> None:
     a, b = Value(1.0, label="a"), Value(2.0, label="b")
     source = draw(b - a).source
     label_of = {
-        line.split()[0]: line.split('label="{ ')[1].split(" |")[0]
+        line.split()[0]: line.split('label="')[1].split(" = ")[0]
         for line in source.splitlines()
-        if "shape=record" in line
+        if re.match(r"\s*v\d+ \[label=", line)
     }
     edges = [line.split()[0] for line in source.splitlines() if "-> v2_op" in line]
     assert [label_of[e] for e in edges] == ["b", "a"]  # b − a: b first, then a
@@ -52,7 +53,7 @@ def test_grads_are_hidden_before_backward_and_shown_after() -> None:
     assert "grad —" in draw(out).source
     out.backward()
     source = draw(out).source
-    assert "grad —" not in source and "grad 1 " in source
+    assert "grad —" not in source and "grad 1\\n" in source
 
 
 def test_labels_are_drawn_literally() -> None:
@@ -76,7 +77,7 @@ def test_labels_with_entities_and_controls_render(renderer: str) -> None:
 def test_labels_are_escaped() -> None:
     x = Value(1.0, label='<b>"x"{|}')
     source = draw(x * 2).source
-    assert r"\<b\>\"x\"\{\|\}" in source
+    assert '<b>\\"x\\"{|}' in source
     svg = to_svg(draw(x * 2))
     assert "&lt;b&gt;&quot;x&quot;{|}" in svg or '&lt;b&gt;"x"{|}' in svg
 
@@ -85,7 +86,7 @@ def test_highlight_and_colour_by_grad() -> None:
     out = sample_graph()
     out.backward()
     source = draw(out, highlight=[out], color_by_grad=True).source
-    assert "penwidth=3" in source and "#e65100" in source
+    assert "penwidth=3" in source and HIGHLIGHT in source
     assert source.count('fillcolor="#ffffff"') < 6
 
 
