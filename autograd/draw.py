@@ -237,7 +237,7 @@ def add_key(svg: str, scale: float, output_name: str) -> str:
         f'<g id="gg-key"><rect x="0" y="{height:.0f}" width="{width:.2f}" height="{KEY_HEIGHT}" '
         'fill="white"/>',
         f'<text text-anchor="middle" x="{width / 2:.2f}" y="{height + 12:.2f}" '
-        f'font-family="{FONT}" font-size="10.00">{note}</text>',
+        f'font-family="{FONT}" font-size="11.00">{note}</text>',
     ]
     for i, value in enumerate((-scale, -scale / 4, 0.0, scale / 4, scale)):
         x = left + i * cell
@@ -245,7 +245,7 @@ def add_key(svg: str, scale: float, output_name: str) -> str:
             f'<rect x="{x:.2f}" y="{height + 18:.2f}" width="{cell:.2f}" height="18" '
             f'fill="{grad_colour(value, scale)}" stroke="#90a4ae"/>'
             f'<text text-anchor="middle" x="{x + cell / 2:.2f}" y="{height + 31:.2f}" '
-            f'font-family="{FONT}" font-size="10.00">{html.escape(_signed(value))}</text>'
+            f'font-family="{FONT}" font-size="11.00">{html.escape(_signed(value))}</text>'
         )
     parts.append("</g>")
     start = size.start()
@@ -730,19 +730,25 @@ def font_file() -> Path:
 INLINE_LIMIT = 60
 
 
-def notebook_html(value: Value) -> str | None:
-    """What Jupyter shows for a Value: its graph, or a note when it is big."""
-    count = len(topological_order(value))
-    if count > INLINE_LIMIT:
-        return (
-            f"<p><code>{html.escape(repr(value))}</code><br>Its graph has {count} nodes, too "
-            f"many to show inline (limit {INLINE_LIMIT}). Use "
-            "<code>autograd.draw.draw(value, max_nodes=...)</code> or draw a part of it.</p>"
-        )
+def notebook_bundle(value: Value) -> dict[str, Any]:
+    """What Jupyter shows for a Value: its graph as SVG and PNG, and in words.
+
+    No HTML: an untrusted notebook (any downloaded one) shows the PNG, a
+    trusted one the SVG. A graph too big to show gets a note instead.
+    """
+    order = topological_order(value)
+    if len(order) > INLINE_LIMIT:
+        return {
+            "text/plain": f"{value!r}\nIts graph has {len(order)} nodes, too many to show "
+            f"inline (limit {INLINE_LIMIT}). Use autograd.draw.draw(value, max_nodes=...) "
+            "or draw a part of it."
+        }
     try:
-        return draw(value).svg()
-    except MissingExtra:
-        return None
+        bundle = draw(value)._repr_mimebundle_()
+    except MissingExtra as error:
+        return {"text/plain": f"{value!r}\n(no picture: {error})"}
+    bundle["text/plain"] = f"{value!r}\n{bundle['text/plain']}"
+    return bundle
 
 
 class _CallableModule(types.ModuleType):

@@ -1,29 +1,78 @@
 """The step-through as a web page: in a notebook, or as one self-contained file.
 
-A ``Stepper`` shows one frame per step: the graph with the current node
-highlighted and the gradients known so far, and the step's formula with
-its numbers. Previous / next / play buttons, a slider and the arrow keys
-move through the frames. Everything is inline: SVG frames and a little
-plain JavaScript, no widget library and no network, so an exported file
-opens offline in any browser. Needs the ``viz`` extra (for the SVGs).
+A ``Stepper`` draws the graph ONCE, sized for the final values, and then
+shows one frame per step by changing text, fills and highlights only: no
+node ever moves, so the eye can follow a gradient from step to step.
+
+* Forward, the inputs and parameters are known from the start and every
+  other value appears at its step ("?" until then); the operands it reads
+  and the edges they travel are marked.
+* Backward, the node passing its gradient on, the edges the gradient
+  travels and the parents receiving it are marked; a parent that receives
+  a second time shows the running sum, on the graph and in the text.
+
+The frames are data made here in Python (``Stepper.frames``); a small
+plain-JavaScript file in this package only shows them. Everything is
+inline, nothing is loaded from anywhere, so an exported page works
+offline. Without JavaScript (or in an untrusted notebook) the picture of
+the finished pass and a table of every step are shown instead.
+Needs the ``viz`` extra (Graphviz, to lay the graph out).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
+import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograd.draw import draw, to_svg
+from autograd.draw import (
+    OUTPUT_FILL,
+    Picture,
+    add_key,
+    grad_colour,
+    picture,
+    prediction_of,
+    svg_to_png,
+    to_svg,
+)
 from autograd.engine import topological_order
-from autograd.step import Step, names_of, steps
+from autograd.names import fmt, prediction_name
+from autograd.step import Step, steps, table
 from autograd.value import Value
 
-#: Web step-throughs refuse graphs bigger than this (each frame is a picture).
+#: Web step-throughs refuse graphs bigger than this.
 MAX_PAGE_NODES = 80
+
+#: The JavaScript that shows the frames (shipped in this package, inlined in every page).
+SCRIPT_FILE = Path(__file__).with_name("stepper.js")
+
+
+@dataclass
+class Panel:
+    """A table shown under the stepper that fills in as the pass goes.
+
+    Attributes:
+        heading: the table's title.
+        formulas: one formula per row.
+        numbers: for each frame, the numbers of every row ("" while unknown).
+        current: for each frame, the rows that frame's step works on.
+    """
+
+    heading: str
+    formulas: list[str]
+    numbers: list[list[str]]
+    current: list[list[int]]
+
+
+#: What ``Stepper(panels=...)`` takes: a fixed ``(heading, [(formula, numbers)])``
+#: table, a Panel, or a function that makes a Panel from the steps.
+PanelSpec = tuple[str, Sequence[tuple[str, str]]] | Panel | Callable[[list[Step]], Panel]
 
 
 class Stepper:
@@ -32,9 +81,14 @@ class Stepper:
     Args:
         output: the Value to step through.
         title: a heading for the page.
-        panels: extra ``(heading, rows)`` tables shown under the stepper,
-            each row a ``(formula, numbers)`` pair (``nn`` adds the
-            article's layer-level formulas this way).
+        panels: tables shown under the graph (``nn`` adds the article's six
+            backward formulas this way, filling in as the pass reaches them).
+
+    Attributes:
+        steps: the steps (``autograd.step.steps``).
+        frames: one dict per step: what each box says, its fill, and which
+            boxes and edges are marked. The page's script only shows these.
+        svg: the one picture every frame restyles.
 
     Raises:
         ValueError: if the graph has more than ``MAX_PAGE_NODES`` nodes (the
@@ -45,7 +99,7 @@ class Stepper:
         self,
         output: Value,
         title: str = "Step through a pass",
-        panels: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
+        panels: Sequence[PanelSpec] = (),
     ) -> None:
         order = topological_order(output)
         if len(order) > MAX_PAGE_NODES:
@@ -56,18 +110,176 @@ class Stepper:
             )
         self.output = output
         self.title = title
-        self.panels = list(panels)
         self.steps: list[Step] = steps(output)
-        ids = {node: f"v{i}" for i, node in enumerate(order)}
-        self.highlighted = [ids[step.node] for step in self.steps]
-        node_by_name = {name: node for node, name in names_of(order).items()}
-        self.frames = [self._frame(step, node_by_name) for step in self.steps]
+        self.panels = [_panel_of(spec, self.steps) for spec in panels]
+        self._frames_and_picture(order)
 
-    def _frame(self, step: Step, node_by_name: dict[str, Value]) -> str:
-        grads = {node_by_name[name]: value for name, value in step.grads.items()}
-        graph = draw(self.output, highlight=[step.node], grads=grads, color_by_grad=True)
-        svg = to_svg(graph)
-        return svg[svg.index("<svg") :]  # drop the XML prologue: the SVG goes inline
+    # -- frames: made once, here ------------------------------------------------
+
+    def _frames_and_picture(self, order: list[Value]) -> None:
+        output = self.output
+        final: dict[Value, float] = {}
+        for step in self.steps:
+            for c in step.contributions:
+                final[c.parent] = c.grad_after
+        final[output] = 1.0
+        scale = max((abs(g) for n, g in final.items() if n is not output), default=0.0)
+        self.scale = scale
+        # Pass 1 makes the frames' texts; the picture is then laid out with the
+        # longest text each line ever has, so no box needs to grow later.
+        data: dict[Value, str | None] = {n: None if n.operands else fmt(n.data) for n in order}
+        grads: dict[Value, float] = {}
+        sums: dict[Value, list[float]] = {}
+        predicted: dict[Value, bool] = {}
+        states = []
+        for step in self.steps:
+            if step.phase == "forward":
+                data[step.node] = fmt(step.node.data)
+                if step.node.op == "bce_logits":
+                    predicted[step.node] = True
+            elif not step.contributions:  # the seed
+                grads[output] = 1.0
+            else:
+                for c in step.contributions:
+                    grads[c.parent] = c.grad_after
+                    sums.setdefault(c.parent, []).append(c.amount)
+            states.append((dict(data), dict(grads), {n: list(v) for n, v in sums.items()}))
+        several = {node for node, amounts in sums.items() if len(amounts) > 1}
+        probe = picture(output, {n: ["x"] for n in order}, {})  # names and ids only
+        self._names, self._ids = probe.names, probe.ids
+        texts = [self._box_texts(order, *state, several) for state in states]
+        widest = {
+            node: [max((t[node][k] for t in texts), key=len) for k in range(len(texts[0][node]))]
+            for node in order
+        }
+        prediction_texts = [self._prediction_texts(state[0], state[1]) for state in states]
+        widest_prediction = {
+            loss: [max((t[loss][k] for t in prediction_texts), key=len) for k in range(2)]
+            for loss in prediction_texts[0]
+        }
+        shown = picture(
+            output,
+            widest,
+            {},
+            prediction_fields=widest_prediction,
+        )
+        self.picture: Picture = shown
+        self.svg = _centred(_inline(add_key(to_svg(shown.graph), scale, self._names[output])))
+        self.frames = [
+            self._frame(i, step, texts[i], prediction_texts[i], states[i][1])
+            for i, step in enumerate(self.steps)
+        ]
+        # The picture for untrusted notebooks and pages without JavaScript: the finished pass.
+        last_texts, last_prediction = texts[-1], prediction_texts[-1]
+        self.final_svg = self._finished_svg(last_texts, last_prediction, final)
+
+    def _box_texts(
+        self,
+        order: list[Value],
+        data: dict[Value, str | None],
+        grads: dict[Value, float],
+        sums: dict[Value, list[float]],
+        several: set[Value],
+    ) -> dict[Value, list[str]]:
+        names = self._names
+        texts = {}
+        for node in order:
+            lines = [
+                f"{names[node]} = {'?' if data[node] is None else data[node]}",
+                f"grad {fmt(grads[node]) if node in grads else '?'}",
+            ]
+            if node in several:  # the gradient arrives by more than one path
+                amounts = sums.get(node, [])
+                lines.append(
+                    "sum " + " + ".join(fmt(a) if a >= 0 else f"({fmt(a)})" for a in amounts)
+                    if amounts
+                    else "sum ?"
+                )
+            texts[node] = lines
+        return texts
+
+    def _prediction_texts(
+        self, data: dict[Value, str | None], grads: dict[Value, float]
+    ) -> dict[Value, list[str]]:
+        texts = {}
+        for loss in self._ids:
+            if loss.op != "bce_logits":
+                continue
+            y_hat, d_y_hat = prediction_of(loss)
+            name = prediction_name(loss, self._names)
+            known = data[loss] is not None
+            grad = fmt(grads[loss] * d_y_hat) if loss in grads and loss in _received(grads) else "?"
+            texts[loss] = [f"{name} = {fmt(y_hat) if known else '?'}", f"grad {grad}"]
+        return texts
+
+    def _fills(self, grads: dict[Value, float]) -> dict[str, str]:
+        fills = {}
+        for node, grad in grads.items():
+            fill = OUTPUT_FILL if node is self.output else grad_colour(grad, self.scale)
+            fills[self._ids[node]] = fill
+        for loss, (box, _, _) in self.picture.predictions.items():
+            if loss in grads and loss in _received(grads):
+                _, d_y_hat = prediction_of(loss)
+                fills[box] = grad_colour(grads[loss] * d_y_hat, self.scale)
+        return fills
+
+    def _frame(
+        self,
+        index: int,
+        step: Step,
+        texts: dict[Value, list[str]],
+        prediction_texts: dict[Value, list[str]],
+        grads: dict[Value, float],
+    ) -> dict[str, Any]:
+        shown, ids = self.picture, self.picture.ids
+        node = step.node
+        boxes = {ids[n]: lines for n, lines in texts.items()}
+        for loss, lines in prediction_texts.items():
+            boxes[shown.predictions[loss][0]] = lines
+        marked: list[str] = []
+        edges: list[str] = []
+        if node in shown.edges and (step.phase == "forward" or step.contributions):
+            edges = [edge for _, edge in shown.edges[node]]
+            operands = [x for x in node.operands if isinstance(x, Value)]
+            marked = [ids[x] for x in operands]
+            if node in shown.predictions:
+                box, _, path = shown.predictions[node]
+                edges += path
+                marked.append(box)
+        active = [ids[node]] + ([shown.ops[node]] if node in shown.ops else [])
+        if node in shown.predictions and (step.phase == "forward" or step.contributions):
+            active.append(shown.predictions[node][1])
+        return {
+            "phase": step.phase,
+            "text": step.text,
+            "active": active,
+            "marked": marked,
+            "edges": edges,
+            "boxes": boxes,
+            "fills": self._fills(grads) if step.phase == "backward" else {},
+            "rows": [panel.current[index] for panel in self.panels],
+            "numbers": [panel.numbers[index] for panel in self.panels],
+        }
+
+    def _finished_svg(
+        self,
+        texts: dict[Value, list[str]],
+        prediction_texts: dict[Value, list[str]],
+        final: dict[Value, float],
+    ) -> str:
+        """The picture with every value and gradient filled in (the last frame, unmarked)."""
+        svg = self.svg
+        boxes = {self._ids[n]: lines for n, lines in texts.items()}
+        for loss, lines in prediction_texts.items():
+            boxes[self.picture.predictions[loss][0]] = lines
+        fills = self._fills(final)
+        return _restyle(svg, boxes, fills)
+
+    # -- pages ----------------------------------------------------------------
+
+    def text(self) -> str:
+        """The whole pass as text (what a terminal or a plain-text display shows)."""
+        return f"{self.title}\n{table(self.steps)}"
 
     def html(self, uid: str | None = None) -> str:
         """The stepper as an HTML fragment (what a notebook shows).
@@ -79,60 +291,141 @@ class Stepper:
                 two independent steppers.
         """
         uid = uid or "gg-" + secrets.token_hex(8)
-        data = [
-            {"phase": step.phase, "text": step.text, "node": node}
-            for step, node in zip(self.steps, self.highlighted)
-        ]
-        payload = (
-            json.dumps({"steps": data}, ensure_ascii=False)
-            .replace("&", "\\u0026")
-            .replace("<", "\\u003c")
-            .replace(">", "\\u003e")
-        )
-        frames = "".join(
-            f'<div class="gg-frame" data-node="{node}"{"" if i == 0 else " hidden"}>{svg}</div>'
-            for i, (svg, node) in enumerate(zip(self.frames, self.highlighted))
-        )
-        panels = "".join(_panel(heading, rows) for heading, rows in self.panels)
-        last = len(self.steps) - 1
+        payload = _json_for_script({"frames": self.frames, "panels": len(self.panels)})
+        encoded = base64.b64encode(self.final_svg.encode("utf-8")).decode("ascii")
+        width, height = _size_px(self.final_svg)
+        alt = html.escape(f"the computation graph of {self._names[self.output]}, pass finished")
+        panels = "".join(_panel_html(panel, i) for i, panel in enumerate(self.panels))
+        script = SCRIPT_FILE.read_text(encoding="utf-8")
         return (
-            f'<div class="gg-stepper" id="{uid}">{_STYLE}'
+            f'<div class="gg-stepper" id="{uid}" data-current="{len(self.steps) - 1}">{_STYLE}'
             f'<div class="gg-title">{html.escape(self.title)}</div>'
-            '<div class="gg-controls">'
-            '<button type="button" data-act="prev">◀ Previous</button>'
-            '<button type="button" data-act="play">▶ Play</button>'
-            '<button type="button" data-act="next">Next ▶</button>'
-            f'<input type="range" class="gg-slider" min="0" max="{last}" value="0" '
-            'aria-label="step">'
-            f'<span class="gg-count">1 / {last + 1}</span></div>'
-            '<div class="gg-phase"></div><pre class="gg-formula"></pre>'
-            f'<div class="gg-frames">{frames}</div>{panels}'
+            '<div class="gg-ui"></div>'
+            '<div class="gg-now" aria-live="polite"></div>'
+            f'<div class="gg-view"><img class="gg-still" alt="{alt}" width="{width}" '
+            f'height="{height}" src="data:image/svg+xml;base64,{encoded}"></div>'
+            f'<div class="gg-panels">{panels}</div>'
+            '<details class="gg-all" open><summary>The whole pass, step by step</summary>'
+            '<p class="gg-nojs">Stepping through one step at a time needs JavaScript '
+            "(in Jupyter: a trusted notebook). Here is every step of the pass; the picture "
+            "shows it finished.</p>"
+            f"{_steps_table(self.steps)}</details>"
             f'<script type="application/json" class="gg-data">{payload}</script>'
-            f"<script>{_SCRIPT.replace('__UID__', uid)}</script></div>"
+            f"<script>{script.replace('__UID__', uid)}</script></div>"
         )
 
-    def _repr_html_(self) -> str:
-        return self.html()
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
+        """What Jupyter shows: the interactive stepper when the notebook is trusted;
+        otherwise the picture of the finished pass and the steps as text."""
+        return {
+            "text/html": self.html(),
+            "image/svg+xml": self.final_svg,
+            "image/png": svg_to_png(self.final_svg),
+            "text/plain": self.text(),
+        }
 
     def page(self) -> str:
         """A complete, self-contained HTML page (the same bytes for the same graph)."""
         return (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(self.title)}</title></head>"
-            '<body style="font-family: sans-serif; margin: 1.5em">'
+            '<body style="font-family: sans-serif; margin: 8px">'
             f"{self.html(uid='gg-stepper')}</body></html>\n"
         )
 
 
-def _panel(heading: str, rows: Sequence[tuple[str, str]]) -> str:
+def _received(grads: dict[Value, float]) -> set[Value]:
+    """The fused losses whose gradient has been passed on (their ŷ has a gradient)."""
+    return {n for n in grads for c in n.operands if isinstance(c, Value) and c in grads}
+
+
+def _panel_of(spec: PanelSpec, all_steps: list[Step]) -> Panel:
+    if isinstance(spec, Panel):
+        return spec
+    if callable(spec):
+        return spec(all_steps)
+    heading, rows = spec
+    numbers = [numbers for _, numbers in rows]
+    return Panel(
+        heading,
+        [formula for formula, _ in rows],
+        [numbers for _ in all_steps],
+        [[] for _ in all_steps],
+    )
+
+
+def _panel_html(panel: Panel, index: int) -> str:
     body = "".join(
-        f"<tr><td>{html.escape(formula)}</td><td>{html.escape(numbers)}</td></tr>"
-        for formula, numbers in rows
+        f'<tr data-row="{row}"><td>{html.escape(formula)}</td><td>{html.escape(numbers)}</td></tr>'
+        for row, (formula, numbers) in enumerate(zip(panel.formulas, panel.numbers[-1]))
     )
     return (
-        f'<div class="gg-panel"><div class="gg-title">{html.escape(heading)}</div>'
-        f"<table>{body}</table></div>"
+        f'<div class="gg-panel" data-panel="{index}">'
+        f'<div class="gg-title">{html.escape(panel.heading)}</div>'
+        f'<div class="gg-scroll"><table>{body}</table></div></div>'
     )
+
+
+def _steps_table(all_steps: list[Step]) -> str:
+    rows = "".join(
+        f'<tr><td>{number}</td><td>{step.phase}</td><td class="gg-text">'
+        f"{html.escape(step.text)}</td></tr>"
+        for number, step in enumerate(all_steps, start=1)
+    )
+    return (
+        '<div class="gg-scroll"><table class="gg-table"><tr><th>#</th><th>pass</th>'
+        f"<th>step</th></tr>{rows}</table></div>"
+    )
+
+
+def _json_for_script(data: Any) -> str:
+    # Inside <script>, "</script>" or "<!--" in a label must not end the block.
+    return (
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        .replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+    )
+
+
+def _inline(svg: str) -> str:
+    """Drop the XML prologue and comments: the SVG goes inside a page."""
+    svg = svg[svg.index("<svg") :]
+    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+
+
+def _centred(svg: str) -> str:
+    # Text that changes frame by frame stays centred in its box (Graphviz
+    # centres each line already; this makes sure no renderer anchors it left).
+    return svg.replace('text-anchor="start"', 'text-anchor="middle"')
+
+
+def _size_px(svg: str) -> tuple[int, int]:
+    match = re.search(r'width="([0-9.]+)pt" height="([0-9.]+)pt"', svg)
+    if match is None:
+        return 800, 600
+    return round(float(match.group(1)) * 4 / 3), round(float(match.group(2)) * 4 / 3)
+
+
+def _restyle(svg: str, boxes: dict[str, list[str]], fills: dict[str, str]) -> str:
+    """The SVG with new text lines and fills in the given boxes (by Graphviz id)."""
+
+    def box(match: re.Match[str]) -> str:
+        group, node_id = match.group(0), match.group(1)
+        if node_id in fills:
+            group = re.sub(
+                r'(<(?:polygon|path) fill=")[^"]*"', rf'\g<1>{fills[node_id]}"', group, count=1
+            )
+        lines = iter(boxes.get(node_id, []))
+
+        def line(text: re.Match[str]) -> str:
+            new = next(lines, None)
+            return text.group(0) if new is None else text.group(1) + html.escape(new) + "</text>"
+
+        return re.sub(r"(<text[^>]*>)[^<]*</text>", line, group)
+
+    return re.sub(r'<g id="([^"]+)" class="node">.*?</g>', box, svg, flags=re.S)
 
 
 def export_html(target: Any, path: str | Path, **options: Any) -> Path:
@@ -157,64 +450,38 @@ def export_html(target: Any, path: str | Path, **options: Any) -> Path:
 
 
 _STYLE = """<style>
-.gg-stepper { font-family: sans-serif; border: 1px solid #cfd8dc; border-radius: 6px;
-  padding: 10px; max-width: 100%; }
+.gg-stepper { font-family: sans-serif; font-size: 15px; border: 1px solid #cfd8dc;
+  border-radius: 6px; padding: 8px; max-width: 100%; box-sizing: border-box; }
+.gg-stepper:focus-within { outline: 2px solid #90caf9; }
 .gg-stepper .gg-title { font-weight: bold; margin: 4px 0 8px; }
-.gg-stepper .gg-controls { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
-.gg-stepper button { padding: 4px 10px; cursor: pointer; }
-.gg-stepper .gg-slider { flex: 1; min-width: 120px; }
-.gg-stepper .gg-phase { margin-top: 8px; color: #607d8b; font-size: 90%; }
-.gg-stepper .gg-formula { background: #f5f7f8; padding: 8px; margin: 4px 0 8px;
-  white-space: pre-wrap; font-size: 110%; }
-.gg-stepper .gg-frames svg { max-width: 100%; height: auto; }
-.gg-stepper .gg-panel table { border-collapse: collapse; margin-top: 6px; }
-.gg-stepper .gg-panel td { border: 1px solid #cfd8dc; padding: 4px 8px;
-  font-family: monospace; }
+.gg-stepper .gg-ui { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
+.gg-stepper button, .gg-stepper select { min-height: 36px; min-width: 40px; font-size: 15px;
+  padding: 4px 10px; cursor: pointer; }
+.gg-stepper .gg-slider { flex: 1 1 160px; min-width: 120px; height: 32px; }
+.gg-stepper .gg-count { min-width: 5em; }
+.gg-stepper .gg-now { margin: 8px 0; }
+.gg-stepper .gg-phase { color: #455a64; font-size: 14px; }
+.gg-stepper .gg-formula { background: #f5f7f8; padding: 8px; margin: 4px 0;
+  white-space: pre-wrap; font-size: 15px; font-family: monospace; overflow-x: auto; }
+.gg-stepper .gg-view { overflow: auto; max-height: 80vh; border: 1px solid #eceff1;
+  touch-action: pan-x pan-y; }
+.gg-stepper .gg-view img, .gg-stepper .gg-view svg { display: block; max-width: none; }
+.gg-stepper .gg-scroll { overflow-x: auto; }
+.gg-stepper table { border-collapse: collapse; margin-top: 6px; }
+.gg-stepper td, .gg-stepper th { border: 1px solid #cfd8dc; padding: 4px 8px;
+  font-family: monospace; font-size: 14px; text-align: left; vertical-align: top; }
+.gg-stepper .gg-text { white-space: pre-wrap; }
+.gg-stepper tr.gg-row-now td { background: #fff3e0; font-weight: bold; }
+.gg-stepper .gg-active > polygon, .gg-stepper .gg-active > ellipse,
+.gg-stepper .gg-active > path { stroke: #e65100; stroke-width: 3px; }
+.gg-stepper .gg-marked > polygon, .gg-stepper .gg-marked > ellipse,
+.gg-stepper .gg-marked > path { stroke: #6a1b9a; stroke-width: 3px; }
+.gg-stepper .gg-hot > path { stroke: #e65100; stroke-width: 2.5px; }
+.gg-stepper .gg-hot > polygon { stroke: #e65100; fill: #e65100; }
+.gg-stepper .gg-legend { font-size: 14px; color: #455a64; margin: 4px 0; }
+.gg-stepper .gg-legend b.a { color: #e65100; } .gg-stepper .gg-legend b.m { color: #6a1b9a; }
+@media (max-width: 600px) {
+  .gg-stepper button, .gg-stepper select { min-height: 44px; min-width: 44px; }
+  .gg-stepper .gg-slider { flex-basis: 100%; }
+}
 </style>"""
-
-_SCRIPT = """
-(function () {
-  var root = document.getElementById("__UID__");
-  var data = JSON.parse(root.querySelector(".gg-data").textContent).steps;
-  var frames = root.querySelectorAll(".gg-frame");
-  var slider = root.querySelector(".gg-slider");
-  var count = root.querySelector(".gg-count");
-  var formula = root.querySelector(".gg-formula");
-  var phase = root.querySelector(".gg-phase");
-  var play = root.querySelector("[data-act=play]");
-  var current = 0, timer = null;
-  function show(i) {
-    current = Math.max(0, Math.min(data.length - 1, i));
-    for (var k = 0; k < frames.length; k++) { frames[k].hidden = (k !== current); }
-    slider.value = String(current);
-    count.textContent = (current + 1) + " / " + data.length;
-    formula.textContent = data[current].text;
-    phase.textContent = data[current].phase === "forward"
-      ? "Forward pass: compute this node from its inputs"
-      : "Backward pass: the chain rule, ∂L/∂input += ∂L/∂node · local derivative";
-    root.setAttribute("data-current", String(current));
-  }
-  function stop() {
-    if (timer) { clearInterval(timer); timer = null; play.textContent = "▶ Play"; }
-  }
-  function on(act, f) { root.querySelector("[data-act=" + act + "]").addEventListener("click", f); }
-  on("prev", function () { stop(); show(current - 1); });
-  on("next", function () { stop(); show(current + 1); });
-  slider.addEventListener("input", function () { stop(); show(parseInt(slider.value, 10)); });
-  on("play", function () {
-    if (timer) { stop(); return; }
-    if (current === data.length - 1) { show(0); }
-    play.textContent = "❚❚ Pause";
-    timer = setInterval(function () {
-      if (current >= data.length - 1) { stop(); return; }
-      show(current + 1);
-    }, 900);
-  });
-  root.tabIndex = 0;
-  root.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowRight") { stop(); show(current + 1); }
-    if (e.key === "ArrowLeft") { stop(); show(current - 1); }
-  });
-  show(0);
-})();
-"""

@@ -160,12 +160,12 @@ class Value:
         """``max(0, self)``."""
         return _record(RELU, floatmath.relu(self.data), (self,))
 
-    def _repr_html_(self) -> str | None:
-        """Jupyter shows a Value as its graph (with the viz extra installed)."""
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
+        """Jupyter shows a Value as its graph: SVG, PNG and text (with the viz extra)."""
         # Imported here, only when a notebook asks: the engine itself never draws.
-        from autograd.draw import notebook_html
+        from autograd.draw import notebook_bundle
 
-        return notebook_html(self)
+        return notebook_bundle(self)
 
     # Comparisons look at data only; they are not part of the graph.
 

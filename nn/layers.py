@@ -431,27 +431,15 @@ class MLP(Module):
         formulas with this sample's numbers.
         """
         from autograd.stepper import Stepper
-        from nn.steps import layer_view
+        from nn.steps import article_panel
 
         if self.sizes[-1] != 1:
             raise ValueError("the step-through needs a model with one output")
-        inputs: list[Any] = list(x)
-        for number, layer in enumerate(self.layers, start=1):
-            zs = layer.pre_activation(inputs)
-            for j, z in enumerate(zs):
-                z.label = f"z{number}[{j}]" if len(zs) > 1 else f"z{number}"
-            if number == len(self.layers):
-                out = zs[0]
-                break
-            inputs = [activate(z, layer.activation) for z in zs]
-            for j, (z, a) in enumerate(zip(zs, inputs)):
-                if a is not z:  # a linear layer's output is its z
-                    a.label = f"a{number}[{j}]"
-        loss = autograd.binary_cross_entropy_with_logits(out, y)
-        loss.label = "L"
+        # No labels are set: autograd.names finds z1[j], a1[j], z2, ŷ and L in the graph.
+        loss = autograd.binary_cross_entropy_with_logits(self.logits(list(x)), y)
         panels = []
         if self.activations == ["relu", "sigmoid"]:
-            panels.append(("The article's formulas, layer by layer", layer_view(self, x, y)))
+            panels.append(article_panel(self, x, y))
         return Stepper(loss, title=f"One sample: x = {list(x)}, y = {y}", panels=panels)
 
     def __repr__(self) -> str:

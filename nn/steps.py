@@ -3,15 +3,19 @@
 The engine works one scalar at a time; the article writes the same backward
 pass as six matrix formulas. ``layer_view`` groups the engine's gradients
 into those formulas, for the 2-layer network with a sigmoid output, with
-the numbers of that layer.
+the numbers of that layer. ``article_panel`` shows them under the stepper,
+filling in as the pass reaches each one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
 
 import autograd
-from autograd.step import fmt
+from autograd.step import Step, fmt
+from autograd.stepper import Panel
 from nn.layers import MLP
 
 
@@ -70,3 +74,88 @@ def layer_view(model: MLP, x: Sequence[float], y: float) -> list[tuple[str, str]
         ),
         ("∂L/∂b1 = ∂L/∂z1", _vector(db1)),
     ]
+
+
+#: What each gradient's name says about the article's rows: the row its value fills.
+_ROWS = [
+    (re.compile(p), row)
+    for p, row in [
+        (r"z2", 0),
+        (r"W2\[.*", 1),
+        (r"b2\[.*", 2),
+        (r"a1\[.*", 3),
+        (r"z1\[.*", 3),
+        (r"W1\[.*", 4),
+        (r"b1\[.*", 5),
+    ]
+]
+
+
+def article_panel(model: MLP, x: Sequence[float], y: float) -> Callable[[list[Step]], Panel]:
+    """The article's six backward formulas as a stepper panel that fills in step by step.
+
+    Each row shows its numbers once the backward pass has reached them (a
+    vector entry not reached yet is "?"), and the rows a step works on are
+    the current ones. The numbers are the step-through's own gradients, by
+    name (``z2``, ``W2[0,k]``, ``z1[j]``, ...), so the panel and the graph
+    always agree.
+
+    Raises:
+        ValueError: if the model is not a ReLU layer followed by one sigmoid output.
+    """
+    layer_view(model, x, y)  # checks the model
+    hidden, output = model.layers
+    with autograd.no_grad():
+        z1 = [z.data for z in hidden.pre_activation(x)]
+        a1 = [max(z, 0.0) for z in z1]
+        z2 = output.pre_activation(a1)[0].data
+    y_hat = 1.0 / (1.0 + math.exp(-z2)) if z2 >= 0 else math.exp(z2) / (1.0 + math.exp(z2))
+    w2 = [w.data for w in output.neurons[0].w]
+    relu_prime = [1.0 if z > 0 else 0.0 for z in z1]
+    n, nin = len(z1), len(x)
+    formulas = [formula for formula, _ in layer_view(model, x, y)]
+
+    def numbers(grads: dict[str, float]) -> list[str]:
+        def vector(names: list[str]) -> str:
+            return "[" + ", ".join(fmt(grads[k]) if k in grads else "?" for k in names) + "]"
+
+        dz1 = [f"z1[{j}]" for j in range(n)]
+        dw2 = [f"W2[0,{k}]" for k in range(n)]
+        rows = ["", "", "", "", "", ""]
+        if "z2" in grads:
+            dz2 = fmt(grads["z2"])
+            rows[0] = f"{fmt(y_hat)} − {fmt(y)} = {dz2}"
+            if dw2[0] in grads:
+                rows[1] = f"{dz2} · {_vector(a1)} = {vector(dw2)}"
+            if "b2[0]" in grads:
+                rows[2] = fmt(grads["b2[0]"])
+            if any(k in grads for k in dz1):
+                rows[3] = f"({_vector(w2)} · {dz2}) ⊙ {_vector(relu_prime)} = {vector(dz1)}"
+        if any(f"W1[{j},0]" in grads for j in range(n)):
+            rows[4] = (
+                f"{vector(dz1)} · {_vector(x)} = ["
+                + ", ".join(vector([f"W1[{j},{k}]" for k in range(nin)]) for j in range(n))
+                + "]"
+            )
+        if any(f"b1[{j}]" in grads for j in range(n)):
+            rows[5] = vector([f"b1[{j}]" for j in range(n)])
+        return rows
+
+    def panel(all_steps: list[Step]) -> Panel:
+        current = []
+        for step in all_steps:
+            rows = {
+                row
+                for c in step.contributions
+                for pattern, row in _ROWS
+                if pattern.fullmatch(c.parent_name)
+            }
+            current.append(sorted(rows))
+        return Panel(
+            "The article's formulas, layer by layer",
+            formulas,
+            [numbers(step.grads) for step in all_steps],
+            current,
+        )
+
+    return panel

@@ -11,7 +11,7 @@ pytest.importorskip("graphviz")
 
 from autograd import Value
 from autograd import draw as drawing
-from autograd.draw import HIGHLIGHT, draw, notebook_html, to_png, to_svg
+from autograd.draw import HIGHLIGHT, draw, notebook_bundle, to_png, to_svg
 
 
 def sample_graph() -> Value:
@@ -157,12 +157,16 @@ def test_png_text_is_drawn_with_the_shipped_font(renderer: str) -> None:
 
 def test_notebook_display_small_inline_big_note(renderer: str) -> None:
     small = sample_graph()
-    assert "<svg" in small._repr_html_()
+    bundle = small._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"] and bundle["image/png"].startswith(b"\x89PNG")
+    assert "text/html" not in bundle  # nothing for an untrusted notebook to strip
+    assert bundle["text/plain"].startswith("Value(data=-0.96")
+    assert "n4 = c + n3 = -2" in bundle["text/plain"]
     big = Value(1.0)
     for _ in range(100):
         big = big + 1.0
-    note = notebook_html(big)
-    assert "<svg" not in note and "too many to show inline" in note
+    note = notebook_bundle(big)
+    assert list(note) == ["text/plain"] and "too many to show inline" in note["text/plain"]
 
 
 def test_without_any_renderer_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

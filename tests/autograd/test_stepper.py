@@ -1,10 +1,15 @@
-"""The HTML stepper: page content, escaping, and a real browser."""
+"""The HTML stepper: its frames, its page, and the page in a real browser."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,26 +30,73 @@ def evil_graph() -> Value:
     return out
 
 
-def test_one_frame_per_step_with_its_node() -> None:
+def lecture_graph() -> Value:
+    """tanh(a·b + a) at a = 2, b = -3: ``a`` gets its gradient by two paths."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    z = a * b
+    z.label = "z"
+    out = (z + a).tanh()
+    out.label = "L"
+    return out
+
+
+def test_one_frame_per_step() -> None:
     stepper = Stepper(evil_graph())
     assert len(stepper.frames) == len(stepper.steps) == 3 + 4
     page = stepper.page()
-    assert page.count('class="gg-frame"') == 7
-    assert page.startswith("<!DOCTYPE html>") and "http" not in page.split("<svg")[0]
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<img ") == 1  # one picture, restyled by every frame
+    assert 'src="http' not in page and 'href="http' not in page
 
 
 def test_labels_are_escaped_everywhere() -> None:
     page = Stepper(evil_graph()).page()
     assert EVIL not in page
-    assert "<img" not in page
+    assert "<img src=x" not in page
 
 
-def test_model_page_has_the_article_formulas(tmp_path: Path) -> None:
-    path = export_html(nn.seed_network(seed=0), tmp_path / "model.html", x=[0.5, 1.0], y=1.0)
-    page = path.read_text(encoding="utf-8")
+def test_forward_fills_in_and_leaves_are_known_from_the_start() -> None:
+    stepper = Stepper(lecture_graph())
+    first = stepper.frames[0]["boxes"]
+    assert first["v0"] == ["a = 2", "grad ?", "sum ?"]  # a leaf: known; its grad: not yet
+    assert first["v2"][0] == "z = -6"  # computed at this step
+    assert first["v3"][0] == "n3 = ?" and first["v4"][0] == "L = ?"  # not yet
+    assert stepper.frames[2]["boxes"]["v4"][0] == "L = -0.9993"
+
+
+def test_backward_frames_mark_the_node_its_edges_and_the_parents_receiving() -> None:
+    stepper = Stepper(lecture_graph())
+    frame = stepper.frames[6]  # z passes its gradient to a and b
+    assert frame["active"] == ["v2", "v2_op"]
+    assert sorted(frame["marked"]) == ["v0", "v1"]
+    assert frame["edges"] == ["v2_e0", "v2_e1", "v2_out"]
+    # a already had 0.001341 from the + node: the sum is written, in the text and on the box.
+    assert "∂L/∂a = 0.001341 + (-0.004023) = -0.002682" in frame["text"]
+    assert frame["boxes"]["v0"] == ["a = 2", "grad -0.002682", "sum 0.001341 + (-0.004023)"]
+
+
+def test_fills_use_one_scale_for_the_whole_pass() -> None:
+    stepper = Stepper(lecture_graph())
+    assert stepper.scale == pytest.approx(0.002682, abs=1e-6)  # not the seed's 1
+    assert stepper.frames[-1]["fills"]["v4"] == "#eeeeee"  # the seed is grey
+
+
+def test_model_page_has_the_article_formulas_filling_in(tmp_path: Path) -> None:
+    model = nn.seed_network(seed=0)
+    stepper = model.stepper(x=[0.5, 1.0], y=1.0)
+    page = export_html(model, tmp_path / "model.html", x=[0.5, 1.0], y=1.0).read_text("utf-8")
     for formula in ("∂L/∂z2 = ŷ − y", "∂L/∂W2 = ∂L/∂z2 · a1ᵀ", "∂L/∂b1 = ∂L/∂z1"):
         assert formula in page
-    assert "W1[0,0]" in page and "z1[0]" in page
+    (panel,) = stepper.panels
+    forward = sum(step.phase == "forward" for step in stepper.steps)
+    assert panel.numbers[forward - 1] == [""] * 6  # nothing known before backward
+    assert panel.numbers[forward + 1][0] == "0.7115 − 1 = -0.2885"  # after L's step
+    assert panel.current[forward + 1] == [0]
+    assert panel.current[forward + 2] == [1, 2, 3]  # z2 gives to W2, a1 and b2
+    assert "?" in panel.numbers[forward + 3][3]  # ∂L/∂z1 arrives one entry at a time
+    assert "?" not in panel.numbers[-1][4]
+    names = [step.name for step in stepper.steps]
+    assert names[:3] == ["z1[0]", "z1[1]", "z1[2]"] and "a1[0]" in names and "z2" in names
 
 
 def test_each_showing_of_a_stepper_gets_its_own_id() -> None:
@@ -59,12 +111,23 @@ def test_each_showing_of_a_stepper_gets_its_own_id() -> None:
     assert stepper.page() == Stepper(evil_graph()).page()  # exported pages stay reproducible
 
 
+def test_jupyter_gets_a_picture_and_text_beside_the_html() -> None:
+    bundle = Stepper(lecture_graph())._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/svg+xml", "image/png", "text/plain"}
+    assert "grad -0.002682" in bundle["image/svg+xml"]  # the finished pass
+    assert bundle["image/png"].startswith(b"\x89PNG")
+    assert "∂L/∂a = 0.001341 + (-0.004023) = -0.002682" in bundle["text/plain"]
+
+
 def test_big_graphs_get_a_clear_message() -> None:
     x = Value(1.0)
     for _ in range(100):
         x = x * 1.01
     with pytest.raises(ValueError, match="Step through a part"):
         Stepper(x)
+
+
+# A real browser -------------------------------------------------------------
 
 
 def chromium() -> str:
@@ -84,76 +147,205 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
-def test_stepper_in_a_real_browser(tmp_path: Path) -> None:
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass  # keep test output clean
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A folder served on localhost: ``(folder, base URL)``."""
+    handler = functools.partial(QuietHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
-    page_file = export_html(evil_graph(), tmp_path / "stepper.html")
-    errors: list[str] = []
-    dialogs: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 700})
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(page_file.as_uri())
+        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
-        def visible_node() -> str:
-            return page.locator(".gg-frame:not([hidden])").get_attribute("data-node")
 
-        def formula() -> str:
-            return page.inner_text(".gg-formula")
+def open_page(browser: Any, url: str, viewport: dict, javascript: bool = True) -> tuple:
+    """A page on ``url`` that records console errors and refuses every other origin."""
+    context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+    page = context.new_page()
+    errors: list[str] = []
+    foreign: list[str] = []
+    origin = url.split("/", 3)[:3]
 
-        assert page.locator(".gg-frame:not([hidden])").count() == 1
-        first_node, first_formula = visible_node(), formula()
-        assert first_formula.startswith("n2 = a · ")
+    def route(request_route: Any) -> None:
+        if request_route.request.url.split("/", 3)[
+            :3
+        ] == origin or request_route.request.url.startswith("data:"):
+            request_route.continue_()
+        else:
+            foreign.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("dialog", lambda dialog: (errors.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    return page, errors, foreign
+
+
+SMALLEST_TEXT = """(root) => {
+  const svg = root.querySelector('.gg-view svg');
+  let smallest = 1e9;
+  svg.querySelectorAll('text').forEach((t) => {
+    const px = parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a;
+    smallest = Math.min(smallest, px);
+  });
+  return smallest;
+}"""
+
+POSITIONS = """(root) => Array.from(root.querySelectorAll('.gg-view svg g.node')).map((g) => {
+  const r = g.getBBox();
+  return [g.id, r.x, r.y, r.width, r.height];
+})"""
+
+MARKS = """(root) => ['gg-active', 'gg-marked', 'gg-hot'].map((c) =>
+  Array.from(root.querySelectorAll('.' + c)).map((el) => el.id).sort())"""
+
+
+def test_stepper_in_a_real_browser(browser: Any, served: tuple[Path, str]) -> None:
+    folder, base = served
+    stepper = Stepper(lecture_graph())
+    (folder / "stepper.html").write_text(stepper.page(), encoding="utf-8")
+    page, errors, foreign = open_page(browser, f"{base}/stepper.html", DESKTOP)
+    root = page.locator(".gg-stepper")
+    assert page.locator(".gg-view svg").count() == 1 and page.locator(".gg-view img").count() == 0
+    assert root.evaluate(SMALLEST_TEXT) >= 11
+    positions = root.evaluate(POSITIONS)
+    for number, frame in enumerate(stepper.frames):
+        assert root.get_attribute("data-current") == str(number)
+        active, marked, hot = root.evaluate(MARKS)
+        assert active == sorted(frame["active"]) and marked == sorted(frame["marked"])
+        assert hot == sorted(frame["edges"])
+        assert page.inner_text(".gg-formula") == frame["text"]
+        assert root.evaluate(POSITIONS) == positions  # nothing moves, nothing grows
         page.click("[data-act=next]")
-        assert visible_node() != first_node and formula().startswith("n3 = n2 + a")
-        page.click("[data-act=prev]")
-        assert visible_node() == first_node and formula() == first_formula
-        page.locator(".gg-slider").fill("4")
-        assert page.get_attribute(".gg-stepper", "data-current") == "4"
-        assert formula().startswith("∂out/∂n3 += ∂out/∂out · (1 − out²)")
-        # The highlighted node of the frame is drawn with the highlight colour.
-        node = visible_node()
-        outline = page.locator(f".gg-frame:not([hidden]) g#{node} polygon").first
-        assert outline.get_attribute("stroke") == "#e65100"
-        page.click("[data-act=play]")
-        page.wait_for_function(
-            "document.querySelector('.gg-stepper').getAttribute('data-current') === '6'",
-            timeout=10_000,
+    # The accumulation, on the graph and in the text.
+    page.click("[data-act=first]")
+    page.locator(".gg-slider").fill("6")
+    assert "∂L/∂a = 0.001341 + (-0.004023) = -0.002682" in page.inner_text(".gg-formula")
+    box = page.locator('.gg-view svg [id="v0"] text')
+    assert box.all_text_contents() == ["a = 2", "grad -0.002682", "sum 0.001341 + (-0.004023)"]
+    # Keys: Home, End, arrows, space.
+    root.focus()
+    page.keyboard.press("Home")
+    assert root.get_attribute("data-current") == "0"
+    page.keyboard.press("ArrowRight")
+    assert root.get_attribute("data-current") == "1"
+    page.keyboard.press("End")
+    assert root.get_attribute("data-current") == "6"
+    page.keyboard.press("ArrowLeft")
+    assert root.get_attribute("data-current") == "5"
+    page.select_option("select", "4")
+    page.keyboard.press("Home")
+    page.keyboard.press(" ")
+    page.wait_for_function(
+        "document.querySelector('.gg-stepper').getAttribute('data-current') === '6'",
+        timeout=10_000,
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "stepper.png"), full_page=True)
+    assert errors == [] and foreign == []
+
+
+def test_the_articles_network_reads_at_desktop_and_phone_sizes(
+    browser: Any, served: tuple[Path, str]
+) -> None:
+    folder, base = served
+    stepper = nn.seed_network(seed=0).stepper(x=[0.5, 1.0], y=1.0)
+    (folder / "model.html").write_text(stepper.page(), encoding="utf-8")
+    for viewport in (DESKTOP, PHONE):
+        page, errors, foreign = open_page(browser, f"{base}/model.html", viewport)
+        root = page.locator(".gg-stepper")
+        assert page.locator('meta[name="viewport"]').count() == 1
+        assert root.evaluate(SMALLEST_TEXT) >= 11
+        positions = root.evaluate(POSITIONS)
+        (panel,) = stepper.panels
+        rows = page.locator(".gg-panel tr")
+        for number in range(len(stepper.frames)):
+            page.locator(".gg-slider").fill(str(number))
+            now = [
+                i
+                for i in range(rows.count())
+                if "gg-row-now" in (rows.nth(i).get_attribute("class") or "")
+            ]
+            assert now == panel.current[number]
+            numbers = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
+            assert numbers == [text or "?" for text in panel.numbers[number]]
+        assert root.evaluate(POSITIONS) == positions
+        # Every control can be reached and is big enough to touch.
+        for act in ("first", "prev", "play", "next", "last", "zoom-in", "fit", "zoom-out"):
+            size = page.locator(f"[data-act={act}]").bounding_box()
+            assert size is not None and size["height"] >= 36 and size["width"] >= 36
+        page.locator("[data-act=next]").click()
+        # The panel's text is as readable as the graph's.
+        cell_px = page.locator(".gg-panel td").first.evaluate(
+            "(td) => parseFloat(getComputedStyle(td).fontSize)"
         )
-        assert f"∂out/∂{EVIL} += " in formula()  # the label shows as plain text
-        assert page.locator("img").count() == 0
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "stepper.png"), full_page=True)
-        browser.close()
-    assert errors == [] and dialogs == []
+        assert cell_px >= 11
+        name = "phone" if viewport is PHONE else "desktop"
+        page.screenshot(path=str(ARTIFACTS / f"stepper-network-{name}.png"))
+        assert errors == [] and foreign == []
+        page.context.close()
 
 
-def test_two_steppers_of_one_graph_on_one_page_step_independently(tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_without_javascript_the_page_shows_the_whole_pass(
+    browser: Any, served: tuple[Path, str]
+) -> None:
+    folder, base = served
+    stepper = Stepper(lecture_graph())
+    (folder / "stepper.html").write_text(stepper.page(), encoding="utf-8")
+    for viewport in (DESKTOP, PHONE):
+        page, errors, foreign = open_page(browser, f"{base}/stepper.html", viewport, False)
+        assert page.locator("button").count() == 0  # no dead buttons
+        assert "needs JavaScript" in page.inner_text(".gg-nojs")
+        picture = page.locator(".gg-view img")
+        assert picture.is_visible() and picture.evaluate("(img) => img.naturalWidth") > 100
+        rows = page.locator(".gg-table tr")
+        assert rows.count() == len(stepper.steps) + 1
+        assert "∂L/∂a = 0.001341 + (-0.004023) = -0.002682" in page.inner_text(".gg-table")
+        assert errors == [] and foreign == []
+        page.context.close()
+
+
+def test_two_steppers_of_one_graph_on_one_page_step_independently(
+    browser: Any, served: tuple[Path, str]
+) -> None:
+    folder, base = served
     stepper = Stepper(evil_graph())
-    page_file = tmp_path / "two.html"
-    page_file.write_text(
+    (folder / "two.html").write_text(
         f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
         f"{stepper.html()}{stepper.html()}</body></html>",
         encoding="utf-8",
     )
-    errors: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(page_file.as_uri())
-        first, second = page.locator(".gg-stepper").nth(0), page.locator(".gg-stepper").nth(1)
-        second.locator("[data-act=next]").click()
-        second.locator("[data-act=next]").click()
-        assert second.get_attribute("data-current") == "2"
-        assert first.get_attribute("data-current") == "0"
-        first.locator("[data-act=next]").click()
-        assert first.get_attribute("data-current") == "1"
-        assert second.get_attribute("data-current") == "2"
-        browser.close()
-    assert errors == []
+    page, errors, foreign = open_page(browser, f"{base}/two.html", DESKTOP)
+    first, second = page.locator(".gg-stepper").nth(0), page.locator(".gg-stepper").nth(1)
+    second.locator("[data-act=next]").click()
+    second.locator("[data-act=next]").click()
+    assert second.get_attribute("data-current") == "2"
+    assert first.get_attribute("data-current") == "0"
+    first.locator("[data-act=next]").click()
+    assert first.get_attribute("data-current") == "1"
+    assert second.get_attribute("data-current") == "2"
+    assert f"∂out/∂{EVIL}" in second.evaluate("(r) => r.textContent")  # plain text
+    assert errors == [] and foreign == []

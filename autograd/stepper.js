@@ -1,0 +1,175 @@
+// glassgrad's stepper: shows frames made in Python. It lays nothing out and
+// computes nothing: each frame says what every box reads, how it is filled and
+// what is marked; this script copies that onto the one picture.
+(function () {
+  "use strict";
+  var root = document.getElementById("__UID__");
+  if (!root || root.getAttribute("data-ready")) { return; }
+  root.setAttribute("data-ready", "1");
+  var data = JSON.parse(root.querySelector(".gg-data").textContent);
+  var frames = data.frames;
+  var last = frames.length - 1;
+
+  // The picture: the <img> (shown without JavaScript) becomes inline SVG, so
+  // that its boxes can be restyled. Both come from the same bytes.
+  var view = root.querySelector(".gg-view");
+  var still = view.querySelector("img");
+  var bytes = atob(still.getAttribute("src").split(",")[1]);
+  var codes = new Uint8Array(bytes.length);
+  for (var b = 0; b < bytes.length; b++) { codes[b] = bytes.charCodeAt(b); }
+  view.innerHTML = new TextDecoder("utf-8").decode(codes);
+  var svg = view.querySelector("svg");
+  var naturalWidth = parseFloat(svg.getAttribute("width")) * 4 / 3;  // pt to px
+  var naturalHeight = parseFloat(svg.getAttribute("height")) * 4 / 3;
+
+  function part(id) { return svg.querySelector('[id="' + id + '"]'); }
+  var boxes = {};
+  Object.keys(frames[0].boxes).forEach(function (id) {
+    var g = part(id);
+    if (g) { boxes[id] = { texts: g.querySelectorAll("text"), shape: g.querySelector("polygon, path") }; }
+  });
+
+  // Controls are made here, so that a page without JavaScript has no dead buttons.
+  var ui = root.querySelector(".gg-ui");
+  function button(act, text, label) {
+    var el = document.createElement("button");
+    el.type = "button"; el.textContent = text; el.setAttribute("data-act", act);
+    el.setAttribute("aria-label", label); el.title = label;
+    ui.appendChild(el);
+    return el;
+  }
+  button("first", "|◀", "first step (Home)");
+  button("prev", "◀", "previous step (←)");
+  var play = button("play", "▶ Play", "play or pause (space)");
+  button("next", "▶", "next step (→)");
+  button("last", "▶|", "last step (End)");
+  var slider = document.createElement("input");
+  slider.type = "range"; slider.className = "gg-slider"; slider.min = "0";
+  slider.max = String(last); slider.value = "0"; slider.setAttribute("aria-label", "step");
+  ui.appendChild(slider);
+  var count = document.createElement("span");
+  count.className = "gg-count";
+  ui.appendChild(count);
+  var speed = document.createElement("select");
+  speed.setAttribute("aria-label", "speed");
+  [["0.5", "slow"], ["1", "normal"], ["2", "fast"], ["4", "fastest"]].forEach(function (o) {
+    var option = document.createElement("option");
+    option.value = o[0]; option.textContent = o[1]; speed.appendChild(option);
+  });
+  speed.value = "1";
+  ui.appendChild(speed);
+  button("zoom-out", "−", "smaller picture");
+  button("fit", "fit", "fit the picture to the width");
+  button("zoom-in", "+", "larger picture");
+
+  var now = root.querySelector(".gg-now");
+  now.innerHTML = '<div class="gg-phase"></div><div class="gg-formula"></div>' +
+    '<div class="gg-legend"><b class="a">orange</b>: this step\u2019s node and the edges ' +
+    'it uses; <b class="m">purple</b>: the nodes it reads (forward) or gives gradient to ' +
+    '(backward). \u201c?\u201d: not known yet.</div>';
+  var phase = now.querySelector(".gg-phase");
+  var formula = now.querySelector(".gg-formula");
+  var note = root.querySelector(".gg-nojs");
+  if (note) { note.remove(); }
+  var all = root.querySelector(".gg-all");
+  if (all) { all.open = false; }
+  var rows = [];
+  root.querySelectorAll(".gg-panel").forEach(function (panel) {
+    rows.push(panel.querySelectorAll("tr"));
+  });
+
+  // Zoom: the picture starts as wide as the space allows, but never with
+  // text under 11 px (Graphviz sets it at 11 pt = 14.7 px); beyond that the
+  // view scrolls (drag or swipe to pan).
+  var zoom = 1;
+  var readable = 0.76;
+  function setZoom(z) {
+    zoom = Math.max(0.2, Math.min(3, z));
+    svg.style.width = (naturalWidth * zoom) + "px";
+    svg.style.height = (naturalHeight * zoom) + "px";
+  }
+  function fitWidth() { return (view.clientWidth - 2) / naturalWidth; }
+  setZoom(Math.min(1, Math.max(readable, fitWidth())));
+
+  var marks = [];
+  var current = 0, timer = null;
+  function mark(id, cls) {
+    var el = part(id);
+    if (el) { el.classList.add(cls); marks.push([el, cls]); }
+  }
+  function show(i) {
+    current = Math.max(0, Math.min(last, i));
+    var frame = frames[current];
+    Object.keys(frame.boxes).forEach(function (id) {
+      var box = boxes[id];
+      if (!box) { return; }
+      var lines = frame.boxes[id];
+      for (var k = 0; k < box.texts.length && k < lines.length; k++) {
+        box.texts[k].textContent = lines[k];
+      }
+      if (box.shape) { box.shape.setAttribute("fill", frame.fills[id] || "#ffffff"); }
+    });
+    marks.forEach(function (m) { m[0].classList.remove(m[1]); });
+    marks = [];
+    frame.active.forEach(function (id) { mark(id, "gg-active"); });
+    frame.marked.forEach(function (id) { mark(id, "gg-marked"); });
+    frame.edges.forEach(function (id) { mark(id, "gg-hot"); });
+    rows.forEach(function (trs, p) {
+      for (var r = 0; r < trs.length; r++) {
+        trs[r].classList.toggle("gg-row-now", frame.rows[p].indexOf(r) >= 0);
+        trs[r].cells[1].textContent = frame.numbers[p][r] || "?";
+      }
+    });
+    slider.value = String(current);
+    count.textContent = (current + 1) + " / " + frames.length;
+    formula.textContent = frame.text;
+    phase.textContent = frame.phase === "forward"
+      ? "Forward pass: compute this node from its inputs"
+      : "Backward pass: the chain rule, \u2202L/\u2202input += \u2202L/\u2202node \u00b7 local derivative";
+    root.setAttribute("data-current", String(current));
+  }
+  function stop() {
+    if (timer) { clearInterval(timer); timer = null; play.textContent = "▶ Play"; }
+  }
+  function start() {
+    if (current === last) { show(0); }
+    play.textContent = "❚❚ Pause";
+    timer = setInterval(function () {
+      if (current >= last) { stop(); return; }
+      show(current + 1);
+    }, 1200 / parseFloat(speed.value));
+  }
+  var acts = {
+    first: function () { stop(); show(0); },
+    prev: function () { stop(); show(current - 1); },
+    next: function () { stop(); show(current + 1); },
+    last: function () { stop(); show(last); },
+    play: function () { if (timer) { stop(); } else { start(); } },
+    "zoom-in": function () { setZoom(zoom * 1.25); },
+    "zoom-out": function () { setZoom(zoom / 1.25); },
+    fit: function () { setZoom(fitWidth()); }
+  };
+  ui.addEventListener("click", function (e) {
+    var target = e.target.closest("[data-act]");
+    if (target) { acts[target.getAttribute("data-act")](); }
+  });
+  slider.addEventListener("input", function () { stop(); show(parseInt(slider.value, 10)); });
+  speed.addEventListener("change", function () { if (timer) { stop(); start(); } });
+
+  // Keys: listened for on the window, before the page sees them, so that
+  // JupyterLab's own shortcuts (arrows move between cells) leave a focused
+  // stepper alone.
+  var keys = {
+    ArrowRight: "next", ArrowLeft: "prev", " ": "play", Home: "first", End: "last"
+  };
+  function onKey(e) {
+    if (!root.isConnected) { window.removeEventListener("keydown", onKey, true); return; }
+    if (!root.contains(e.target) || !keys[e.key] || e.target === speed) { return; }
+    e.preventDefault();
+    e.stopPropagation();
+    acts[keys[e.key]]();
+  }
+  window.addEventListener("keydown", onKey, true);
+  root.tabIndex = 0;
+  show(0);
+})();
