@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from autograd import binary_cross_entropy_with_logits
 from autograd.draw import MissingExtra, draw
 from nn.draw import draw_network
 from nn.layers import MLP
@@ -86,17 +87,29 @@ def demo_pictures(
     out: Path,
     sample: int = 0,
 ) -> list[Path]:
-    """The demo's pictures: loss curve, decision boundary, one sample's graph, the network."""
+    """The demo's pictures: loss curve, decision boundary, one sample's graph with its
+    loss and gradients, the network, and that sample's step-through page."""
     out.mkdir(parents=True, exist_ok=True)
     written = [
         loss_curve(history, out / "loss.png"),
         decision_boundary(model, X, y, out / "boundary.png"),
     ]
-    graph = draw(model(X[sample]))
+    # The sample's loss after backward: the article's names and the gradients
+    # the demo prints (the fused BCE's gradient at z2 is ŷ − y, as in the article).
+    loss = binary_cross_entropy_with_logits(model.logits(X[sample]), y[sample])
+    model.zero_grad()
+    loss.backward()
+    graph = draw(loss)
+    model.zero_grad()
     network = draw_network(model, X[sample])
     written += [
         graph.save(out / "graph.svg"),
         graph.save(out / "graph.png"),
         network.save(out / "network.svg"),
     ]
+    if model.sizes[-1] == 1:
+        page = model.stepper(x=X[sample], y=y[sample]).page()
+        stepper = out / "stepper.html"
+        stepper.write_text(page, encoding="utf-8")
+        written.append(stepper)
     return written

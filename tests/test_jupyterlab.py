@@ -35,7 +35,8 @@ CELLS = [
     "from autograd import Value\n"
     "a, b = Value(2.0, label='a'), Value(-3.0, label='b')\n"
     "L = (a * b + a).tanh()\nL.label = 'L'\nL.backward()\nL",
-    "import nn\nmodel = nn.seed_network(seed=0)\nstepper = model.stepper(x=[0.5, 1.0], y=1.0)\nstepper",
+    "import nn\nmodel = nn.seed_network(seed=0)\n"
+    "stepper = model.stepper(x=[0.5, 1.0], y=1.0)\nstepper",
     "stepper",
     "model",
 ]

@@ -10,7 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, topological_order
-from autograd.step import backward_steps, build_expression, forward_steps, main, steps, table
+from autograd.step import (
+    backward_steps,
+    build_expression,
+    fmt,
+    forward_steps,
+    main,
+    steps,
+    table,
+)
 
 from .test_properties import build, instruction
 
@@ -238,3 +246,43 @@ def test_terminal_command_waits_for_enter_and_stops_at_q() -> None:
         pass
     os.close(leader)
     assert b"3  backward" not in seen  # quit before the last step
+
+
+def test_every_running_total_adds_up_to_the_gradient_backward_gives() -> None:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    z = a * b
+    z.label = "z"
+    out = ((z + a).tanh() * a + b * b).exp()
+    out.label = "L"
+    all_steps = backward_steps(out)
+    out.backward()
+    last: dict[Value, float] = {}
+    sums = 0
+    for step in all_steps:
+        for c in step.contributions:
+            if c.grad_before is None:
+                assert c.grad_after == c.amount
+            else:
+                sums += 1
+                assert c.grad_after == c.grad_before + c.amount
+                added = fmt(c.amount) if c.amount >= 0 else f"({fmt(c.amount)})"
+                line = f"∂L/∂{c.parent_name} = {fmt(c.grad_before)} + {added} = {fmt(c.grad_after)}"
+                assert line in step.text
+            last[c.parent] = c.grad_after
+    assert sums >= 3  # a (three uses) and b (twice)
+    for node, total in last.items():
+        assert total == node.grad  # exactly, not approximately
+
+
+def test_the_articles_names_are_found_in_the_graph() -> None:
+    import autograd
+    import nn
+
+    model = nn.seed_network(seed=0)
+    loss = autograd.binary_cross_entropy_with_logits(model.logits([0.5, 1.0]), 1.0)
+    names = [step.name for step in forward_steps(loss)]
+    assert names == ["z1[0]", "z1[1]", "z1[2]", "a1[0]", "a1[1]", "a1[2]", "z2", "L"]
+    first = forward_steps(loss)[0].text
+    assert first.startswith("z1[0] = W1[0,0]·x1 + W1[0,1]·x2 + b1[0] = ")
+    assert forward_steps(loss)[-1].text.splitlines()[0].startswith("ŷ = σ(z2) = σ(0.9026) = ")
+    assert forward_steps(model([0.5, 1.0]))[-1].name == "ŷ"  # the model's own sigmoid

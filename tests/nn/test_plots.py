@@ -39,12 +39,26 @@ def test_plots_are_written(tmp_path: Path) -> None:
         assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 5000
 
 
-def test_demo_writes_its_pictures(tmp_path: Path) -> None:
+def test_demo_writes_its_pictures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from autograd.names import fmt
     from nn.__main__ import main
 
     assert main(["--quiet", "--epochs", "5", "--out", str(tmp_path)]) == 0
     for name in ("loss.png", "boundary.png", "graph.svg", "graph.png", "network.svg"):
         assert (tmp_path / name).stat().st_size > 500, name
+    # The sample's graph names nodes as the article does and shows the printed gradients.
+    graph = (tmp_path / "graph.svg").read_text(encoding="utf-8")
+    for name in ("x1 = ", "z1[0] = ", "a1[2] = ", "z2 = ", "ŷ = ", "L = ", "W1·x + b1"):
+        assert name in graph, name
+    printed = [line.split() for line in capsys.readouterr().out.splitlines()]
+    rows = [row for row in printed if row and row[0].startswith(("W1[", "W2[", "b1[", "b2["))]
+    assert len(rows) == 13
+    for row in rows:
+        name, engine = row[0], float(row[1])
+        if name.startswith("W2["):  # printed as a vector, drawn as the 1×3 matrix it is
+            name = f"W2[0,{name[3]}]"
+        assert f"{name} = " in graph and f"grad {fmt(engine)}" in graph, name
+    assert "needs JavaScript" in (tmp_path / "stepper.html").read_text(encoding="utf-8")
 
 
 def test_same_seed_same_pictures(tmp_path: Path) -> None:
