@@ -151,7 +151,9 @@ def open_notebook(lab: tuple, name: str) -> tuple[Any, Any, list[str], list[str]
 
     page.route("**/*", route)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    # A workspace of its own: JupyterLab would otherwise reopen the other notebook too.
+    workspace = name.removesuffix(".ipynb")
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?reset&token={token}")
     page.wait_for_selector(".jp-OutputArea-output", timeout=30_000)
     page.wait_for_function(
         "document.querySelectorAll('.jp-Cell-outputArea .jp-OutputArea-output').length >= 4",
