@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import gc
 import operator
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from math import isfinite
 from typing import Any
 
-from autograd.mode import enable_grad, switches
+from autograd.mode import enable_grad, modes
 from autograd.ops import FINITE_LOCALS, LOCAL_RULES, OPS, Op
 from autograd.value import Value, describe, numbers
 
@@ -104,6 +105,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# One backward pass at a time: `.grad += ...` is a read and a write, and two
+# threads adding into a shared leaf would lose each other's contributions
+# (the GIL runs one thread at a time anyway, so no parallelism is lost).
+# Re-entrant, so that a pass started by code that interrupts a pass in the
+# same thread (a signal handler) runs instead of waiting forever. grad()
+# needs no lock: it writes no `.grad`, only a dict of its own.
+_backward_lock = threading.RLock()
+
+
 def backward(output: Value) -> None:
     """Backpropagate from ``output``: fill ``.grad`` of every node it depends on.
 
@@ -120,11 +130,14 @@ def backward(output: Value) -> None:
     A node whose gradient is exactly 0 is skipped when its op is marked
     ``finite_locals`` in the table and its output is finite: it would add
     exactly 0 to each input.
+
+    Passes from several threads run one at a time, so every contribution
+    arrives even where their graphs share nodes (a model's parameters).
     """
     if not isinstance(output, Value):
         raise TypeError(f"backward: output must be a Value, got {type(output).__name__}")
-    check = switches.anomaly
-    with collector_paused():
+    check = modes.anomaly
+    with _backward_lock, collector_paused():
         order = topological_order(output)
         for node in order:
             if node.operands:
@@ -213,7 +226,7 @@ def grad(
 def _gradients(output: Value, create_graph: bool) -> dict[Value, Any]:
     """∂output/∂node for every node, kept in a dict instead of ``.grad``."""
     grads: dict[Value, Any] = {output: Value(1.0) if create_graph else 1.0}
-    check = switches.anomaly
+    check = modes.anomaly
     for node in reversed(topological_order(output)):
         upstream = grads.get(node)
         if upstream is None or not node.operands:
