@@ -34,37 +34,43 @@ class _Switches:
     """What every op reads first, from any thread: are all switches at their defaults?
 
     A thread-local attribute costs several times a plain one, and ops read
-    the switches millions of times. So the ops read ``open_blocks`` first:
-    how many mode blocks are open in all threads together. While it is 0
-    every thread has the defaults (record, no checks) and nothing more is
-    read; otherwise the op reads its own thread's ``modes``. A thread's own
-    open block is always counted before it changes anything, and uncounted
-    only after it has restored its switches, so a 0 read by a thread is
-    always true for that thread.
+    the switches millions of times. So the ops read ``at_defaults`` first:
+    True while no mode block is open in any thread (``open_blocks`` counts
+    them, in all threads together). Then every thread has the defaults
+    (record, no checks) and nothing more is read; otherwise the op reads its
+    own thread's ``modes``. A thread's own block is always counted before it
+    changes anything, and uncounted only after it has restored its switches,
+    so a True read by a thread is always true for that thread. (A bool, not
+    the count itself: Python tests True and False faster than an int.)
     """
 
-    __slots__ = ("open_blocks",)
+    __slots__ = ("at_defaults", "open_blocks")
 
     def __init__(self) -> None:
+        self.at_defaults = True
         self.open_blocks = 0
 
+    def count(self, change: int) -> None:
+        """Add ``change`` to the open blocks (under the lock: ``+=`` is not atomic)."""
+        with _count_lock:
+            self.open_blocks += change
+            self.at_defaults = self.open_blocks == 0
 
+
+_count_lock = threading.Lock()
 switches = _Switches()
-_count_lock = threading.Lock()  # `+= 1` on an attribute is not atomic
 
 
 @contextmanager
 def _switched(name: str, setting: bool) -> Iterator[None]:
-    with _count_lock:
-        switches.open_blocks += 1
+    switches.count(+1)
     previous = getattr(modes, name)
     setattr(modes, name, setting)
     try:
         yield
     finally:
         setattr(modes, name, previous)
-        with _count_lock:
-            switches.open_blocks -= 1
+        switches.count(-1)
 
 
 def no_grad() -> contextlib.AbstractContextManager[None]:

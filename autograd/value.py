@@ -260,7 +260,7 @@ def _binary(op: AnyOp, a: Any, b: Any) -> Value:
     node.grad = 0.0
     node.label = ""
     # No mode block open in any thread: record, check nothing (one plain read).
-    if not switches.open_blocks or _recording(op, data, (a, b)):
+    if switches.at_defaults or _recording(op, data, (a, b)):
         node.op = op.name
         node.operands = (a, b)
     else:
@@ -280,7 +280,7 @@ def _record(op: AnyOp, data: float, operands: tuple[Any, ...]) -> Value:
     node.serial = next(_serials)
     node.grad = 0.0
     node.label = ""
-    if not switches.open_blocks or _recording(op, data, operands):
+    if switches.at_defaults or _recording(op, data, operands):
         node.op = op.name
         node.operands = operands
     else:

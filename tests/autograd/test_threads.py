@@ -207,8 +207,8 @@ def test_a_block_left_by_an_exception_restores_its_thread_and_the_count() -> Non
     from autograd.mode import switches
 
     with pytest.raises(ZeroDivisionError), no_grad(), detect_anomaly():
-        assert switches.open_blocks == 2
+        assert switches.open_blocks == 2 and not switches.at_defaults
         1 / 0  # noqa: B018
-    assert switches.open_blocks == 0
+    assert switches.open_blocks == 0 and switches.at_defaults
     assert is_recording()
     assert Value(0.0).log().data == -math.inf  # no anomaly check any more
