@@ -1,8 +1,8 @@
 """Backpropagation: topological order and the chain rule, node by node.
 
-``backward()``, ``grad()`` and the step-through all use the two functions at
+``backward()``, ``grad()`` and the step-through all use the functions at
 the top of this file: ``topological_order`` (which node comes when) and
-``local_derivatives`` (the rules from the op table). Nothing else here knows
+``contributions`` (the rules from the op table). Nothing else here knows
 any calculus.
 """
 
@@ -17,7 +17,7 @@ from math import isfinite
 from typing import Any
 
 from autograd.mode import enable_grad, modes
-from autograd.ops import FINITE_LOCALS, LOCAL_RULES, OPS, Op
+from autograd.ops import FINITE_LOCALS, OPS, VJP_RULES, Op
 from autograd.value import Value, describe, numbers
 
 
@@ -55,13 +55,17 @@ def topological_order(output: Value) -> list[Value]:
 _by_serial = operator.attrgetter("serial")  # the sort key: creation number
 
 
-def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Value, Any]]:
-    """``(parent, ∂node/∂parent)`` for each Value operand of ``node``, in order.
+def contributions(
+    node: Value, upstream: Any, create_graph: bool = False
+) -> list[tuple[Value, Any]]:
+    """``(parent, what it receives)`` for each Value operand of ``node``, in order.
 
-    The derivatives come from the op's rules in ``autograd.ops``. With
-    ``create_graph`` the rules run on Values and record a graph (so the
+    What a parent receives when ``upstream`` (∂output/∂node) arrives at
+    ``node``: ``upstream · ∂node/∂parent``, computed by the op's rule in
+    ``autograd.ops`` (which may mask the upstream instead, as ReLU does).
+    With ``create_graph`` the rules run on Values and record a graph (so the
     result can be differentiated again); otherwise on plain floats.
-    Constant operands get no derivative: nothing flows into a number.
+    Constant operands get nothing: nothing flows into a number.
     """
     op = OPS[node.op]
     operands = node.operands
@@ -73,16 +77,27 @@ def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Val
         out = node.data
     if isinstance(op, Op):  # one rule per input; constants are skipped
         return [
-            (operand, op.local_derivative(index, inputs, out))
+            (operand, op.vjp(index, upstream, inputs, out))
             for index, operand in enumerate(operands)
             if type(operand) is Value
         ]
-    # n-ary ops (sum, dot) give every local derivative at once
+    # n-ary ops (sum, dot) give every input's share at once
     return [
-        (operand, local)
-        for operand, local in zip(operands, op.local_derivatives(inputs, out))
+        (operand, share)
+        for operand, share in zip(operands, op.vjps(upstream, inputs, out))
         if type(operand) is Value
     ]
+
+
+def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Value, Any]]:
+    """``(parent, ∂node/∂parent)`` for each Value operand of ``node``, in order.
+
+    The local derivatives are the op's rules at an upstream gradient of 1
+    (see ``contributions``). With ``create_graph`` the rules run on Values
+    and record a graph; otherwise on plain floats. Constant operands get no
+    derivative: nothing flows into a number.
+    """
+    return contributions(node, 1.0, create_graph)
 
 
 @contextmanager
@@ -153,11 +168,11 @@ def backward(output: Value) -> None:
             out = node.data
             if upstream == 0.0 and node.op in FINITE_LOCALS and isfinite(out):
                 continue  # each contribution would be 0 · (a finite number)
-            # parent.grad += upstream · ∂node/∂parent, with the rules of
-            # local_derivatives() written out for one and two operands: this
+            # parent.grad += upstream · ∂node/∂parent (the rule's vjp), as
+            # contributions() does, written out for one and two operands: this
             # loop is the engine's hot path, and building argument lists for
             # every node would make it about three times slower.
-            rules = LOCAL_RULES[node.op]
+            rules = VJP_RULES[node.op]
             arity = len(rules)  # 0 for n-ary ops (sum, dot)
             if arity == 2:
                 a, b = operands
@@ -166,12 +181,12 @@ def backward(output: Value) -> None:
                 a_data = a.data if a_is_value else a
                 b_data = b.data if b_is_value else b
                 if a_is_value:
-                    a.grad += upstream * rules[0](a_data, b_data, out)
+                    a.grad += rules[0](upstream, a_data, b_data, out)
                 if b_is_value:
-                    b.grad += upstream * rules[1](a_data, b_data, out)
+                    b.grad += rules[1](upstream, a_data, b_data, out)
             elif arity == 1:
                 (a,) = operands
-                a.grad += upstream * rules[0](a.data, out)
+                a.grad += rules[0](upstream, a.data, out)
             else:  # n-ary ops (sum, dot) apply their rule to all inputs at once
                 OPS[node.op].accumulate(operands, upstream)
             if check:
@@ -218,9 +233,14 @@ def grad(
         if create_graph:
             with enable_grad():
                 grads = _gradients(output, create_graph=True)
-            return [grads.get(x, Value(0.0)) for x in inputs]
+            # A mask (ReLU off, a^0) answers a plain 0.0 even on Values.
+            return [_as_value(grads.get(x, 0.0)) for x in inputs]
         grads = _gradients(output, create_graph=False)
         return [grads.get(x, 0.0) for x in inputs]
+
+
+def _as_value(gradient: Any) -> Value:
+    return gradient if isinstance(gradient, Value) else Value(gradient)
 
 
 def _gradients(output: Value, create_graph: bool) -> dict[Value, Any]:
@@ -231,8 +251,7 @@ def _gradients(output: Value, create_graph: bool) -> dict[Value, Any]:
         upstream = grads.get(node)
         if upstream is None or not node.operands:
             continue
-        for parent, local in local_derivatives(node, create_graph):
-            total = upstream * local
+        for parent, total in contributions(node, upstream, create_graph):
             if parent in grads:
                 total = grads[parent] + total
             grads[parent] = total

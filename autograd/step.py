@@ -1,8 +1,8 @@
 """Step through a forward and a backward pass, one node at a time.
 
 The steps are data, computed with the engine's own code path: the same
-``topological_order`` and the same rules (``local_derivatives``, from the
-op table) as ``backward()``. So what a learner reads is what the engine
+``topological_order`` and the same rules (``contributions``, from the op
+table) as ``backward()``. So what a learner reads is what the engine
 does, and the gradients after the last step are the ones ``backward()``
 gives (the tests check it).
 
@@ -28,6 +28,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograd.engine import contributions as engine_contributions
 from autograd.engine import local_derivatives, topological_order
 from autograd.ops import OPS
 from autograd.value import Value
@@ -57,7 +58,7 @@ class Contribution:
     parent_name: str
     local_formula: str  # ∂node/∂parent in symbols, e.g. "b"
     local_value: float  # ... and in numbers
-    amount: float  # upstream · local
+    amount: float  # upstream · local (0 where a mask such as ReLU's is closed)
     grad_after: float  # the parent's gradient after this contribution
 
 
@@ -154,9 +155,13 @@ def backward_steps(output: Value) -> list[Step]:
         op = OPS[node.op]
         symbols, _ = _operand_texts(node, names)
         positions = [i for i, x in enumerate(node.operands) if isinstance(x, Value)]
+        local_values = [local for _, local in local_derivatives(node)]
         lines, contributions = [], []
-        for position, (parent, local) in zip(positions, local_derivatives(node)):
-            amount = upstream * local
+        # The amounts come from the rules' own code with the real upstream, as
+        # in backward(): for a mask (ReLU) that is not always upstream · local.
+        for position, local, (parent, amount) in zip(
+            positions, local_values, engine_contributions(node, upstream)
+        ):
             grads[parent] = grads.get(parent, 0.0) + amount
             formula = op.derivative_formula(position, symbols, names[node])
             if any(sign in formula for sign in " +−"):
