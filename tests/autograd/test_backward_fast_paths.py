@@ -184,3 +184,39 @@ def test_matvec_rejects_bad_shapes_and_items() -> None:
     assert autograd.matvec([], [1.0]) == []
     assert autograd.dot([], []).data == 0.0
     assert autograd.dot([], [], Value(2.0)).data == 2.0
+
+
+# Values where a plain left-to-right fold and a compensated sum (Python 3.12+'s
+# sum() of floats) differ: 1e16 + 1.0 rounds back to 1e16, so the fold loses the 1.
+CANCELLING = [1e16, 1.0, -1e16]
+
+
+def test_sum_adds_left_to_right_like_pythons_sum_of_values_on_every_python() -> None:
+    values = [Value(x) for x in CANCELLING]
+    assert sum(values).data == 0.0  # Values add pairwise: 0 + 1e16 + 1 - 1e16
+    assert autograd.sum(values).data == 0.0  # not 1.0, as a compensated sum gives
+    assert autograd.sum([*values[:2], -1e16]).data == 0.0  # with a constant too
+
+
+def test_dot_adds_left_to_right_after_the_bias_on_every_python() -> None:
+    w = [Value(1e16), Value(1.0), Value(-1e16)]
+    x = [1.0, 1.0, 1.0]
+    by_hand = sum((wi * xi for wi, xi in zip(w, x, strict=True)), Value(0.0))
+    assert by_hand.data == 0.0
+    assert autograd.dot(w, x).data == 0.0
+    assert autograd.dot(w[1:], x[1:], Value(1e16)).data == 0.0
+    assert [z.data for z in autograd.matvec([w, w], x, [0.5, None])] == [0.0, 0.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    weights=st.lists(st.floats(-1e16, 1e16), min_size=0, max_size=8),
+    data=st.data(),
+)
+def test_fused_nodes_equal_the_hand_written_fold_bit_for_bit(weights: list[float], data) -> None:
+    inputs = data.draw(st.lists(st.floats(-1e3, 1e3), min_size=len(weights), max_size=len(weights)))
+    bias = data.draw(st.floats(-1e16, 1e16))
+    w = [Value(x) for x in weights]
+    by_hand = sum((wi * xi for wi, xi in zip(w, inputs, strict=True)), Value(bias))
+    assert autograd.dot(w, inputs, Value(bias)).data == by_hand.data
+    assert autograd.sum(w).data == sum(w, Value(0.0)).data

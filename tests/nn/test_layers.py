@@ -71,3 +71,22 @@ def test_zero_grad_resets_parameters() -> None:
     assert any(p.grad != 0.0 for p in model.parameters())
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_fused_and_elementary_neurons_agree_bit_for_bit_on_every_python() -> None:
+    # Weights whose products cancel: a compensated sum (Python 3.12+'s sum()
+    # of floats) would keep the 1.0 that adding pair by pair loses.
+    fused = nn.MLP(3, [2, 1], ["relu", "linear"], seed=4, fused=True)
+    elementary = nn.MLP(3, [2, 1], ["relu", "linear"], seed=4, fused=False)
+    for model in (fused, elementary):
+        for neuron in model.layers[0].neurons:
+            for w, value in zip(neuron.w, [1e16, 1.0, -1e16], strict=True):
+                w.data = value
+    x = [1.0, 1.0, 1.0]
+    for model in (fused, elementary):  # 0.1 + 1e16 + 1 − 1e16, pair by pair
+        assert [z.data for z in model.layers[0].pre_activation(x)] == [0.0, 0.0]
+    out_f, out_e = fused(x), elementary(x)
+    assert out_f.data == out_e.data
+    out_f.backward()
+    out_e.backward()
+    assert [p.grad for p in fused.parameters()] == [p.grad for p in elementary.parameters()]
