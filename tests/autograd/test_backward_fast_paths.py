@@ -10,13 +10,14 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import OPS, Value, grad
+from autograd import OPS, Value, grad, ops
 from autograd.ops import FINITE_LOCALS
 
 
@@ -220,3 +221,21 @@ def test_fused_nodes_equal_the_hand_written_fold_bit_for_bit(weights: list[float
     by_hand = sum((wi * xi for wi, xi in zip(w, inputs, strict=True)), Value(bias))
     assert autograd.dot(w, inputs, Value(bias)).data == by_hand.data
     assert autograd.sum(w).data == sum(w, Value(0.0)).data
+
+
+@pytest.mark.parametrize("plain_sum", [True, False])
+def test_both_ways_of_adding_fold_left_to_right(plain_sum: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Python 3.11 uses sum(), later Pythons reduce(): run both on this Python
+    # (sum() is a plain fold only before 3.12, so skip it after).
+    if plain_sum and sys.version_info >= (3, 12):
+        pytest.skip("sum() of floats compensates from Python 3.12")
+    monkeypatch.setattr(ops, "_PLAIN_SUM", plain_sum)
+    assert OPS["sum"].forward(*CANCELLING) == 0.0
+    assert ops.DotOp.combine(CANCELLING, [1.0] * 3, 0.5) == 0.5 + 1e16 + 1.0 - 1e16
+    w = [Value(x) for x in (0.1, 0.2, 0.3, 1e16, -1e16)]
+    inputs = [0.7, -1.3, 2.9, 1.0, 1.0]
+    assert (
+        autograd.dot(w, inputs, 1e-3).data
+        == sum((wi * xi for wi, xi in zip(w, inputs, strict=True)), Value(1e-3)).data
+    )
+    assert autograd.sum(w).data == sum(w).data
