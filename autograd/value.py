@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from autograd import floatmath
-from autograd.mode import switches
+from autograd.mode import modes, switches
 from autograd.ops import (
     ADD,
     BCE_WITH_LOGITS,
@@ -254,14 +254,13 @@ def _binary(op: AnyOp, a: Any, b: Any) -> Value:
         return NotImplemented
     # The same as _record(), written out: one call less on the hottest path.
     data = op.forward(a_data, b_data)
-    if switches.anomaly and not math.isfinite(data):
-        _raise_forward_anomaly(op, data, (a, b))
     node = _new_value(Value)
     node.data = data
     node.serial = next(_serials)
     node.grad = 0.0
     node.label = ""
-    if switches.recording:
+    # No mode block open in any thread: record, check nothing (one plain read).
+    if switches.at_defaults or _recording(op, data, (a, b)):
         node.op = op.name
         node.operands = (a, b)
     else:
@@ -276,20 +275,29 @@ _serials = itertools.count()  # creation numbers, shared by every Value
 
 def _record(op: AnyOp, data: float, operands: tuple[Any, ...]) -> Value:
     """Make the output node of ``op``; a plain leaf when not recording."""
-    if switches.anomaly and not math.isfinite(data):
-        _raise_forward_anomaly(op, data, operands)
     node = _new_value(Value)
     node.data = data
     node.serial = next(_serials)
     node.grad = 0.0
     node.label = ""
-    if switches.recording:
+    if switches.at_defaults or _recording(op, data, operands):
         node.op = op.name
         node.operands = operands
     else:
         node.op = ""
         node.operands = ()
     return node
+
+
+def _recording(op: AnyOp, data: float, operands: tuple[Any, ...]) -> bool:
+    """Whether this thread records ``op``'s node, after its anomaly check (if on).
+
+    Raises:
+        FloatingPointError: if this thread checks anomalies and ``data`` is inf or nan.
+    """
+    if modes.anomaly and not math.isfinite(data):
+        _raise_forward_anomaly(op, data, operands)
+    return modes.recording
 
 
 def _raise_forward_anomaly(op: AnyOp, data: float, operands: tuple[Any, ...]) -> None:
