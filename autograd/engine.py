@@ -17,7 +17,7 @@ from math import isfinite
 from typing import Any
 
 from autograd.mode import enable_grad, modes
-from autograd.ops import FINITE_LOCALS, OPS, VJP_RULES, Op
+from autograd.ops import FINITE_LOCALS, OPS, VJP_RULES, AnyOp, Op
 from autograd.value import Value, describe, numbers
 
 
@@ -66,8 +66,11 @@ def contributions(
     With ``create_graph`` the rules run on Values and record a graph (so the
     result can be differentiated again); otherwise on plain floats.
     Constant operands get nothing: nothing flows into a number.
+
+    Raises:
+        ValueError: if ``node`` was made by hand with an op the table does not know.
     """
-    op = OPS[node.op]
+    op = op_of(node)
     operands = node.operands
     if create_graph:
         inputs: list[Any] = list(operands)
@@ -98,6 +101,46 @@ def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Val
     derivative: nothing flows into a number.
     """
     return contributions(node, 1.0, create_graph)
+
+
+def op_of(node: Value) -> AnyOp:
+    """The table's entry for the op that made ``node``.
+
+    Raises:
+        ValueError: naming the node and the known ops, for an op the table
+            does not know (a node made by hand: ``Value(data, children, "?")``).
+    """
+    try:
+        return OPS[node.op]
+    except KeyError:
+        raise _unknown_op(node) from None
+
+
+def _unknown_op(node: Value) -> ValueError:
+    who = f"node {node.label!r}" if node.label else f"a node ({describe(node)})"
+    return ValueError(
+        f"{who} was made with op {node.op!r}, which the op table does not know, so no "
+        f"rule can pass its gradient on. Known ops: {' '.join(OPS)}. Make it with an "
+        "operator or method (a ** 2, a.tanh(), ...) or give one of these names as _op"
+    )
+
+
+def propagate(node: Value) -> None:
+    """One node's step of the backward pass: the chain rule at ``node`` alone.
+
+    Adds ``node.grad · ∂node/∂parent`` into each parent's ``.grad``, with
+    the op table's rules (``contributions``), the same rules ``backward()``
+    applies at every node. A leaf has nothing to pass on. This is what
+    micrograd's lecture does by hand, node by node, with ``_backward()``.
+
+    Raises:
+        ValueError: for a node made by hand with an op the table does not know.
+    """
+    if not node.operands:
+        return
+    with _backward_lock:
+        for parent, amount in contributions(node, node.grad):
+            parent.grad += amount
 
 
 @contextmanager
@@ -172,7 +215,10 @@ def backward(output: Value) -> None:
             # contributions() does, written out for one and two operands: this
             # loop is the engine's hot path, and building argument lists for
             # every node would make it about three times slower.
-            rules = VJP_RULES[node.op]
+            try:
+                rules = VJP_RULES[node.op]
+            except KeyError:  # a node made by hand with an unknown op
+                raise _unknown_op(node) from None
             arity = len(rules)  # 0 for n-ary ops (sum, dot)
             if arity == 2:
                 a, b = operands

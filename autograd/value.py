@@ -54,26 +54,47 @@ class Value:
     ``a == b`` asks "is this the same node?". ``<``, ``<=``, ``>``, ``>=``
     compare ``data`` and return a bool: handy in Python code, but a
     comparison is not differentiable and records nothing.
+
+    For people coming from micrograd, its names work too, as a thin view:
+    ``Value(data, _children, _op, label)``, ``_prev``, ``_op`` and
+    ``_backward()``. The names above are the documented ones.
     """
 
     __slots__ = ("data", "grad", "label", "op", "operands", "serial")
 
-    def __init__(self, data: float, label: str = "") -> None:
-        """Make a leaf Value.
+    def __init__(
+        self,
+        data: float,
+        _children: Iterable[Value] | str = (),
+        _op: str = "",
+        label: str = "",
+    ) -> None:
+        """Make a leaf Value: ``Value(2.0, label="a")``.
 
         Args:
             data: a real number (int, float, or anything ``float()`` accepts
                 that is a real number type, such as numpy's floats).
+            _children: micrograd's way to make a node by hand, as its lecture
+                does: the Values it was computed from, in operand order, with
+                the name of a table op in ``_op``:
+                ``Value(a.data * b.data, (a, b), "*")``. A str here is taken
+                as the label (``Value(2.0, "a")``).
+            _op: the op's name in ``autograd.OPS`` (``"+"``, ``"*"``, ``"tanh"``...).
+                ``backward()`` names the node and the known ops if it is not
+                one of them.
             label: an optional name shown in drawings and step-throughs.
 
         Raises:
-            TypeError: if ``data`` is not a real number or ``label`` not a str.
+            TypeError: if ``data`` is not a real number, ``label`` not a str,
+                or a child not a Value.
         """
         self.data = data if type(data) is float else _to_float(data)
         self.serial = next(_serials)
         self.grad = 0.0
-        self.op = ""
-        self.operands: tuple[Any, ...] = ()
+        if isinstance(_children, str):  # Value(2.0, "a"): the label, in second place
+            _children, label = (), _children
+        self.operands: tuple[Any, ...] = _made_by_hand(_children)
+        self.op = _op if self.operands else ""
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.label = label
@@ -85,6 +106,28 @@ class Value:
         A node used twice appears twice: ``(a * a).parents == (a, a)``.
         """
         return tuple(x for x in self.operands if isinstance(x, Value))
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name: the set of parent Values (see ``parents`` for them in order)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for ``op``: the op that made this node, as a short string."""
+        return self.op
+
+    def _backward(self) -> None:
+        """Apply the chain rule at this one node, as micrograd's lecture does by hand.
+
+        Adds ``self.grad · ∂self/∂parent`` into each parent's ``.grad``,
+        with the op table's rules, the same code ``backward()`` runs at every
+        node. A leaf has nothing to pass on. ``backward()`` does this for
+        every node, in reverse topological order.
+        """
+        from autograd.engine import propagate
+
+        propagate(self)
 
     @property
     def is_leaf(self) -> bool:
@@ -200,6 +243,18 @@ class Value:
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from the graph."""
         return Value(self.data, self.label)
+
+
+def _made_by_hand(children: Iterable[Any]) -> tuple[Value, ...]:
+    """The operands of a node made with ``Value(data, _children, _op)``: Values only."""
+    operands = tuple(children)
+    for index, child in enumerate(operands):
+        if not isinstance(child, Value):
+            raise TypeError(
+                f"Value(data, _children, _op): child {index} is {type(child).__name__} "
+                f"({child!r}); the children of a node are the Values it was computed from"
+            )
+    return operands
 
 
 def _to_float(data: Any) -> float:
