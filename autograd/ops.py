@@ -398,13 +398,13 @@ POW = Op(
         Rule(
             "{b}·{a}^({b}−1)",
             lambda g, a, b, z: 0.0 if number(b) == 0 else g * (b * power(a, b - 1.0)),
-            code="(0.0 if {b} == 0 else {g} * ({b} * power({a}, {b} - 1.0)))",
+            code="(0.0 if {b} == 0.0 else {g} * ({b} * power({a}, {b} - 1.0)))",
         ),
         # At a = 0 the log is -inf; like PyTorch we take 0 there for b >= 0.
         Rule(
             "{z}·log({a})",
             lambda g, a, b, z: g * (0.0 if number(a) == 0 and b >= 0 else z * log(a)),
-            code="{g} * (0.0 if {a} == 0 and {b} >= 0 else {z} * log({a}))",
+            code="{g} * (0.0 if {a} == 0.0 and {b} >= 0.0 else {z} * log({a}))",
         ),
     ),
     code="power({a}, {b})",
@@ -464,7 +464,7 @@ RELU = Op(
         Rule(
             "1 if {a} > 0 else 0",
             lambda g, a, z: 0.0 if a <= 0 else g,
-            code="(0.0 if {a} <= 0 else {g})",
+            code="(0.0 if {a} <= 0.0 else {g})",
         ),
     ),
     finite_locals=True,

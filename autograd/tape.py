@@ -69,15 +69,25 @@ class Tape:
             (``topological_order(output)``); the graph stays inspectable.
         leaves: the graph's leaves, in that order: the replay reads their ``.data``.
         wrt: the leaves whose ``.grad`` a replay adds into.
+        also: other nodes whose values a replay reports (see ``record``).
+        values: their values after the latest replay, in the order of ``also``.
         source: the Python source of the replay: the forward pass, then the
             backward pass, one line per step.
     """
 
-    def __init__(self, output: Value, wrt: Iterable[Value] | None = None) -> None:
+    def __init__(
+        self, output: Value, wrt: Iterable[Value] | None = None, also: Iterable[Value] = ()
+    ) -> None:
         if not isinstance(output, Value):
             raise TypeError(f"record: output must be a Value, got {type(output).__name__}")
         self.output = output
         self.nodes = topological_order(output)
+        self.also = list(also)
+        in_order = set(self.nodes)
+        for index, node in enumerate(self.also):
+            if not isinstance(node, Value) or node not in in_order:
+                raise ValueError(f"record: also[{index}] is not a node of the graph of output")
+        self.values = [node.data for node in self.also]
         self.leaves = [node for node in self.nodes if not node.operands]
         for node in self.nodes:
             if node.operands:
@@ -111,10 +121,14 @@ class Tape:
         """
         with _backward_lock:
             if not refresh:
-                return self._replay(self.leaves, self.wrt)
-            if self._refreshing is None:
-                self._refreshing = _compile(_write_source(self, refresh=True))
-            return self._refreshing(self.leaves, self.wrt, self.nodes)
+                value = self._replay(self.leaves, self.wrt)
+            else:
+                if self._refreshing is None:
+                    self._refreshing = _compile(_write_source(self, refresh=True))
+                value = self._refreshing(self.leaves, self.wrt, self.nodes)
+        if self.also:
+            value, self.values = value
+        return value
 
     def __repr__(self) -> str:
         return (
@@ -123,7 +137,7 @@ class Tape:
         )
 
 
-def record(output: Value, wrt: Iterable[Value] | None = None) -> Tape:
+def record(output: Value, wrt: Iterable[Value] | None = None, also: Iterable[Value] = ()) -> Tape:
     """Record the graph that made ``output``, for fast replays (see ``Tape``).
 
     Args:
@@ -132,15 +146,18 @@ def record(output: Value, wrt: Iterable[Value] | None = None) -> Tape:
             ``model.parameters()``); by default every leaf, as ``backward()``.
             Leaving out leaves that need no gradient (a batch's samples and
             labels) saves their share of the backward pass.
+        also: other nodes of the graph whose new values each replay puts in
+            ``tape.values`` (a model's outputs beside the loss, say).
 
     Returns:
         The ``Tape``; ``tape.replay()`` recomputes and backpropagates.
 
     Raises:
         TypeError: if ``output`` or an item of ``wrt`` is not a Value.
-        ValueError: for a node made by hand with an op the table does not know.
+        ValueError: for a node made by hand with an op the table does not know,
+            or an item of ``also`` that is not in the graph.
     """
-    return Tape(output, wrt)
+    return Tape(output, wrt, also)
 
 
 def _compile(source: str) -> Any:
@@ -291,7 +308,10 @@ def _write_source(tape: Tape, refresh: bool) -> str:
         lines.append("    # the leaves receive their gradients")
         lines.append(f"    for leaf, grad in zip(wrt, ({', '.join(grads)},)):")
         lines.append("        leaf.grad = grad")
-    lines.append(f"    return {name[output]}")
+    if tape.also:
+        lines.append(f"    return {name[output]}, [{', '.join(name[node] for node in tape.also)}]")
+    else:
+        lines.append(f"    return {name[output]}")
     return "\n".join(lines) + "\n"
 
 
