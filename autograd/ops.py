@@ -36,10 +36,17 @@ such a number into a Value where it hands gradients back.)
 
 In the formulas, ``{a}`` and ``{b}`` stand for the inputs and ``{z}`` for the
 output; displays fill in labels or numbers.
+
+Beside each forward and each rule sits its ``code``: the same computation on
+floats as a Python expression with the same placeholders (and ``{g}`` for
+the upstream gradient), e.g. ``"{g} * {b}"``. ``autograd.record`` writes a
+whole forward and backward pass out as straight-line Python from these and
+nothing else; tests check every template against its function, bit for bit.
 """
 
 from __future__ import annotations
 
+import math
 import operator
 import sys
 from collections.abc import Callable, Sequence
@@ -99,10 +106,16 @@ class Rule:
         vjp: what the input receives, from the upstream gradient, the inputs
             and the output: ``vjp(upstream, *inputs, z)`` = ``upstream ·
             ∂z/∂input``, or a mask of ``upstream`` (see the top of this file).
+        code: ``vjp`` on floats as a Python expression, with ``{g}`` for the
+            upstream gradient, ``{a}``/``{b}`` for the inputs and ``{z}`` for
+            the output, and the functions of ``CODE_NAMESPACE``. A recorded
+            computation (``autograd.record``) writes its backward pass with
+            it; tests check that it gives ``vjp``'s result bit for bit.
     """
 
     formula: str
     vjp: Callable[..., Any]
+    code: str = ""
 
     def local(self, *inputs_and_out: Any) -> Any:
         """The local derivative ``∂z/∂input``: ``local(*inputs, z)``, the rule at upstream 1."""
@@ -120,6 +133,8 @@ class Op:
         rules: one derivative rule per input, in input order.
         finite_locals: every local derivative is finite whenever the output
             is (see the top of this file).
+        code: ``forward`` as a Python expression, with ``{a}``/``{b}`` for
+            the inputs (see ``Rule.code``).
     """
 
     name: str
@@ -127,6 +142,7 @@ class Op:
     forward: Callable[..., float]
     rules: tuple[Rule, ...]
     finite_locals: bool = False
+    code: str = ""
 
     def local_derivative(self, index: int, inputs: Sequence[Any], out: Any) -> Any:
         """``∂z/∂inputs[index]``, from the inputs and the output ``z``."""
@@ -143,6 +159,22 @@ class Op:
     def output_formula(self, names: Sequence[str]) -> str:
         """The forward formula as text, with the given input names filled in."""
         return self.formula.format(**_placeholders(names, ""))
+
+    def forward_code(self, names: Sequence[str], out: str) -> list[str]:
+        """``forward`` as Python statements that set ``out`` from ``names``
+        (variables or literals), from ``code``."""
+        return [f"{out} = {self.code.format(**_placeholders(names, ''))}"]
+
+    def accumulate_code(
+        self, upstream: str, names: Sequence[str], out: str
+    ) -> list[tuple[int, str]]:
+        """The backward pass at this node as Python source.
+
+        ``(input index, what that input receives)`` for every input, in the
+        order the engine adds them (input order), from the rules' ``code``.
+        """
+        fill = _placeholders(names, out)
+        return [(i, rule.code.format(g=upstream, **fill)) for i, rule in enumerate(self.rules)]
 
 
 def _placeholders(names: Sequence[str], out: str) -> dict[str, str]:
@@ -196,6 +228,17 @@ class SumOp:
 
     def output_formula(self, names: Sequence[str]) -> str:
         return " + ".join(names)
+
+    def forward_code(self, names: Sequence[str], out: str) -> list[str]:
+        """``forward`` as Python statements: ``out = 0.0 + x1 + x2 + ...``, left
+        to right (a long sum goes on several lines, ``out = out + ...``)."""
+        return _left_to_right(out, "0.0", list(names))
+
+    def accumulate_code(
+        self, upstream: str, names: Sequence[str], out: str
+    ) -> list[tuple[int, str]]:
+        """``accumulate`` as source: ``(input index, what it receives)`` in its order."""
+        return [(i, upstream) for i in range(len(names))]
 
 
 @dataclass(frozen=True)
@@ -264,45 +307,86 @@ class DotOp:
             terms.append(names[-1])
         return " + ".join(terms)
 
+    def forward_code(self, names: Sequence[str], out: str) -> list[str]:
+        """``forward`` as Python statements: ``out = b + w1 * x1 + w2 * x2 + ...``,
+        left to right from the bias (0.0 without one), as ``combine`` adds."""
+        n = len(names) // 2
+        bias = names[-1] if len(names) % 2 else "0.0"
+        products = [f"{w} * {x}" for w, x in zip(names[:n], names[n : 2 * n])]
+        return _left_to_right(out, bias, products)
+
+    def accumulate_code(
+        self, upstream: str, names: Sequence[str], out: str
+    ) -> list[tuple[int, str]]:
+        """``accumulate`` as source: ``(input index, what it receives)`` in its
+        order: ``wi`` gets ``upstream * xi`` and ``xi`` gets ``upstream * wi``,
+        pair by pair, then the bias ``upstream``."""
+        n = len(names) // 2
+        code = []
+        for i in range(n):
+            code.append((i, f"{upstream} * {names[n + i]}"))
+            code.append((n + i, f"{upstream} * {names[i]}"))
+        if len(names) % 2:
+            code.append((2 * n, upstream))
+        return code
+
+
+def _left_to_right(out: str, start: str, terms: list[str], per_line: int = 8) -> list[str]:
+    """``out = start + t1 + t2 + ...`` as statements of ``per_line`` terms each.
+
+    Python adds ``a + b + c`` as ``(a + b) + c``, left to right; splitting the
+    chain into ``out = out + ...`` lines adds in the same order (and keeps the
+    compiler from nesting a 10,000-term expression 10,000 deep).
+    """
+    lines = []
+    for first in range(0, max(len(terms), 1), per_line):
+        chunk = terms[first : first + per_line]
+        lines.append(f"{out} = {' + '.join([start if first == 0 else out, *chunk])}")
+    return lines
+
 
 ADD = Op(
     name="+",
     formula="{a} + {b}",
     forward=operator.add,
     rules=(
-        Rule("1", lambda g, a, b, z: g),
-        Rule("1", lambda g, a, b, z: g),
+        Rule("1", lambda g, a, b, z: g, code="{g}"),
+        Rule("1", lambda g, a, b, z: g, code="{g}"),
     ),
     finite_locals=True,
+    code="{a} + {b}",
 )
 SUB = Op(
     name="-",
     formula="{a} − {b}",
     forward=operator.sub,
     rules=(
-        Rule("1", lambda g, a, b, z: g),
-        Rule("−1", lambda g, a, b, z: -g),
+        Rule("1", lambda g, a, b, z: g, code="{g}"),
+        Rule("−1", lambda g, a, b, z: -g, code="-{g}"),
     ),
     finite_locals=True,
+    code="{a} - {b}",
 )
 MUL = Op(
     name="*",
     formula="{a} · {b}",
     forward=operator.mul,
     rules=(
-        Rule("{b}", lambda g, a, b, z: g * b),
-        Rule("{a}", lambda g, a, b, z: g * a),
+        Rule("{b}", lambda g, a, b, z: g * b, code="{g} * {b}"),
+        Rule("{a}", lambda g, a, b, z: g * a, code="{g} * {a}"),
     ),
     finite_locals=True,  # a finite a·b means a finite a and b (0·inf is nan)
+    code="{a} * {b}",
 )
 DIV = Op(
     name="/",
     formula="{a} / {b}",
     forward=floatmath.divide,
     rules=(
-        Rule("1/{b}", lambda g, a, b, z: g * divide(1.0, b)),
-        Rule("−{z}/{b}", lambda g, a, b, z: g * -divide(z, b)),
+        Rule("1/{b}", lambda g, a, b, z: g * divide(1.0, b), code="{g} * divide(1.0, {b})"),
+        Rule("−{z}/{b}", lambda g, a, b, z: g * -divide(z, b), code="{g} * -divide({z}, {b})"),
     ),
+    code="divide({a}, {b})",
 )
 POW = Op(
     name="**",
@@ -314,47 +398,59 @@ POW = Op(
         Rule(
             "{b}·{a}^({b}−1)",
             lambda g, a, b, z: 0.0 if number(b) == 0 else g * (b * power(a, b - 1.0)),
+            code="(0.0 if {b} == 0.0 else {g} * ({b} * power({a}, {b} - 1.0)))",
         ),
         # At a = 0 the log is -inf; like PyTorch we take 0 there for b >= 0.
         Rule(
             "{z}·log({a})",
             lambda g, a, b, z: g * (0.0 if number(a) == 0 and b >= 0 else z * log(a)),
+            code="{g} * (0.0 if {a} == 0.0 and {b} >= 0.0 else {z} * log({a}))",
         ),
     ),
+    code="power({a}, {b})",
 )
 NEG = Op(
     name="neg",
     formula="−{a}",
     forward=operator.neg,
-    rules=(Rule("−1", lambda g, a, z: -g),),
+    rules=(Rule("−1", lambda g, a, z: -g, code="-{g}"),),
     finite_locals=True,
+    code="-{a}",
 )
 EXP = Op(
     name="exp",
     formula="exp({a})",
     forward=floatmath.exp,
-    rules=(Rule("exp({a}) = {z}", lambda g, a, z: g * z),),
+    rules=(Rule("exp({a}) = {z}", lambda g, a, z: g * z, code="{g} * {z}"),),
     finite_locals=True,
+    code="exp({a})",
 )
 LOG = Op(
     name="log",
     formula="log({a})",
     forward=floatmath.log,
-    rules=(Rule("1/{a}", lambda g, a, z: g * divide(1.0, a)),),
+    rules=(Rule("1/{a}", lambda g, a, z: g * divide(1.0, a), code="{g} * divide(1.0, {a})"),),
+    code="log({a})",
 )
 TANH = Op(
     name="tanh",
     formula="tanh({a})",
     forward=floatmath.tanh,
-    rules=(Rule("1 − {z}²", lambda g, a, z: g * (1.0 - z * z)),),
+    rules=(Rule("1 − {z}²", lambda g, a, z: g * (1.0 - z * z), code="{g} * (1.0 - {z} * {z})"),),
     finite_locals=True,
+    code="tanh({a})",
 )
 SIGMOID = Op(
     name="sigmoid",
     formula="σ({a})",
     forward=floatmath.sigmoid,
-    rules=(Rule("{z}·(1 − {z})", lambda g, a, z: g * (z * (1.0 - z))),),
+    rules=(
+        Rule(
+            "{z}·(1 − {z})", lambda g, a, z: g * (z * (1.0 - z)), code="{g} * ({z} * (1.0 - {z}))"
+        ),
+    ),
     finite_locals=True,
+    code="sigmoid({a})",
 )
 RELU = Op(
     name="relu",
@@ -364,8 +460,16 @@ RELU = Op(
     # (the kink at 0 included), even an inf or nan one. nan <= 0 is false, so
     # at a = nan the gradient passes, as in PyTorch. (A Value's <= compares its
     # data, so no number() call is needed on this hot rule.)
-    rules=(Rule("1 if {a} > 0 else 0", lambda g, a, z: 0.0 if a <= 0 else g),),
+    rules=(
+        Rule(
+            "1 if {a} > 0 else 0",
+            lambda g, a, z: 0.0 if a <= 0 else g,
+            code="(0.0 if {a} <= 0.0 else {g})",
+        ),
+    ),
     finite_locals=True,
+    # floatmath.relu written out: a call per node would cost more than the test.
+    code="({a} if {a} > 0.0 or {a} != {a} else 0.0)",
 )
 BCE_WITH_LOGITS = Op(
     name="bce_logits",
@@ -373,9 +477,14 @@ BCE_WITH_LOGITS = Op(
     forward=floatmath.bce_with_logits,
     rules=(
         # The article's ∂L/∂z2 = ŷ − y, exactly: ŷ = σ(z) is the prediction.
-        Rule("σ({a}) − {b}", lambda g, z, y, loss: g * (sigmoid(z) - y)),
-        Rule("−{a}", lambda g, z, y, loss: g * -z),
+        Rule(
+            "σ({a}) − {b}",
+            lambda g, z, y, loss: g * (sigmoid(z) - y),
+            code="{g} * (sigmoid({a}) - {b})",
+        ),
+        Rule("−{a}", lambda g, z, y, loss: g * -z, code="{g} * -{a}"),
     ),
+    code="bce_with_logits({a}, {b})",
 )
 SUM = SumOp()
 DOT = DotOp()
@@ -413,4 +522,16 @@ FINITE_LOCALS: frozenset[str] = frozenset(name for name, op in OPS.items() if op
 VJP_RULES: dict[str, tuple[Callable[..., Any], ...]] = {
     op.name: tuple(rule.vjp for rule in op.rules) if isinstance(op, Op) else ()
     for op in OPS.values()
+}
+
+#: The functions the ops' ``code`` calls, by the name it calls them: the
+#: float versions (``floatmath``) of the generic functions the rules use.
+CODE_NAMESPACE: dict[str, Callable[..., float]] = {
+    "divide": floatmath.divide,
+    "power": floatmath.power,
+    "exp": floatmath.exp,
+    "log": floatmath.log,
+    "tanh": math.tanh,  # floatmath.tanh is math.tanh; one call less
+    "sigmoid": floatmath.sigmoid,
+    "bce_with_logits": floatmath.bce_with_logits,
 }
