@@ -232,7 +232,8 @@ def add_key(svg: str, scale: float, output_name: str) -> str:
     total = height + KEY_HEIGHT
     name = html.escape(output_name)
     note = f"fill: ∂{name}/∂node, red − and blue +; the seed ∂{name}/∂{name} = 1 is grey"
-    cell, left = 52.0, max(4.0, (width - 5 * 52.0) / 2)
+    cell = 64.0  # wide enough for "−0.00451" at 11 pt
+    left = max(4.0, (width - 5 * cell) / 2)
     parts = [
         f'<g id="gg-key"><rect x="0" y="{height:.0f}" width="{width:.2f}" height="{KEY_HEIGHT}" '
         'fill="white"/>',
@@ -258,7 +259,8 @@ def add_key(svg: str, scale: float, output_name: str) -> str:
 
 
 def _signed(x: float) -> str:
-    return "0" if x == 0 else ("+" if x > 0 else "−") + fmt(abs(x))
+    """A key's number: a sign and 3 significant digits, so it fits its cell."""
+    return "0" if x == 0 else ("+" if x > 0 else "−") + f"{abs(x):.3g}"
 
 
 def op_text(node: Value, names: Mapping[Value, str]) -> str:
