@@ -149,7 +149,9 @@ def build_site(out: Path, python: str | Path = sys.executable) -> Path:
     runtime, Graphviz for the web, glassgrad's wheel built from this
     repository and the wheel of the ``graphviz`` package (pinned in the viz
     extra) that pictures need. ``python`` builds and fetches the wheels with
-    its pip.
+    its pip. For a fast first load, ``web/src/snapshot.mjs`` (run with Node)
+    saves the interpreter's memory right after Python starts, and adds
+    bytecode for the site's Python to glassgrad's wheel.
     """
     modules = npm_packages()
     out = Path(out)
@@ -161,7 +163,7 @@ def build_site(out: Path, python: str | Path = sys.executable) -> Path:
         (out / target).mkdir()
         for name in names:
             shutil.copy2(modules / NPM_FOLDERS[target] / name, out / target / name)
-    for name in ("index.html", "site.js", "worker.js"):
+    for name in ("index.html", "site.js", "worker.js"):  # not snapshot.mjs: a build step
         shutil.copy2(WEB / "src" / name, out / name)
     shutil.copy2(ROOT / "nn" / "playground.js", out / "playground.js")
     print("Building glassgrad's wheel ...", flush=True)
@@ -193,6 +195,12 @@ def build_site(out: Path, python: str | Path = sys.executable) -> Path:
         ]
     )
     names = sorted(path.name for path in wheels.glob("*.whl"))
+    print("Saving Python's start-up for the page and compiling glassgrad for it ...", flush=True)
+    node = shutil.which("node") or shutil.which("nodejs")
+    assert node, "npm came without node"
+    (wheel,) = wheels.glob("glassgrad-*.whl")
+    snapshot = out / "pyodide" / "snapshot.bin.gz"
+    run([node, WEB / "src" / "snapshot.mjs", out / "pyodide", snapshot, wheel])
     (wheels / "wheels.json").write_text(json.dumps(names), encoding="utf-8")
     size = sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
     print(f"The site is in {out} ({size / 1e6:.1f} MB). Serve it with any static file server:")

@@ -31,6 +31,7 @@ import base64
 import html
 import json
 import math
+import operator
 import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -202,7 +203,10 @@ class Playground:
         s = self.settings
         self.optimizer: Optimizer = make_optimizer(s["optimizer"], self.model.parameters(), s["lr"])
         self.epoch = 0
+        # Loss and accuracy at the current weights, on both splits, each time a
+        # ``train`` call ends (every frame while playing, every step), by epoch.
         self.history: dict[str, list[float]] = {
+            "epoch": [],
             "train_loss": [],
             "test_loss": [],
             "train_accuracy": [],
@@ -237,6 +241,13 @@ class Playground:
         """
         step = step or self.step
         s = self.settings
+        try:
+            self._train(epochs, step, s)
+        finally:
+            if self.epoch != self.history["epoch"][-1]:
+                self._record_metrics()
+
+    def _train(self, epochs: int, step: Step, s: dict[str, Any]) -> None:
         for _ in range(epochs):
             if self.status:
                 return
@@ -253,9 +264,9 @@ class Playground:
                 )
                 return
             self.epoch += 1
-            self._record_metrics()
 
     def _record_metrics(self) -> None:
+        self.history["epoch"].append(self.epoch)
         for split, X, y in (("train", self.X, self.y), ("test", self.X_test, self.y_test)):
             logits = [layers[-1][0] for layers in self.forward(X, logits=True)]
             loss = sum(bce_float(z, label) for z, label in zip(logits, y)) / len(y)
@@ -278,7 +289,10 @@ class Playground:
             output is ``ŷ`` (after the sigmoid), or the logit ``z`` with
             ``logits=True``.
         """
-        combine = OPS["dot"].combine  # type: ignore[union-attr]
+        # The dot op's own sum, written out: ``sum(map(mul, w, x), b)`` is
+        # ``OPS["dot"].combine(w, x, b)`` without a call per neuron.
+        mul = operator.mul
+        last = len(self.model.layers) - 1
         layers = [
             (
                 [[w.data for w in n.w] for n in layer.neurons],
@@ -287,14 +301,15 @@ class Playground:
             )
             for layer in self.model.layers
         ]
+        if logits:
+            layers[last] = (*layers[last][:2], None)
         out = []
-        last = len(layers) - 1
         for x in X:
             rows = []
-            for number, (weights, biases, activation) in enumerate(layers):
-                z = [combine(w, x, b) for w, b in zip(weights, biases)]
-                if activation is not None and not (logits and number == last):
-                    z = [activation(v) for v in z]
+            for weights, biases, activation in layers:
+                z = [sum(map(mul, w, x), b) for w, b in zip(weights, biases)]
+                if activation is not None:
+                    z = list(map(activation, z))
                 rows.append(z)
                 x = z
             out.append(rows)
@@ -354,14 +369,14 @@ class Playground:
         """What a view redraws: epoch, curves, weights, biases and the neuron maps.
 
         ``maps`` is base64 of one byte per grid point per neuron (neurons
-        layer by layer, grid rows from the top): ``round((v + 1) · 127.5)``
+        layer by layer, grid rows from the top): ``(v + 1) · 127.5``, rounded,
         for the value ``v`` in [−1, 1] of ``maps()``.
         """
         h = self.history
-        keep = _thinned(len(h["train_loss"]), CURVE_POINTS)
+        keep = _thinned(len(h["epoch"]), CURVE_POINTS)
         return {
             "epoch": self.epoch,
-            "curves": {"epoch": keep, **{k: [h[k][i] for i in keep] for k in h}},
+            "curves": {k: [h[k][i] for i in keep] for k in h},
             "loss": {"train": h["train_loss"][-1], "test": h["test_loss"][-1]},
             "accuracy": {"train": h["train_accuracy"][-1], "test": h["test_accuracy"][-1]},
             "weights": [
@@ -718,10 +733,10 @@ def _max_stepper_nodes() -> int:
 
 
 def _encode(maps: list[list[float]]) -> str:
-    """Maps of numbers in [−1, 1] as base64, one byte each: ``round((v + 1) · 127.5)``."""
+    """Maps of numbers in [−1, 1] as base64, one byte each: ``(v + 1) · 127.5``, rounded."""
     encoded = bytearray()
     for values in maps:
-        encoded.extend(round((v + 1.0) * 127.5) if v == v else 128 for v in values)
+        encoded.extend([int((v + 1.0) * 127.5 + 0.5) if v == v else 128 for v in values])
     return base64.b64encode(bytes(encoded)).decode("ascii")
 
 

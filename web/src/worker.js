@@ -10,33 +10,72 @@ let session = null;
 let running = false;
 const yielder = new MessageChannel();  // a zero-delay pause between frames
 
+// The interpreter's memory saved at build time, right after Python started
+// (web/src/snapshot.mjs): starting from it skips Python's own start-up.
+async function snapshot() {
+  const response = await fetch("./pyodide/snapshot.bin.gz");
+  if (!response.ok) { return undefined; }
+  const memory = response.body.pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(memory).arrayBuffer());
+}
+
+async function python() {
+  const indexURL = new URL("./pyodide/", import.meta.url).href;
+  const memory = await snapshot().catch(() => undefined);
+  if (memory) {
+    try {
+      return await loadPyodide({ indexURL: indexURL, _loadSnapshot: memory });
+    } catch (error) {
+      console.warn("starting Python without its snapshot: " + error);
+    }
+  }
+  return loadPyodide({ indexURL: indexURL });
+}
+
 async function boot() {
   const marks = {};
   const mark = (name) => (x) => { marks[name] = performance.now() - started; return x; };
   const [pyodide, viz, wheels] = await Promise.all([
-    loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href }).then(mark("pyodide")),
+    python().then(mark("pyodide")),
     graphviz().then(mark("graphviz")),
     fetch("./wheels/wheels.json").then((r) => r.json()),
   ]);
-  const site = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  // The wheels (glassgrad's own, built from the repository, and graphviz's) are
+  // unpacked into site-packages: they are pure Python, there is nothing to install.
   for (const name of wheels) {
     const bytes = await (await fetch("./wheels/" + name)).arrayBuffer();
-    pyodide.unpackArchive(bytes, "wheel", { extractDir: site });
+    pyodide.FS.writeFile("/tmp/" + name, new Uint8Array(bytes));
   }
+  pyodide.globals.set("wheel_names", wheels);
+  pyodide.runPython(`
+import sysconfig, zipfile
+for name in wheel_names:
+    with zipfile.ZipFile("/tmp/" + name) as wheel:
+        wheel.extractall(sysconfig.get_path("purelib"))
+`);
+  mark("wheels")();
   // Pictures are laid out by Graphviz compiled for the web, synchronously.
   pyodide.globals.set("render_svg", (source) => viz.renderString(source, { format: "svg" }));
   pyodide.runPython(`
 import autograd.draw
 from nn.play import Playground, Session
+import autograd.stepper, nn.steps
+`);
+  mark("imports")();
+  pyodide.runPython(`
 
 autograd.draw.renderer = render_svg
 session = Session(Playground())
 `);
   session = pyodide.globals.get("session");
   mark("glassgrad")();
-  console.log(JSON.stringify(marks));
   self.pyodide = pyodide;
-  post({ type: "ready", seconds: (performance.now() - started) / 1000, state: session.state_json() });
+  post({
+    type: "ready",
+    seconds: (performance.now() - started) / 1000,
+    marks: marks,
+    state: session.state_json(),
+  });
 }
 
 function post(message) { self.postMessage(message); }
