@@ -330,6 +330,8 @@ function render(context) {
     var frame = model.get("frame");
     if (!layout || !frame || !frame.maps) { return; }
     var maps = decode(frame.maps), r = layout.r, setup = layout.setup;
+    var neurons = setup.layers.reduce(function (a, b) { return a + b; }, 0) - setup.layers[0];
+    if (maps.length !== neurons * r * r) { return; }  // a frame of the network before
     for (var n = 0; n < layout.canvases.length - setup.layers[0]; n++) {
       paint(layout.canvases[setup.layers[0] + n], maps, n * r * r, r);
     }

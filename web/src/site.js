@@ -28,8 +28,8 @@ const host = {
 };
 
 function apply(changes) {
+  Object.assign(state, changes);  // all first: a new setup comes with its frame
   for (const name of Object.keys(changes)) {
-    state[name] = changes[name];
     const start = performance.now();
     fire(name);
     if (name === "frame") { drawn += 1; drawing += performance.now() - start; }
