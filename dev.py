@@ -130,15 +130,26 @@ def npm_packages() -> Path:
             "`apt-get install nodejs npm` on Debian or Ubuntu, or from https://nodejs.org"
         )
     modules = WEB / "node_modules"
-    digest = hashlib.sha256((WEB / "package-lock.json").read_bytes()).hexdigest()[:16]
-    stamp = modules / f".installed-{digest}"
-    if not stamp.exists():
+    if not _installed(modules):
         print("Installing the site's front-end packages (npm ci) ...", flush=True)
         result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=WEB)
         if result.returncode != 0:
             sys.exit(result.returncode)
-        stamp.touch()
     return modules
+
+
+def _installed(modules: Path) -> bool:
+    """Whether every package of ``web/package-lock.json`` is installed at its locked version."""
+    lock = json.loads((WEB / "package-lock.json").read_text("utf-8"))
+    for path, package in lock["packages"].items():
+        if not path:
+            continue
+        manifest = WEB / path / "package.json"
+        if not manifest.exists():
+            return False
+        if json.loads(manifest.read_text("utf-8")).get("version") != package.get("version"):
+            return False
+    return modules.is_dir()
 
 
 def build_site(out: Path, python: str | Path = sys.executable) -> Path:
