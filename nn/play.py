@@ -487,21 +487,31 @@ class Playground:
         from anywhere: it can be mailed or put on any web server. A replay
         cannot train or explain: that needs Python.
         """
+        path = Path(path)
+        path.write_text(self.replay_html(title), encoding="utf-8")
+        return path
+
+    def replay_html(self, title: str = "glassgrad playground") -> str:
+        """The page ``export_html`` writes, as text."""
         self.record()
-        return write_replay(path, self.setup(), self.recorded, title)
+        return replay_page(self.setup(), self.recorded, title)
+
+    def replay_name(self) -> str:
+        """A file name for the exported run: dataset, network and epoch."""
+        s = self.settings
+        network = "-".join(str(n) for n in [2, *s["hidden"], 1])
+        return f"glassgrad-{s['dataset']}-{network}-{s['activation']}-epoch{self.epoch}.html"
 
 
-def write_replay(
-    path: str | Path, setup: dict[str, Any], frames: list[dict[str, Any]], title: str
-) -> Path:
-    """Write a replay page of ``frames`` (see ``Playground.export_html``)."""
+def replay_page(setup: dict[str, Any], frames: list[dict[str, Any]], title: str) -> str:
+    """A self-contained page that replays ``frames`` (see ``Playground.export_html``)."""
     payload = _json_for_script({"setup": setup, "frames": frames})
     module = SCRIPT_FILE.read_text(encoding="utf-8")
     marker = "export default { render };"
     if marker not in module:  # pragma: no cover - the script's last line
         raise RuntimeError(f"{SCRIPT_FILE.name} does not end with {marker!r}")
     script = module.replace(marker, "window.glassgradPlayground = { render };")
-    text = (
+    return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title></head>"
@@ -512,9 +522,6 @@ def write_replay(
         f"<script>{script}</script>"
         f"<script>{REPLAY_HOST}</script></body></html>\n"
     )
-    path = Path(path)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 #: The playground's script: shared by the notebook widget, the site and exported pages.
@@ -574,8 +581,10 @@ class Session:
 
     * ``settings``: a dict of new settings (the run starts over);
     * ``running``: True to play, False to pause;
-    * ``request``: ``{"do": "step"}`` (one epoch), ``{"do": "reset"}``, or
-      ``{"do": "explain", "index": i, "split": "train"}``.
+    * ``request``: ``{"do": "step"}`` (one epoch), ``{"do": "reset"}``,
+      ``{"do": "explain", "index": i, "split": "train"}``, or ``{"do":
+      "export"}`` (the run as a replay page, for the view to download:
+      ``download`` holds its file name and text).
 
     It returns the state that changed, by name. While running, the host
     calls ``tick()`` again and again: each trains ``redraw_every`` epochs and
@@ -615,6 +624,8 @@ class Session:
                 self.running = False
                 pg.reset()
                 return {"frame": pg.record(), "running": False, "explanation": {}}
+            if do == "export":
+                return {"download": {"name": pg.replay_name(), "html": pg.replay_html()}}
             if do == "explain":
                 self.running = False
                 explanation = pg.explain(int(value.get("index", 0)), value.get("split", "train"))

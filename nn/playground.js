@@ -5,8 +5,9 @@
 // Each host hands render() a `model` with anywidget's small interface:
 // get(name), set(name, value), save_changes(), on("change:name", f), off().
 // The state it reads: setup (laid out once), frame (restyled every time),
-// running, explanation, and for a replay `replay`. What it writes: settings,
-// running, request ({do: "step" | "reset" | "explain", ...}).
+// running, explanation, download (a replay page to save), and for a replay
+// `replay`. What it writes: settings,
+// running, request ({do: "step" | "reset" | "explain" | "export", ...}).
 // It computes nothing about the network: Python decides what is shown.
 
 var NEGATIVE = [245, 147, 34];  // orange: class 0, negative values
@@ -82,8 +83,9 @@ function render(context) {
   var curves = element("canvas", { "class": "ggp-curves", width: "320", height: "110",
     "aria-label": "train and test loss by epoch" }, out);
   var legend = element("div", { "class": "ggp-hint" }, out);
-  legend.innerHTML = "<b style='color:#263238'>—</b> train loss, " +
-    "<b style='color:#90a4ae'>—</b> test loss. Points: ● train, ○ test.";
+  legend.innerHTML = "<b style='color:#263238'>—</b> train, " +
+    "<b style='color:#90a4ae'>—</b> test: loss (solid), accuracy (dashed, 0 to 100%). " +
+    "Points: ● train, ○ test.";
   var explainBox = element("div", { "class": "ggp-explain" }, root);
   var replaying = !!model.get("replay");
 
@@ -104,10 +106,12 @@ function render(context) {
   var stepButton = button("step", "Step", "train one epoch");
   var resetButton = button("reset", "Reset", "start over: same seed, same run");
   var explainButton = button("explain", "Explain a sample", "step through one sample's forward and backward pass");
+  var exportButton = button("export", "Save run", "save the run so far as one page that replays it offline");
   var epoch = element("span", { "class": "ggp-epoch", "aria-live": "off" }, bar);
   var seek = null;
   if (replaying) {
     explainButton.remove();
+    exportButton.remove();
     seek = element("input", { type: "range", "class": "ggp-replay", min: "0", value: "0",
       "aria-label": "recorded frame" }, bar);
     seek.addEventListener("input", function () {
@@ -117,6 +121,7 @@ function render(context) {
   play.addEventListener("click", function () { send("running", !model.get("running")); });
   stepButton.addEventListener("click", function () { request({ do: "step" }); });
   resetButton.addEventListener("click", function () { request({ do: "reset" }); });
+  exportButton.addEventListener("click", function () { request({ do: "export" }); });
   explainButton.addEventListener("click", function () {
     request({ do: "explain", index: selected.index, split: selected.split });
   });
@@ -324,6 +329,17 @@ function render(context) {
       });
       ctx.strokeStyle = kind[1]; ctx.lineWidth = 1.5; ctx.stroke();
     });
+    // Accuracy, dashed, from 0 (bottom) to 100% (top).
+    ctx.setLineDash([4, 3]);
+    [["test_accuracy", "#90a4ae"], ["train_accuracy", "#263238"]].forEach(function (kind) {
+      ctx.beginPath();
+      c[kind[0]].forEach(function (v, i) {
+        var x = 2 + (w - 4) * c.epoch[i] / span, y = h - 2 - (h - 4) * v;
+        if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
+      });
+      ctx.strokeStyle = kind[1]; ctx.lineWidth = 1; ctx.stroke();
+    });
+    ctx.setLineDash([]);
   }
 
   function draw() {
@@ -401,7 +417,18 @@ function render(context) {
     if (explainBox.scrollIntoView) { explainBox.scrollIntoView({ block: "nearest" }); }
   }
 
+  // A replay page to save: the browser downloads it (in the site and in a notebook).
+  function download() {
+    var d = model.get("download");
+    if (!d || !d.html) { return; }
+    var link = element("a", { download: d.name }, root);
+    link.href = URL.createObjectURL(new Blob([d.html], { type: "text/html" }));
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  }
+
   var handlers = {
+    "change:download": download,
     "change:setup": layOut,
     "change:frame": draw,
     "change:running": showRunning,

@@ -29,6 +29,7 @@ class PlaygroundWidget(anywidget.AnyWidget):
     setup = traitlets.Dict().tag(sync=True)
     frame = traitlets.Dict().tag(sync=True)
     explanation = traitlets.Dict().tag(sync=True)
+    download = traitlets.Dict().tag(sync=True)
     running = traitlets.Bool(False).tag(sync=True)
     settings = traitlets.Dict().tag(sync=True)
     request = traitlets.Dict().tag(sync=True)
@@ -62,6 +63,8 @@ class PlaygroundWidget(anywidget.AnyWidget):
                     self.set_trait("running", value)
                 else:
                     setattr(self, name, value)
+        if changed.get("download"):
+            self.download = {}  # sent once, to be saved by the view; not kept in the widget
 
     def _on_settings(self, change: dict[str, Any]) -> None:
         if change["new"] == self.playground.settings:

@@ -183,6 +183,12 @@ def test_the_playground_trains_pauses_steps_resets_and_explains(browser: Any, si
     page.click("[data-act=resume]")
     wait_epoch(page, "e >= 10")
     page.click("[data-act=play]")
+    # Save the run: a page that replays it.
+    with page.expect_download() as saved:
+        page.click("[data-act=export]")
+    replay = Path(saved.value.path()).read_text("utf-8")
+    assert saved.value.suggested_filename.startswith("glassgrad-circles-2-4-1-relu-epoch")
+    assert replay.startswith("<!DOCTYPE html>") and 'id="run"' in replay
     # The expression stepper: the safe parser, and its errors.
     page.fill("#expression-text", "(a*b + a).tanh()")
     page.fill("#expression-values", "a=2 b=-3")

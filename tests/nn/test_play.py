@@ -176,6 +176,9 @@ def test_a_session_plays_steps_resets_and_explains() -> None:
     explained = json.loads(session.handle_json("request", '{"do": "explain", "index": 1}'))
     assert explained["explanation"]["index"] == 1
     assert json.loads(session.tick_json()) == {}
+    download = session.handle("request", {"do": "export"})["download"]
+    assert download["name"] == "glassgrad-spirals-2-2-2-1-relu-epoch0.html"
+    assert download["html"].startswith("<!DOCTYPE html>")
 
 
 def test_the_replay_page_is_self_contained(tmp_path: Path) -> None:

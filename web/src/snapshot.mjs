@@ -28,7 +28,7 @@ import pyodide._package_loader
 sysconfig.get_path("purelib")  # where wheels go: worked out once, here
 `);
 const memory = pyodide.makeMemorySnapshot();
-fs.writeFileSync(output, zlib.gzipSync(memory, { level: 9 }));
+fs.writeFileSync(output, zlib.gzipSync(memory, { level: 6 }));
 
 // The wheel: unpacked in Pyodide's file system, compiled, zipped again.
 pyodide.FS.writeFile("/tmp/in.whl", fs.readFileSync(wheel));
