@@ -241,7 +241,8 @@ def main(argv: list[str]) -> None:
         if rest[:1] == ["--out"] and len(rest) == 2:
             out = Path(rest[1]).resolve()
         elif rest:
-            sys.exit("usage: python3 dev.py site [--out FOLDER]")
+            print("usage: python3 dev.py site [--out FOLDER]", file=sys.stderr)
+            sys.exit(2)
         build_site(out, PYTHON)
 
 

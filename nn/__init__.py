@@ -6,6 +6,10 @@ The article's network in one line::
     model = nn.seed_network(seed=0)      # 2 inputs -> 3 ReLU -> 1 sigmoid
     X, y = nn.data.xor()
     history = nn.fit(model, X, y, epochs=300, lr=0.5)
+
+Watch it learn, live, in a notebook (pause, click a point, step through it)::
+
+    nn.playground(model, dataset="moons")
 """
 
 from __future__ import annotations
