@@ -26,6 +26,7 @@ from autograd.engine import (
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.mode import detect_anomaly, enable_grad, is_recording, no_grad
 from autograd.ops import OPS
+from autograd.tape import Tape, record
 from autograd.value import Value, binary_cross_entropy_with_logits, dot, matvec
 from autograd.value import sum_of as sum
 
@@ -43,6 +44,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "OPS",
     "GradcheckError",
+    "Tape",
     "Value",
     "backward",
     "binary_cross_entropy_with_logits",
@@ -56,6 +58,7 @@ __all__ = [
     "local_derivatives",
     "matvec",
     "no_grad",
+    "record",
     "sum",
     "topological_order",
     "zero_grad",

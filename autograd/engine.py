@@ -1,8 +1,8 @@
 """Backpropagation: topological order and the chain rule, node by node.
 
-``backward()``, ``grad()`` and the step-through all use the two functions at
+``backward()``, ``grad()`` and the step-through all use the functions at
 the top of this file: ``topological_order`` (which node comes when) and
-``local_derivatives`` (the rules from the op table). Nothing else here knows
+``contributions`` (the rules from the op table). Nothing else here knows
 any calculus.
 """
 
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import gc
 import operator
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from math import isfinite
 from typing import Any
 
-from autograd.mode import enable_grad, switches
-from autograd.ops import FINITE_LOCALS, LOCAL_RULES, OPS, Op
+from autograd.mode import enable_grad, modes
+from autograd.ops import FINITE_LOCALS, OPS, VJP_RULES, AnyOp, Op
 from autograd.value import Value, describe, numbers
 
 
@@ -54,15 +55,22 @@ def topological_order(output: Value) -> list[Value]:
 _by_serial = operator.attrgetter("serial")  # the sort key: creation number
 
 
-def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Value, Any]]:
-    """``(parent, ∂node/∂parent)`` for each Value operand of ``node``, in order.
+def contributions(
+    node: Value, upstream: Any, create_graph: bool = False
+) -> list[tuple[Value, Any]]:
+    """``(parent, what it receives)`` for each Value operand of ``node``, in order.
 
-    The derivatives come from the op's rules in ``autograd.ops``. With
-    ``create_graph`` the rules run on Values and record a graph (so the
+    What a parent receives when ``upstream`` (∂output/∂node) arrives at
+    ``node``: ``upstream · ∂node/∂parent``, computed by the op's rule in
+    ``autograd.ops`` (which may mask the upstream instead, as ReLU does).
+    With ``create_graph`` the rules run on Values and record a graph (so the
     result can be differentiated again); otherwise on plain floats.
-    Constant operands get no derivative: nothing flows into a number.
+    Constant operands get nothing: nothing flows into a number.
+
+    Raises:
+        ValueError: if ``node`` was made by hand with an op the table does not know.
     """
-    op = OPS[node.op]
+    op = op_of(node)
     operands = node.operands
     if create_graph:
         inputs: list[Any] = list(operands)
@@ -72,16 +80,67 @@ def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Val
         out = node.data
     if isinstance(op, Op):  # one rule per input; constants are skipped
         return [
-            (operand, op.local_derivative(index, inputs, out))
+            (operand, op.vjp(index, upstream, inputs, out))
             for index, operand in enumerate(operands)
             if type(operand) is Value
         ]
-    # n-ary ops (sum, dot) give every local derivative at once
+    # n-ary ops (sum, dot) give every input's share at once
     return [
-        (operand, local)
-        for operand, local in zip(operands, op.local_derivatives(inputs, out))
+        (operand, share)
+        for operand, share in zip(operands, op.vjps(upstream, inputs, out))
         if type(operand) is Value
     ]
+
+
+def local_derivatives(node: Value, create_graph: bool = False) -> list[tuple[Value, Any]]:
+    """``(parent, ∂node/∂parent)`` for each Value operand of ``node``, in order.
+
+    The local derivatives are the op's rules at an upstream gradient of 1
+    (see ``contributions``). With ``create_graph`` the rules run on Values
+    and record a graph; otherwise on plain floats. Constant operands get no
+    derivative: nothing flows into a number.
+    """
+    return contributions(node, 1.0, create_graph)
+
+
+def op_of(node: Value) -> AnyOp:
+    """The table's entry for the op that made ``node``.
+
+    Raises:
+        ValueError: naming the node and the known ops, for an op the table
+            does not know (a node made by hand: ``Value(data, children, "?")``).
+    """
+    try:
+        return OPS[node.op]
+    except KeyError:
+        raise _unknown_op(node) from None
+
+
+def _unknown_op(node: Value) -> ValueError:
+    who = f"node {node.label!r}" if node.label else f"a node ({describe(node)})"
+    return ValueError(
+        f"{who} was made with op {node.op!r}, which the op table does not know, so no "
+        f"rule can pass its gradient on. Known ops: {' '.join(OPS)}. Make it with an "
+        "operator or method (a ** 2, a.tanh(), ...) or give one of these names as _op"
+    )
+
+
+def propagate(node: Value) -> None:
+    """One node's step of the backward pass: the chain rule at ``node`` alone.
+
+    Adds ``node.grad · ∂node/∂parent`` into each parent's ``.grad``, with
+    the op table's rules (``contributions``), the same rules ``backward()``
+    applies at every node. A leaf has nothing to pass on. This is what
+    micrograd's lecture does by hand, node by node, with ``_backward()``.
+
+    Raises:
+        ValueError: for a node made by hand with an op the table does not know.
+    """
+    if not node.operands:
+        return
+    with _backward_lock:
+        for parent, amount in contributions(node, node.grad):
+            parent.grad += amount
 
 
 @contextmanager
@@ -104,6 +163,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# One backward pass at a time: `.grad += ...` is a read and a write, and two
+# threads adding into a shared leaf would lose each other's contributions
+# (the GIL runs one thread at a time anyway, so no parallelism is lost).
+# Re-entrant, so that a pass started by code that interrupts a pass in the
+# same thread (a signal handler) runs instead of waiting forever. grad()
+# needs no lock: it writes no `.grad`, only a dict of its own.
+_backward_lock = threading.RLock()
+
+
 def backward(output: Value) -> None:
     """Backpropagate from ``output``: fill ``.grad`` of every node it depends on.
 
@@ -120,11 +188,14 @@ def backward(output: Value) -> None:
     A node whose gradient is exactly 0 is skipped when its op is marked
     ``finite_locals`` in the table and its output is finite: it would add
     exactly 0 to each input.
+
+    Passes from several threads run one at a time, so every contribution
+    arrives even where their graphs share nodes (a model's parameters).
     """
     if not isinstance(output, Value):
         raise TypeError(f"backward: output must be a Value, got {type(output).__name__}")
-    check = switches.anomaly
-    with collector_paused():
+    check = modes.anomaly
+    with _backward_lock, collector_paused():
         order = topological_order(output)
         for node in order:
             if node.operands:
@@ -140,11 +211,14 @@ def backward(output: Value) -> None:
             out = node.data
             if upstream == 0.0 and node.op in FINITE_LOCALS and isfinite(out):
                 continue  # each contribution would be 0 · (a finite number)
-            # parent.grad += upstream · ∂node/∂parent, with the rules of
-            # local_derivatives() written out for one and two operands: this
+            # parent.grad += upstream · ∂node/∂parent (the rule's vjp), as
+            # contributions() does, written out for one and two operands: this
             # loop is the engine's hot path, and building argument lists for
             # every node would make it about three times slower.
-            rules = LOCAL_RULES[node.op]
+            try:
+                rules = VJP_RULES[node.op]
+            except KeyError:  # a node made by hand with an unknown op
+                raise _unknown_op(node) from None
             arity = len(rules)  # 0 for n-ary ops (sum, dot)
             if arity == 2:
                 a, b = operands
@@ -153,12 +227,12 @@ def backward(output: Value) -> None:
                 a_data = a.data if a_is_value else a
                 b_data = b.data if b_is_value else b
                 if a_is_value:
-                    a.grad += upstream * rules[0](a_data, b_data, out)
+                    a.grad += rules[0](upstream, a_data, b_data, out)
                 if b_is_value:
-                    b.grad += upstream * rules[1](a_data, b_data, out)
+                    b.grad += rules[1](upstream, a_data, b_data, out)
             elif arity == 1:
                 (a,) = operands
-                a.grad += upstream * rules[0](a.data, out)
+                a.grad += rules[0](upstream, a.data, out)
             else:  # n-ary ops (sum, dot) apply their rule to all inputs at once
                 OPS[node.op].accumulate(operands, upstream)
             if check:
@@ -205,21 +279,25 @@ def grad(
         if create_graph:
             with enable_grad():
                 grads = _gradients(output, create_graph=True)
-            return [grads.get(x, Value(0.0)) for x in inputs]
+            # A mask (ReLU off, a^0) answers a plain 0.0 even on Values.
+            return [_as_value(grads.get(x, 0.0)) for x in inputs]
         grads = _gradients(output, create_graph=False)
         return [grads.get(x, 0.0) for x in inputs]
+
+
+def _as_value(gradient: Any) -> Value:
+    return gradient if isinstance(gradient, Value) else Value(gradient)
 
 
 def _gradients(output: Value, create_graph: bool) -> dict[Value, Any]:
     """∂output/∂node for every node, kept in a dict instead of ``.grad``."""
     grads: dict[Value, Any] = {output: Value(1.0) if create_graph else 1.0}
-    check = switches.anomaly
+    check = modes.anomaly
     for node in reversed(topological_order(output)):
         upstream = grads.get(node)
         if upstream is None or not node.operands:
             continue
-        for parent, local in local_derivatives(node, create_graph):
-            total = upstream * local
+        for parent, total in contributions(node, upstream, create_graph):
             if parent in grads:
                 total = grads[parent] + total
             grads[parent] = total

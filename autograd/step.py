@@ -1,8 +1,8 @@
 """Step through a forward and a backward pass, one node at a time.
 
 The steps are data, computed with the engine's own code path: the same
-``topological_order`` and the same rules (``local_derivatives``, from the
-op table) as ``backward()``. So what a learner reads is what the engine
+``topological_order`` and the same rules (``contributions``, from the op
+table) as ``backward()``. So what a learner reads is what the engine
 does, and the gradients after the last step are the ones ``backward()``
 gives (the tests check it).
 
@@ -28,6 +28,7 @@ import sys
 from dataclasses import dataclass, field
 
 from autograd import floatmath
+from autograd.engine import contributions as engine_contributions
 from autograd.engine import local_derivatives, topological_order
 from autograd.expression import FUNCTIONS, MAX_EXPONENT, MAX_LENGTH, MAX_NESTING
 from autograd.expression import build_expression as build_expression  # public here too
@@ -50,7 +51,7 @@ class Contribution:
     parent_name: str
     local_formula: str  # ∂node/∂parent in symbols, e.g. "b"
     local_value: float  # ... and in numbers
-    amount: float  # upstream · local
+    amount: float  # upstream · local (0 where a mask such as ReLU's is closed)
     grad_after: float  # the parent's gradient after this contribution
     grad_before: float | None = None  # its gradient before, if it had one already
 
@@ -156,9 +157,13 @@ def backward_steps(output: Value) -> list[Step]:
         op = OPS[node.op]
         symbols, _ = _operand_texts(node, names)
         positions = [i for i, x in enumerate(node.operands) if isinstance(x, Value)]
+        local_values = [local for _, local in local_derivatives(node)]
         lines, contributions = [], []
-        for position, (parent, local) in zip(positions, local_derivatives(node)):
-            amount = upstream * local
+        # The amounts come from the rules' own code with the real upstream, as
+        # in backward(): for a mask (ReLU) that is not always upstream · local.
+        for position, local, (parent, amount) in zip(
+            positions, local_values, engine_contributions(node, upstream)
+        ):
             before = grads.get(parent)
             grads[parent] = (0.0 if before is None else before) + amount
             formula = op.derivative_formula(position, symbols, names[node])

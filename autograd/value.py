@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from autograd import floatmath
-from autograd.mode import switches
+from autograd.mode import modes, switches
 from autograd.ops import (
     ADD,
     BCE_WITH_LOGITS,
@@ -54,26 +54,47 @@ class Value:
     ``a == b`` asks "is this the same node?". ``<``, ``<=``, ``>``, ``>=``
     compare ``data`` and return a bool: handy in Python code, but a
     comparison is not differentiable and records nothing.
+
+    For people coming from micrograd, its names work too, as a thin view:
+    ``Value(data, _children, _op, label)``, ``_prev``, ``_op`` and
+    ``_backward()``. The names above are the documented ones.
     """
 
     __slots__ = ("data", "grad", "label", "op", "operands", "serial")
 
-    def __init__(self, data: float, label: str = "") -> None:
-        """Make a leaf Value.
+    def __init__(
+        self,
+        data: float,
+        _children: Iterable[Value] | str = (),
+        _op: str = "",
+        label: str = "",
+    ) -> None:
+        """Make a leaf Value: ``Value(2.0, label="a")``.
 
         Args:
             data: a real number (int, float, or anything ``float()`` accepts
                 that is a real number type, such as numpy's floats).
+            _children: micrograd's way to make a node by hand, as its lecture
+                does: the Values it was computed from, in operand order, with
+                the name of a table op in ``_op``:
+                ``Value(a.data * b.data, (a, b), "*")``. A str here is taken
+                as the label (``Value(2.0, "a")``).
+            _op: the op's name in ``autograd.OPS`` (``"+"``, ``"*"``, ``"tanh"``...).
+                ``backward()`` names the node and the known ops if it is not
+                one of them.
             label: an optional name shown in drawings and step-throughs.
 
         Raises:
-            TypeError: if ``data`` is not a real number or ``label`` not a str.
+            TypeError: if ``data`` is not a real number, ``label`` not a str,
+                or a child not a Value.
         """
         self.data = data if type(data) is float else _to_float(data)
         self.serial = next(_serials)
         self.grad = 0.0
-        self.op = ""
-        self.operands: tuple[Any, ...] = ()
+        if isinstance(_children, str):  # Value(2.0, "a"): the label, in second place
+            _children, label = (), _children
+        self.operands: tuple[Any, ...] = _made_by_hand(_children)
+        self.op = _op if self.operands else ""
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.label = label
@@ -85,6 +106,28 @@ class Value:
         A node used twice appears twice: ``(a * a).parents == (a, a)``.
         """
         return tuple(x for x in self.operands if isinstance(x, Value))
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name: the set of parent Values (see ``parents`` for them in order)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for ``op``: the op that made this node, as a short string."""
+        return self.op
+
+    def _backward(self) -> None:
+        """Apply the chain rule at this one node, as micrograd's lecture does by hand.
+
+        Adds ``self.grad · ∂self/∂parent`` into each parent's ``.grad``,
+        with the op table's rules, the same code ``backward()`` runs at every
+        node. A leaf has nothing to pass on. ``backward()`` does this for
+        every node, in reverse topological order.
+        """
+        from autograd.engine import propagate
+
+        propagate(self)
 
     @property
     def is_leaf(self) -> bool:
@@ -202,6 +245,18 @@ class Value:
         return Value(self.data, self.label)
 
 
+def _made_by_hand(children: Iterable[Any]) -> tuple[Value, ...]:
+    """The operands of a node made with ``Value(data, _children, _op)``: Values only."""
+    operands = tuple(children)
+    for index, child in enumerate(operands):
+        if not isinstance(child, Value):
+            raise TypeError(
+                f"Value(data, _children, _op): child {index} is {type(child).__name__} "
+                f"({child!r}); the children of a node are the Values it was computed from"
+            )
+    return operands
+
+
 def _to_float(data: Any) -> float:
     """Check that ``data`` is a real number and return it as a float."""
     if isinstance(data, Value):
@@ -254,14 +309,13 @@ def _binary(op: AnyOp, a: Any, b: Any) -> Value:
         return NotImplemented
     # The same as _record(), written out: one call less on the hottest path.
     data = op.forward(a_data, b_data)
-    if switches.anomaly and not math.isfinite(data):
-        _raise_forward_anomaly(op, data, (a, b))
     node = _new_value(Value)
     node.data = data
     node.serial = next(_serials)
     node.grad = 0.0
     node.label = ""
-    if switches.recording:
+    # No mode block open in any thread: record, check nothing (one plain read).
+    if switches.at_defaults or _recording(op, data, (a, b)):
         node.op = op.name
         node.operands = (a, b)
     else:
@@ -276,20 +330,29 @@ _serials = itertools.count()  # creation numbers, shared by every Value
 
 def _record(op: AnyOp, data: float, operands: tuple[Any, ...]) -> Value:
     """Make the output node of ``op``; a plain leaf when not recording."""
-    if switches.anomaly and not math.isfinite(data):
-        _raise_forward_anomaly(op, data, operands)
     node = _new_value(Value)
     node.data = data
     node.serial = next(_serials)
     node.grad = 0.0
     node.label = ""
-    if switches.recording:
+    if switches.at_defaults or _recording(op, data, operands):
         node.op = op.name
         node.operands = operands
     else:
         node.op = ""
         node.operands = ()
     return node
+
+
+def _recording(op: AnyOp, data: float, operands: tuple[Any, ...]) -> bool:
+    """Whether this thread records ``op``'s node, after its anomaly check (if on).
+
+    Raises:
+        FloatingPointError: if this thread checks anomalies and ``data`` is inf or nan.
+    """
+    if modes.anomaly and not math.isfinite(data):
+        _raise_forward_anomaly(op, data, operands)
+    return modes.recording
 
 
 def _raise_forward_anomaly(op: AnyOp, data: float, operands: tuple[Any, ...]) -> None:

@@ -3,6 +3,16 @@
 Targets are 0/1 labels for the classification losses (hinge also accepts
 -1/+1). Every loss is built from public engine ops, so ``loss.backward()``
 gives the gradient of the batch mean, the article's ``1/m`` factor included.
+
+Safe to record (``autograd.record``, ``nn.fit(..., compiled=True)``): a
+recorded loss is replayed on new predictions and targets, so it must make
+no Python decision on their values. ``bce_with_logits`` and ``mse`` make
+none, and take targets as Values (leaves) as readily as numbers.
+``hinge`` decides each label's sign in Python, so it records with signs
+fixed; ``signed_hinge`` takes the signs themselves (as leaves) and is safe.
+``bce`` (on probabilities) is not safe: its clamp is an ``if`` on each
+probability, and a replay keeps the clamps decided when it was recorded.
+``RECORDABLE`` lists the safe ones for ``fit``.
 """
 
 from __future__ import annotations
@@ -48,6 +58,7 @@ def bce(probabilities: Sequence[Value], targets: Sequence[float]) -> Value:
     ``mean(−(y·log ŷ + (1−y)·log(1−ŷ)))``. ŷ is clamped to ``[1e-12, 1−1e-12]``
     so a saturated sigmoid gives a large finite loss, not inf; where the
     clamp acts, the gradient through ŷ is 0. Prefer ``bce_with_logits``.
+    Not safe to record: the clamp is decided in Python, once per recording.
     """
     _check(probabilities, targets, "bce")
     terms = []
@@ -69,14 +80,42 @@ def mse(predictions: Sequence[Value], targets: Sequence[float]) -> Value:
 def hinge(scores: Sequence[Value], targets: Sequence[float]) -> Value:
     """Mean hinge loss ``mean(max(0, 1 − y·score))`` with y in {−1, +1}.
 
-    0/1 labels are mapped to −1/+1.
+    0/1 labels are mapped to −1/+1 (in Python: to record, see ``signed_hinge``).
     """
     _check(scores, targets, "hinge")
-    signs = [1.0 if y > 0 else -1.0 for y in targets]
+    return signed_hinge(scores, [sign(y) for y in targets])
+
+
+def sign(label: float) -> float:
+    """A classification label as hinge's sign: +1.0 for the positive class, else −1.0."""
+    return 1.0 if label > 0 else -1.0
+
+
+def signed_hinge(scores: Sequence[Value], signs: Sequence[Value | float]) -> Value:
+    """``mean(max(0, 1 − s·score))`` for signs ``s`` of ±1: ``hinge`` once the
+    labels are signs. Safe to record with the signs as leaves (no decision
+    on their values), and bit for bit ``hinge`` on the same labels."""
+    _check(scores, signs, "signed_hinge")
     return _mean([(1.0 - s * score).relu() for score, s in zip(scores, signs)])
 
 
 LOSSES = {"bce": bce_with_logits, "bce_prob": bce, "mse": mse, "hinge": hinge}
+
+
+def _same(label: float) -> float:
+    return label
+
+
+#: The losses of ``LOSSES`` that are safe to record, by name: the loss as a
+#: function of the model's outputs and one target Value per sample, and what
+#: a label becomes in that target (``nn.fit(..., compiled=True)`` sets the
+#: targets' data per batch). The loss on such targets equals the loss on the
+#: labels bit for bit.
+RECORDABLE = {
+    "bce": (bce_with_logits, _same),
+    "mse": (mse, _same),
+    "hinge": (signed_hinge, sign),
+}
 
 
 def check_targets(loss: str, targets: Sequence[float]) -> None:

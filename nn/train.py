@@ -13,7 +13,7 @@ import autograd
 from autograd import Value, collector_paused, no_grad
 from nn.data import batches, check_batch_size
 from nn.layers import MLP
-from nn.losses import LOSSES, check_targets
+from nn.losses import LOSSES, RECORDABLE, check_targets
 from nn.optim import Optimizer, Snapshot, make_optimizer
 
 
@@ -118,6 +118,7 @@ def fit(
     seed: int = 0,
     progress: bool | None = None,
     on_epoch: Callable[[int, History], None] | None = None,
+    compiled: bool = False,
 ) -> History:
     """Train ``model`` on ``(X, y)`` and return the history.
 
@@ -143,6 +144,13 @@ def fit(
         seed: shuffles the batches (the same seed, the same run).
         progress: show a progress bar; None means "only in a terminal".
         on_epoch: called after each epoch with ``(epoch, history)``.
+        compiled: record the training step once per batch size and replay
+            it (``autograd.record``): the same losses, gradients and
+            parameters bit for bit, several times faster. The batch's
+            features and labels are leaves of the recorded graph, set for
+            each batch. Needs a loss that is safe to record (bce, mse,
+            hinge: ``nn.losses.RECORDABLE``); the training accuracy is
+            computed by a replay too.
 
     Returns:
         The ``History``: loss and training accuracy per epoch.
@@ -156,7 +164,8 @@ def fit(
 
     Raises:
         ValueError, TypeError: for bad arguments, or samples or labels that
-            the loss cannot use; checked before anything changes.
+            the loss cannot use, or ``compiled`` with a loss not safe to
+            record (bce_prob); checked before anything changes.
         FloatingPointError: if the loss or a parameter becomes nan or inf
             (usually a learning rate too large). The model is put back to the
             parameters at which the last finite loss was computed, and the
@@ -175,12 +184,18 @@ def fit(
         isinstance(weight_decay, numbers.Real) and math.isfinite(weight_decay) and weight_decay >= 0
     ):
         raise ValueError(f"weight_decay must be a number >= 0 (0 for none), got {weight_decay!r}")
-    loss_function = LOSSES[loss]
+    if compiled and loss not in RECORDABLE:
+        raise ValueError(
+            f"loss {loss!r} cannot be recorded (compiled=True): its clamp is a Python decision "
+            "on each prediction, which a replay would keep as first made. Use loss='bce' "
+            "(on logits, stable without a clamp) or compiled=False"
+        )
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer, model.parameters(), lr)
-    penalised = model.parameters() if weight_decay else []
     history = History()
     before: Snapshot | None = None  # the parameters at which the last finite loss was computed
+    recorded: dict[int, _RecordedStep] = {}  # compiled: one recorded step per batch size
+    predictions = _RecordedPredictions(model, samples) if compiled else None
     bar = _progress(range(epochs), progress)
     try:
         for epoch in bar:
@@ -190,15 +205,27 @@ def fit(
                 samples, labels, batch_size, shuffle=True, seed=seed + epoch
             ):
                 with collector_paused():  # graphs have no cycles: see collector_paused
-                    batch_loss = loss_function(forward_batch(model, X_batch, loss), y_batch)
-                    if weight_decay:
-                        # Σp² as one dot node, p·p; each p gets 2·p back.
-                        batch_loss = batch_loss + weight_decay * autograd.dot(penalised, penalised)
-                    if not math.isfinite(batch_loss.data):
-                        # The last update led here: undo it.
-                        _diverged(optimizer, before, history, epoch, epochs, "the loss")
-                    optimizer.zero_grad()
-                    batch_loss.backward()
+                    if compiled:
+                        step = recorded.get(len(X_batch))
+                        if step is None:
+                            step = _RecordedStep(model, X_batch, y_batch, loss, weight_decay)
+                            recorded[len(X_batch)] = step
+                        step.load(X_batch, y_batch)
+                        # Forward and backward in one replay: the loss is known
+                        # only with the gradients (undoing the update below
+                        # restores the parameters all the same).
+                        optimizer.zero_grad()
+                        loss_value = step.tape.replay()
+                        if not math.isfinite(loss_value):
+                            _diverged(optimizer, before, history, epoch, epochs, "the loss")
+                    else:
+                        batch_loss = _batch_loss(model, X_batch, y_batch, loss, weight_decay)
+                        loss_value = batch_loss.data
+                        if not math.isfinite(loss_value):
+                            # The last update led here: undo it.
+                            _diverged(optimizer, before, history, epoch, epochs, "the loss")
+                        optimizer.zero_grad()
+                        batch_loss.backward()
                     before = optimizer.snapshot()
                     try:
                         optimizer.step()
@@ -207,9 +234,12 @@ def fit(
                         raise
                     if not _all_finite(optimizer.parameters):
                         _diverged(optimizer, before, history, epoch, epochs, "a parameter")
-                total += batch_loss.data * len(X_batch)
+                total += loss_value * len(X_batch)
                 count += len(X_batch)
-            epoch_accuracy = _accuracy(model, samples, labels)
+            if predictions is None:
+                epoch_accuracy = _accuracy(model, samples, labels)
+            else:
+                epoch_accuracy = predictions.accuracy(labels)
             history.loss.append(total / count)
             history.accuracy.append(epoch_accuracy)
             if on_epoch is not None:
@@ -228,6 +258,82 @@ def fit(
         if hasattr(bar, "close"):
             bar.close()
     return history
+
+
+def _batch_loss(
+    model: MLP, X_batch: Sequence[Any], y_batch: Sequence[Any], loss: str, weight_decay: float
+) -> Value:
+    """The loss ``fit`` minimises on one batch: the loss, plus ``λ·Σp²`` if any."""
+    batch_loss = LOSSES[loss](forward_batch(model, X_batch, loss), y_batch)
+    if weight_decay:
+        # Σp² as one dot node, p·p; each p gets 2·p back.
+        parameters = model.parameters()
+        batch_loss = batch_loss + weight_decay * autograd.dot(parameters, parameters)
+    return batch_loss
+
+
+class _RecordedStep:
+    """One batch size's training step, recorded: forward, loss and backward.
+
+    The batch's features and targets are leaf Values of the recorded graph
+    (constants would be baked into it); ``load`` sets them for a batch, and
+    ``tape.replay()`` fills the parameters' gradients and returns the loss.
+    The graph is built exactly as ``_batch_loss`` builds it, with the loss's
+    recordable form (``nn.losses.RECORDABLE``), so the numbers are the same.
+    """
+
+    def __init__(
+        self,
+        model: MLP,
+        X_batch: Sequence[Sequence[Any]],
+        y_batch: Sequence[float],
+        loss: str,
+        weight_decay: float,
+    ) -> None:
+        loss_function, self.target = RECORDABLE[loss]
+        features = [[Value(0.0) for _ in x] for x in X_batch]
+        targets = [Value(0.0) for _ in y_batch]
+        self.features = [leaf for row in features for leaf in row]
+        self.targets = targets
+        self.load(X_batch, y_batch)
+        outputs = forward_batch(model, features, loss)
+        batch_loss = loss_function(outputs, targets)
+        if weight_decay:
+            parameters = model.parameters()
+            batch_loss = batch_loss + weight_decay * autograd.dot(parameters, parameters)
+        self.tape = autograd.record(batch_loss, wrt=model.parameters())
+
+    def load(self, X_batch: Sequence[Sequence[Any]], y_batch: Sequence[float]) -> None:
+        """Put a batch's features and targets into the leaves."""
+        values = [v if type(v) is float else v.data for x in X_batch for v in x]
+        for leaf, value in zip(self.features, values):
+            leaf.data = value
+        target = self.target
+        for leaf, label in zip(self.targets, y_batch):
+            leaf.data = target(label)
+
+
+class _RecordedPredictions:
+    """The model's output on every training sample, recorded for the accuracy.
+
+    A forward pass only (no gradients), on the samples as constants; replays
+    give ``predict``'s numbers bit for bit.
+    """
+
+    def __init__(self, model: MLP, samples: list[list[Any]]) -> None:
+        with collector_paused():
+            rows = [[x if type(x) is float else x.data for x in sample] for sample in samples]
+            outputs = [model(row) for row in rows]
+            self.tape = autograd.record(autograd.sum(outputs), wrt=(), also=outputs)
+        self.threshold = decision_threshold(model)
+
+    def accuracy(self, labels: list[float]) -> float:
+        self.tape.replay()
+        threshold = self.threshold
+        right = sum(
+            (out > threshold) == (label > 0) for out, label in zip(self.tape.values, labels)
+        )
+        return right / len(labels)
 
 
 def _diverged(

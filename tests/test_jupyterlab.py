@@ -26,6 +26,8 @@ import pytest
 from tests.autograd.test_stepper import ARTIFACTS, CHROMIUM_ARGS, chromium
 from tests.conftest import need
 
+pytestmark = pytest.mark.browser
+
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("graphviz")

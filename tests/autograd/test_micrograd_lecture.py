@@ -139,7 +139,7 @@ def test_nodes_made_by_hand_as_the_lecture_does() -> None:
 def test_a_node_made_by_hand_with_an_op_the_table_does_not_know() -> None:
     a = Value(3.0, label="a")
     squared = Value(9.0, (a,), "**2", label="sq")
-    with pytest.raises(ValueError, match=r"'sq'.*'\*\*2'.*known ops.*\btanh\b"):
+    with pytest.raises(ValueError, match=r"'sq'.*'\*\*2'.*Known ops:.*\btanh\b"):
         squared.backward()
 
 
@@ -255,3 +255,19 @@ def test_more_ops() -> None:
     # backward pass went well
     assert abs(amg.grad - apt.grad.item()) < tol
     assert abs(bmg.grad - bpt.grad.item()) < tol
+
+
+def test_the_constructor_keeps_glassgrads_own_forms() -> None:
+    a = Value(2.0, "a")  # glassgrad's label in second place
+    assert a.label == "a" and a.is_leaf and a.op == "" and a._prev == set()
+    with pytest.raises(TypeError, match="child 1 is float"):
+        Value(3.0, (a, 1.0), "*")
+    unknown = Value(1.0, (a,), "cube")
+    with pytest.raises(ValueError, match="'cube'"):
+        autograd_grad(unknown, [a])
+
+
+def autograd_grad(output: Value, inputs: list[Value]) -> list[float]:
+    from autograd import grad
+
+    return grad(output, inputs)

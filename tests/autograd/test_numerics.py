@@ -134,3 +134,66 @@ def test_repr_and_format() -> None:
     assert repr(v) == "Value(data=2.5, grad=0.0, label='w')"
     assert f"{v:.1f}" == "2.5"
     assert float(v) == 2.5
+
+
+# Edge cases where a product "upstream · local derivative" would give nan but
+# PyTorch (float64) masks the gradient instead.
+
+
+@pytest.mark.parametrize("base", [0.0, -0.0, math.nan, 2.0, -3.0, math.inf])
+def test_power_with_exponent_zero_sends_the_base_no_gradient(base: float) -> None:
+    # PyTorch: where(b == 0, 0, upstream · b · a^(b−1)); at a = 0 the product is 0 · inf.
+    a = Value(base)
+    (a**0).backward()
+    assert a.grad == 0.0
+    a, b = Value(base), Value(0.0)
+    (a**b).backward()
+    assert a.grad == 0.0
+    a = Value(base)
+    ((a**0) * math.inf).backward()  # masked even against an infinite upstream
+    assert a.grad == 0.0
+
+
+def test_power_with_a_value_exponent_zero_keeps_the_exponent_rule() -> None:
+    a, b = Value(0.0), Value(0.0)
+    assert grad(a**b, [a, b]) == [0.0, 0.0]  # ∂/∂b at a = 0, b >= 0 is 0, as before
+    a, b = Value(math.nan), Value(0.0)
+    da, db = grad(a**b, [a, b])
+    assert da == 0.0 and nan(db)  # z · log(nan) = nan, as PyTorch gives
+
+
+def test_relu_passes_the_gradient_by_a_mask_not_a_product() -> None:
+    # PyTorch: where(x <= 0, 0, upstream), so 0 even for an upstream of inf or nan.
+    x, y = Value(-1.0), Value(math.inf)
+    (x.relu() * y).backward()
+    assert x.grad == 0.0 and y.grad == 0.0
+    x = Value(-1.0)
+    (x.relu() * math.nan).backward()
+    assert x.grad == 0.0
+    x = Value(2.0)
+    (x.relu() * math.inf).backward()
+    assert x.grad == math.inf
+    x = Value(math.nan)  # nan <= 0 is false: the gradient passes
+    x.relu().backward()
+    assert x.grad == 1.0
+    assert grad(Value(math.nan).relu() * 3.0, [x]) == [0.0]  # (x is not in that graph)
+    x = Value(math.nan)
+    assert grad(x.relu() * 3.0, [x]) == [3.0]
+
+
+def test_relu_mask_on_the_recorded_path_still_gives_values() -> None:
+    x, y = Value(-1.0), Value(math.inf)
+    dx, dy = grad(x.relu() * y, [x, y], create_graph=True)
+    assert isinstance(dx, Value) and isinstance(dy, Value)
+    assert dx.data == 0.0 and dy.data == 0.0
+    x = Value(-2.0)
+    (dx,) = grad(x.relu(), [x], create_graph=True)
+    assert isinstance(dx, Value) and dx.data == 0.0
+    a = Value(0.0)
+    (da,) = grad(a**0, [a], create_graph=True)
+    assert isinstance(da, Value) and da.data == 0.0
+    x = Value(3.0)
+    (dx,) = grad(x.relu() * x, [x], create_graph=True)  # 2x for x > 0
+    assert isinstance(dx, Value) and dx.data == 6.0
+    (d2x,) = grad(dx, [x])
+    assert d2x == 2.0

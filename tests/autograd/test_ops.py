@@ -86,7 +86,7 @@ def test_every_op_has_a_formula_for_its_output_and_each_input(name: str) -> None
 
 def test_rules_run_on_values_and_on_floats_alike() -> None:
     # The same rule, called on floats and on Values, gives the same number.
-    for name in ("*", "/", "**", "exp", "log", "tanh", "sigmoid"):
+    for name in ("*", "/", "**", "exp", "log", "tanh", "sigmoid", "relu"):
         op = OPS[name]
         inputs = [1.3, 0.7][: len(op.rules)]
         out = op.forward(*inputs)
@@ -96,6 +96,49 @@ def test_rules_run_on_values_and_on_floats_alike() -> None:
             on_floats = rule.local(*inputs, out)
             on_values = rule.local(*value_inputs, value_out)
             assert float(on_values) == pytest.approx(on_floats, rel=1e-12), name
+
+
+any_float = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 1.0, -1.0, 2.0, 0.5]),
+)
+FIXED_ARITY = sorted(name for name, op in OPS.items() if hasattr(op, "rules"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(FIXED_ARITY),
+    inputs=st.lists(any_float, min_size=2, max_size=2),
+    upstream=st.floats(allow_nan=False, allow_infinity=False),
+)
+def test_a_rule_gives_upstream_times_its_local_derivative_for_a_finite_upstream(
+    name: str, inputs: list[float], upstream: float
+) -> None:
+    # For any inputs, inf and nan included, the rule's code with the upstream
+    # equals the product upstream · local derivative (its formula), bit for
+    # bit; masks differ from the product only for an inf or nan upstream.
+    op = OPS[name]
+    inputs = inputs[: len(op.rules)]
+    out = op.forward(*inputs)
+    for rule in op.rules:
+        got, product = rule.vjp(upstream, *inputs, out), upstream * rule.local(*inputs, out)
+        assert got == product or (math.isnan(got) and math.isnan(product)), (name, got, product)
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=any_float, b=any_float, upstream=any_float)
+def test_masks_send_nothing_whatever_the_upstream(a: float, b: float, upstream: float) -> None:
+    relu, power = OPS["relu"].rules[0], OPS["**"].rules[0]
+    if a <= 0:
+        assert relu.vjp(upstream, a, floatmath.relu(a)) == 0.0
+    else:  # a > 0 or nan: the upstream passes unchanged
+        assert relu.vjp(upstream, a, floatmath.relu(a)) is upstream
+    for zero in (0.0, -0.0):  # a^0 = 1 for every a: no gradient reaches a
+        assert power.vjp(upstream, a, zero, floatmath.power(a, zero)) == 0.0
+    if b != 0.0:  # otherwise the upstream times b·a^(b−1)
+        local = b * floatmath.power(a, b - 1.0)
+        got = power.vjp(upstream, a, b, floatmath.power(a, b))
+        assert got == upstream * local or (math.isnan(got) and math.isnan(upstream * local))
 
 
 def test_constants_stay_numbers_not_nodes() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -286,3 +287,25 @@ def test_the_articles_names_are_found_in_the_graph() -> None:
     assert first.startswith("z1[0] = W1[0,0]·x1 + W1[0,1]·x2 + b1[0] = ")
     assert forward_steps(loss)[-1].text.splitlines()[0].startswith("ŷ = σ(z2) = σ(0.9026) = ")
     assert forward_steps(model([0.5, 1.0]))[-1].name == "ŷ"  # the model's own sigmoid
+
+
+def test_step_through_applies_masks_as_backward_does() -> None:
+    # relu(x)·y at x = -1, y = inf: the ReLU's mask sends 0, not inf · 0 = nan.
+    x, y = Value(-1.0, label="x"), Value(math.inf, label="y")
+    r = x.relu()
+    r.label = "r"
+    out = r * y
+    out.label = "L"
+    relu_step = backward_steps(out)[-1]
+    (contribution,) = relu_step.contributions
+    assert contribution.local_value == 0.0 and contribution.amount == 0.0
+    assert relu_step.text == "∂L/∂x += ∂L/∂r · (1 if x > 0 else 0) = inf · 0 = 0"
+    last = relu_step.grads
+    out.backward()
+    assert last["x"] == x.grad == 0.0 and last["y"] == y.grad == 0.0
+    a = Value(0.0, label="a")
+    power = (a**0.0) * math.inf
+    power.label = "L"
+    last = backward_steps(power)[-1].grads
+    power.backward()
+    assert last["a"] == a.grad == 0.0

@@ -157,3 +157,22 @@ def test_parameters_come_in_micrograds_order() -> None:
             assert our_neuron.b.data == their_neuron.b.data
     for x in ([0.5, -1.0], [2.0, 0.25]):
         assert ours(x).data == pytest.approx(theirs(x).data, rel=1e-12)
+
+
+def test_fused_and_elementary_neurons_agree_bit_for_bit_on_every_python() -> None:
+    # Weights whose products cancel: a compensated sum (Python 3.12+'s sum()
+    # of floats) would keep the 1.0 that adding pair by pair loses.
+    fused = nn.MLP(3, [2, 1], ["relu", "linear"], seed=4, fused=True)
+    elementary = nn.MLP(3, [2, 1], ["relu", "linear"], seed=4, fused=False)
+    for model in (fused, elementary):
+        for neuron in model.layers[0].neurons:
+            for w, value in zip(neuron.w, [1e16, 1.0, -1e16], strict=True):
+                w.data = value
+    x = [1.0, 1.0, 1.0]
+    for model in (fused, elementary):  # 0.1 + 1e16 + 1 − 1e16, pair by pair
+        assert [z.data for z in model.layers[0].pre_activation(x)] == [0.0, 0.0]
+    out_f, out_e = fused(x), elementary(x)
+    assert out_f.data == out_e.data
+    out_f.backward()
+    out_e.backward()
+    assert [p.grad for p in fused.parameters()] == [p.grad for p in elementary.parameters()]

@@ -1,0 +1,294 @@
+"""record/replay: every op's code templates, and replays bit for bit equal to backward()."""
+
+from __future__ import annotations
+
+import math
+import struct
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd
+from autograd import OPS, Value
+from autograd.ops import CODE_NAMESPACE, DotOp, Op, SumOp
+
+# IEEE edge cases, mixed with ordinary numbers.
+EDGES = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e308, -1e308, 5e-324, -5e-324, 2.2e-308]
+EDGES += [1.0, -1.0, 2.0, 0.5, -3.0]
+floats = st.one_of(
+    st.sampled_from(EDGES), st.floats(allow_nan=True, allow_infinity=True), st.floats(-3.0, 3.0)
+)
+
+
+def bits(x: float) -> bytes:
+    """A float's exact bits (-0.0 differs from 0.0), every nan as one.
+
+    A nan's sign and payload are not something Python pins down: which
+    operand's nan ``a * b`` passes on depends on the machine code of the
+    path that multiplies (CPython's generic float multiply, or the one it
+    specialises a warm instruction into), so the same expression can give
+    nan and -nan from one call to the next, in ``backward()`` too.
+    """
+    return b"nan" if x != x else struct.pack("<d", x)
+
+
+def run(code: list[str], names: dict[str, float], out: str = "z") -> float:
+    namespace = {**CODE_NAMESPACE, **names, "inf": math.inf}
+    exec("\n".join(code), namespace)
+    return namespace[out]
+
+
+# Every op's templates against its functions, on floats.
+
+
+@pytest.mark.parametrize("name", [name for name, op in OPS.items() if isinstance(op, Op)])
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), upstream=floats)
+def test_each_template_gives_its_function_bit_for_bit(name: str, data, upstream: float) -> None:
+    op = OPS[name]
+    assert isinstance(op, Op) and op.code and all(rule.code for rule in op.rules)
+    inputs = [data.draw(floats) for _ in op.rules]
+    names = dict(zip("ab", inputs))
+    z = op.forward(*inputs)
+    assert bits(run(op.forward_code(list(names), "z"), names)) == bits(z)
+    shares = op.accumulate_code("g", list(names), "z")
+    assert [index for index, _ in shares] == list(range(len(op.rules)))
+    for (_, share), rule in zip(shares, op.rules):
+        expected = rule.vjp(upstream, *inputs, z)
+        assert bits(run([f"r = {share}"], {**names, "g": upstream, "z": z}, "r")) == bits(expected)
+
+
+@pytest.mark.parametrize("name", [name for name, op in OPS.items() if not isinstance(op, Op)])
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), upstream=floats, start=floats, size=st.integers(0, 21))
+def test_each_nary_template_gives_its_function_bit_for_bit(
+    name: str, data, upstream: float, start: float, size: int
+) -> None:
+    op = OPS[name]
+    assert isinstance(op, SumOp | DotOp)
+    count = size if name == "sum" else 2 * (size // 2) + data.draw(st.integers(0, 1))
+    # Operands as the engine stores them: Values, constants, and Values used twice.
+    operands: list = []
+    pool: list[Value] = []
+    for _ in range(count):
+        kind = data.draw(st.sampled_from(["value", "constant", "again"]))
+        if kind == "constant":
+            operands.append(data.draw(floats))
+        elif kind == "again" and pool:
+            operands.append(data.draw(st.sampled_from(pool)))
+        else:
+            pool.append(Value(data.draw(floats)))
+            pool[-1].grad = start
+            operands.append(pool[-1])
+    names = {f"x{i}": x.data if type(x) is Value else x for i, x in enumerate(operands)}
+    z = op.forward(*names.values())
+    assert bits(run(op.forward_code(list(names), "z"), names)) == bits(z)
+    # accumulate_code, applied in its order, equals accumulate.
+    grads = {id(x): start for x in pool}
+    for index, share in op.accumulate_code("g", list(names), "z"):
+        if type(operands[index]) is Value:
+            grads[id(operands[index])] += run([f"r = {share}"], {**names, "g": upstream}, "r")
+    op.accumulate(operands, upstream)
+    assert [bits(x.grad) for x in pool] == [bits(grads[id(x)]) for x in pool]
+
+
+# Random graphs: replay equals backward() on a graph built afresh, bit for bit.
+
+NAMES = sorted(OPS)
+
+
+def build(program: list, leaves: list[Value]) -> Value:
+    """Run ``program`` over ``leaves``: every instruction makes one node."""
+    nodes: list = list(leaves)
+    for name, picks, constants in program:
+        operands = [
+            nodes[pick % len(nodes)] if use_node else constant
+            for pick, (use_node, constant) in zip(picks, constants)
+        ]
+        if not any(type(x) is Value for x in operands):
+            operands[0] = nodes[picks[0] % len(nodes)]
+        nodes.append(make(name, operands))
+    return nodes[-1] if len(nodes) > len(leaves) else autograd.sum(nodes)
+
+
+def make(name: str, operands: list) -> Value:
+    a, b, *rest = operands
+    if name == "sum":
+        return autograd.sum(operands)
+    if name == "dot":
+        n = len(operands) // 2
+        return autograd.dot(operands[:n], operands[n : 2 * n], operands[-1])
+    if name == "bce_logits":
+        return autograd.binary_cross_entropy_with_logits(a, b)
+    if name in ("+", "-", "*", "/", "**"):
+        if type(a) is not Value and type(b) is not Value:
+            a = Value(a)
+        return {
+            "+": lambda: a + b,
+            "-": lambda: a - b,
+            "*": lambda: a * b,
+            "/": lambda: a / b,
+            "**": lambda: a**b,
+        }[name]()
+    if type(a) is not Value:
+        a = Value(a)
+    return {
+        "neg": lambda: -a,
+        "exp": a.exp,
+        "log": a.log,
+        "tanh": a.tanh,
+        "sigmoid": a.sigmoid,
+        "relu": a.relu,
+    }[name]()
+
+
+def instruction(name: str | None = None):  # type: ignore[no-untyped-def]
+    return st.tuples(
+        st.sampled_from(NAMES) if name is None else st.just(name),
+        st.lists(st.integers(0, 1000), min_size=5, max_size=5),
+        st.lists(st.tuples(st.sampled_from([True, True, False]), floats), min_size=5, max_size=5),
+    )
+
+
+def check_replay(
+    program: list, first: list[float], second: list[float], grads: list[float]
+) -> None:
+    leaves = [Value(x, label=f"p{i}") for i, x in enumerate(first)]
+    output = build(program, leaves)
+    tape = autograd.record(output)
+    for data in (first, second, first):
+        for leaf, x, g in zip(leaves, data, grads):
+            leaf.data, leaf.grad = x, g
+        value = tape.replay()
+        fresh = [Value(x) for x in data]
+        for leaf, g in zip(fresh, grads):
+            leaf.grad = g
+        expected = build(program, fresh)
+        expected.backward()
+        assert bits(value) == bits(expected.data)
+        assert [bits(leaf.grad) for leaf in leaves] == [bits(leaf.grad) for leaf in fresh]
+
+
+leaf_data = st.lists(floats, min_size=4, max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(instruction(), min_size=1, max_size=12), leaf_data, leaf_data, leaf_data)
+def test_replay_equals_backward_on_random_graphs(program, first, second, grads) -> None:
+    check_replay(program, first, second, grads)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), first=leaf_data, second=leaf_data, grads=leaf_data)
+def test_replay_equals_backward_for_every_op(name: str, data, first, second, grads) -> None:
+    program = data.draw(st.lists(instruction(), max_size=4))
+    program.append(data.draw(instruction(name)))
+    program += data.draw(st.lists(instruction(), max_size=3))
+    check_replay(program, first, second, grads)
+
+
+def test_a_network_replays_bit_for_bit_with_gradients_for_the_parameters_only() -> None:
+    import nn
+
+    model = nn.MLP(2, [8, 8, 1], seed=3)
+    X, y = nn.data.moons(20, seed=2)
+    features = [[Value(0.0), Value(0.0)] for _ in X]
+    targets = [Value(0.0) for _ in y]
+    loss = nn.losses.bce_with_logits([model.logits(x) for x in features], targets)
+    tape = autograd.record(loss, wrt=model.parameters())
+    assert set(tape.wrt) == set(model.parameters())
+    for step in range(5):
+        for leaves, x in zip(features, X):
+            for leaf, v in zip(leaves, x):
+                leaf.data = v + 0.1 * step
+        for leaf, label in zip(targets, y):
+            leaf.data = label
+        model.zero_grad()
+        value = tape.replay()
+        got = [p.grad for p in model.parameters()]
+        model.zero_grad()
+        fresh = nn.losses.bce_with_logits([model.logits([v + 0.1 * step for v in x]) for x in X], y)
+        fresh.backward()
+        assert bits(value) == bits(fresh.data)
+        assert list(map(bits, got)) == [bits(p.grad) for p in model.parameters()]
+        assert all(leaf.grad == 0.0 for row in features for leaf in row)
+        for p in model.parameters():
+            p.data -= 0.5 * p.grad
+
+
+def test_what_a_replay_writes_and_what_it_leaves_alone() -> None:
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    c = a * b
+    d = c.tanh()
+    tape = autograd.record(d)
+    a.data = 1.0
+    value = tape.replay()
+    assert value == math.tanh(3.0)
+    assert (c.data, d.data, c.grad, d.grad) == (6.0, math.tanh(6.0), 0.0, 0.0)  # as recorded
+    assert a.grad == 3.0 * (1 - math.tanh(3.0) ** 2)  # leaves get their gradient
+    a.grad = b.grad = 0.0
+    assert tape.replay(refresh=True) == value
+    d.backward()  # the interior values a backward() on the same data leaves
+    expected = [(n.data, n.grad) for n in (c, d)]
+    a.grad = b.grad = 0.0
+    tape.replay(refresh=True)
+    assert [(n.data, n.grad) for n in (c, d)] == expected
+
+
+def test_leaves_accumulate_and_a_leaf_output_gets_one() -> None:
+    a = Value(2.0)
+    tape = autograd.record(a * a)
+    tape.replay()
+    tape.replay()
+    assert a.grad == 8.0
+    leaf = Value(5.0)
+    assert autograd.record(leaf).replay() == 5.0
+    assert leaf.grad == 1.0
+
+
+def test_the_source_is_readable_python_with_labels_as_names() -> None:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="W1[0,1]")
+    tape = autograd.record((a * b + 2.0).relu())
+    assert "W1_0_1" in tape.source and "a * W1_0_1" in tape.source
+    compile(tape.source, "<test>", "exec")
+    assert repr(tape).startswith("Tape(5 nodes, 2 leaves")
+
+
+def test_constants_are_written_back_bit_for_bit() -> None:
+    a = Value(1.0)
+    specials = [-0.0, math.inf, -math.inf, 5e-324, -1e308, 0.1]
+    out = autograd.sum([a * c for c in specials] + [a + math.nan, a * -math.nan])
+    fresh = autograd.sum([a * c for c in specials] + [a + math.nan, a * -math.nan])
+    fresh.backward()
+    expected = a.grad
+    a.grad = 0.0
+    assert bits(autograd.record(out).replay()) == bits(fresh.data)
+    assert bits(a.grad) == bits(expected)
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(TypeError, match="output must be a Value"):
+        autograd.record(1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"wrt\[0\]"):
+        autograd.record(Value(1.0) * 2, wrt=[3.0])  # type: ignore[list-item]
+    a = Value(1.0)
+    with pytest.raises(ValueError, match="op table does not know"):
+        autograd.record(Value(2.0, (a,), "cube"))
+
+
+def test_a_deep_graph_and_a_wide_sum() -> None:
+    x = Value(0.5)
+    y = x
+    for _ in range(3000):
+        y = y * 1.0001 + 0.0
+    wide = autograd.sum([x * float(i) for i in range(5000)])
+    for out in (y, wide):
+        tape = autograd.record(out)
+        x.grad = 0.0
+        value = tape.replay()
+        got = x.grad
+        x.grad = 0.0
+        out.backward()
+        assert (value, got) == (out.data, x.grad)

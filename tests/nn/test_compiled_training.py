@@ -1,0 +1,128 @@
+"""fit(compiled=True): the recorded step gives the uncompiled run's numbers bit for bit."""
+
+from __future__ import annotations
+
+import math
+import struct
+
+import pytest
+
+import autograd
+import nn
+from autograd import Value
+from nn import losses
+
+
+def bits(numbers: list[float]) -> list[bytes]:
+    return [struct.pack("<d", x) for x in numbers]
+
+
+def run(compiled: bool, make, **settings):  # type: ignore[no-untyped-def]
+    model = make()
+    X, y = settings.pop("data")
+    history = nn.fit(model, X, y, compiled=compiled, **settings)
+    parameters = model.parameters()
+    return (
+        bits(history.loss),
+        history.accuracy,
+        bits([p.data for p in parameters]),
+        bits([p.grad for p in parameters]),
+    )
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("loss", ["bce", "mse", "hinge"])
+def test_compiled_fit_equals_fit_bit_for_bit(loss: str, optimizer: str) -> None:
+    X, y = nn.data.moons(37, seed=4)  # batches of 10, 10, 10 and 7
+    if loss == "hinge":
+        y = [1.0 if label else -1.0 for label in y]
+
+    def make() -> nn.MLP:
+        if loss == "bce":
+            return nn.seed_network(seed=5)
+        return nn.MLP(2, [5, 4, 1], ["relu", "tanh", "linear"], seed=5)
+
+    settings = dict(
+        data=(X, y),
+        loss=loss,
+        optimizer=optimizer,
+        lr=0.05,
+        epochs=4,
+        batch_size=10,
+        weight_decay=1e-3,
+    )
+    assert run(True, make, **dict(settings)) == run(False, make, **dict(settings))
+
+
+def test_compiled_fit_full_batch_without_weight_decay() -> None:
+    X, y = nn.data.xor()
+    settings = dict(data=(X, y), epochs=30, lr=0.5, optimizer="momentum")
+    assert run(True, nn.seed_network, **dict(settings)) == run(
+        False, nn.seed_network, **dict(settings)
+    )
+
+
+def test_bce_on_probabilities_cannot_be_compiled() -> None:
+    model = nn.seed_network()
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match="cannot be recorded"):
+        nn.fit(model, *nn.data.xor(), loss="bce_prob", compiled=True)
+    assert [p.data for p in model.parameters()] == before
+    assert set(losses.RECORDABLE) == set(losses.LOSSES) - {"bce_prob"}
+
+
+def test_compiled_fit_stops_at_nan_as_fit_does() -> None:
+    X, y = nn.data.moons(40, seed=1)
+    outcomes = []
+    for compiled in (False, True):
+        model = nn.MLP(2, [8, 1], seed=0)
+        with pytest.raises(FloatingPointError, match="diverged") as caught:
+            nn.fit(model, X, y, loss="mse", lr=1e6, epochs=20, compiled=compiled)
+        outcomes.append((caught.value.history.loss, [p.data for p in model.parameters()]))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_recordable_losses_equal_their_plain_forms() -> None:
+    scores = [Value(x) for x in (-2.0, 0.5, 3.0, -0.0)]
+    labels = [0.0, 1.0, 1.0, 0.0]
+    for name, (recordable, target) in losses.RECORDABLE.items():
+        plain = losses.LOSSES[name](scores, labels)
+        leaves = [Value(target(label)) for label in labels]
+        recorded = recordable(scores, leaves)
+        assert bits([recorded.data]) == bits([plain.data])
+        tape = autograd.record(recorded, wrt=scores)
+        for leaf, label in zip(leaves, [1.0, 0.0, 0.0, 1.0]):
+            leaf.data = target(label)  # new labels, no new recording
+        for s in scores:
+            s.grad = 0.0
+        value = tape.replay()
+        got = [s.grad for s in scores]
+        for s in scores:
+            s.grad = 0.0
+        fresh = losses.LOSSES[name](scores, [1.0, 0.0, 0.0, 1.0])
+        fresh.backward()
+        assert bits([value, *got]) == bits([fresh.data, *(s.grad for s in scores)])
+
+
+def test_a_hinge_recorded_with_its_labels_keeps_their_signs() -> None:
+    # The limitation every tracer has: hinge's label-to-sign is decided in Python.
+    score = Value(0.5)
+    label = Value(1.0)
+    tape = autograd.record(losses.hinge([score], [label]))
+    label.data = 0.0
+    assert tape.replay() == 0.5  # still the positive class's loss, 1 − 0.5
+    assert math.isclose(losses.hinge([score], [0.0]).data, 1.5)
+
+
+def test_ctrl_c_in_a_compiled_fit_keeps_the_finished_epochs() -> None:
+    def stop(epoch: int, history: nn.train.History) -> None:
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+    outcomes = []
+    for compiled in (False, True):
+        model = nn.seed_network(seed=2)
+        history = nn.fit(model, *nn.data.xor(), epochs=9, on_epoch=stop, compiled=compiled)
+        assert history.interrupted and len(history.loss) == 3
+        outcomes.append((history.loss, [p.data for p in model.parameters()]))
+    assert outcomes[0] == outcomes[1]
