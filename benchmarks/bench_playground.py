@@ -6,7 +6,10 @@
 Workload: the article's 2-3-1 network (3 ReLU, 1 sigmoid) on 200 training
 points of two moons (250 points, 20% held out for testing), full batch,
 plain SGD; a 40×40 grid for the boundary and every neuron's map, a frame
-(curves, weights, maps) every 5 epochs, as the playground shows it.
+(curves, weights, maps) every 5 epochs, as the playground shows it. The
+playground trains with a recorded step (``autograd.record``: the same
+numbers as building every graph, bit for bit); in Python the step that
+builds every graph is measured too.
 
 Two hosts run the same Python (``nn.play``):
 
@@ -41,8 +44,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 WARM_UP = 3.0  # seconds of play before measuring in Chromium
 
 
-def python_session(seconds: float) -> None:
-    pg = Playground(**SETTINGS)
+def python_session(seconds: float, compiled: bool) -> None:
+    pg = Playground(**SETTINGS, compiled=compiled)
     assert len(pg.X) == 200
     session = Session(pg)
     session.handle("running", True)
@@ -55,7 +58,8 @@ def python_session(seconds: float) -> None:
         t = time.perf_counter()
         pg.record()
         frames.append(time.perf_counter() - t)
-    print(f"  Python, playground session: {pg.epoch / elapsed:6.1f} epochs/s while playing")
+    how = "recorded step" if compiled else "graphs built"
+    print(f"  Python, playground session ({how}): {pg.epoch / elapsed:6.1f} epochs/s while playing")
     print(f"  Python, one frame (40x40 maps of 4 neurons, curves): {min(frames) * 1000:5.1f} ms")
 
 
@@ -156,7 +160,8 @@ def main() -> None:
         "Playground: the article's 2-3-1 network on 200 moons points, 40x40 maps, a frame "
         "every 5 epochs"
     )
-    python_session(args.seconds)
+    python_session(args.seconds, compiled=False)
+    python_session(args.seconds, compiled=True)
     python_widget(args.seconds)
     chromium(args.site, args.seconds)
 

@@ -193,3 +193,17 @@ def test_the_replay_page_is_self_contained(tmp_path: Path) -> None:
     data = page.split('id="run">', 1)[1].split("</script>", 1)[0]
     run = json.loads(data)
     assert [f["epoch"] for f in run["frames"]] == [5, 10, 15, 20]
+
+
+@pytest.mark.parametrize("batch_size", [None, 7])
+def test_the_recorded_step_gives_the_built_graphs_numbers(batch_size: int | None) -> None:
+    built = small(dataset="moons", optimizer="adam", lr=0.03, batch_size=batch_size, compiled=False)
+    recorded = small(dataset="moons", optimizer="adam", lr=0.03, batch_size=batch_size)
+    assert recorded.settings["compiled"] is True
+    built.train(6)
+    recorded.train(6)
+    assert recorded.model.state_dict() == built.model.state_dict()  # bit for bit
+    assert recorded.frame() == built.frame()
+    recorded.reset()
+    recorded.train(6)
+    assert recorded.model.state_dict() == built.model.state_dict()
