@@ -3,10 +3,17 @@
     python3 dev.py demo [demo flags...]   # train the article's network
     python3 dev.py test [pytest flags...] # lint, then every test and notebook
     python3 dev.py bench                  # benchmarks against micrograd
+    python3 dev.py site [--out FOLDER]    # build the static playground site
 
 Needs only Python 3.11+. The first run creates ``.venv`` beside this file and
 installs glassgrad into it with the extras the task needs; later runs reuse it
 and reinstall only when ``pyproject.toml`` changes.
+
+``site`` also needs Node.js and npm (18 or newer): it installs the front-end
+packages pinned in ``web/package-lock.json`` (Pyodide, and Graphviz for the
+web) with ``npm ci``, builds glassgrad's wheel, and writes a folder (default
+``build/site``) that any static file server can serve, and that loads nothing
+from anywhere else: ``python3 -m http.server -d build/site``.
 
 ``test`` also runs the suite (less the browser and notebook tests, which
 check pages and lessons rather than arithmetic) under every other Python
@@ -18,16 +25,34 @@ extra; a missing one is skipped with a note.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
-EXTRAS = {"demo": "demo", "test": "dev", "bench": "dev,bench"}
+EXTRAS = {"demo": "demo", "test": "dev", "bench": "dev,bench", "site": ""}
+WEB = ROOT / "web"
+#: What the site copies from the npm packages: Pyodide's core runtime (no
+#: packages from its distribution: glassgrad needs none) and Graphviz for the web.
+SITE_PACKAGES = {
+    "pyodide": [
+        "pyodide.mjs",
+        "pyodide.asm.mjs",
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+    ],
+    "viz": ["viz.js"],
+}
+NPM_FOLDERS = {"pyodide": "pyodide", "viz": "@viz-js/viz/dist"}
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
 
 
@@ -43,9 +68,10 @@ def ensure_environment(extras: str, base: str = sys.executable, venv: Path = VEN
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
     stamp = venv / f".installed-{extras.replace(',', '-')}-{digest}"
     if not stamp.exists():
+        what = f"{ROOT}[{extras}]" if extras else str(ROOT)
         print(f"Installing glassgrad[{extras}] into {venv} ...", flush=True)
         run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-        run([python, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[{extras}]"])
+        run([python, "-m", "pip", "install", "--quiet", "-e", what])
         stamp.touch()
     return python
 
@@ -99,6 +125,104 @@ def run(command: list[object]) -> None:
         sys.exit(result.returncode)
 
 
+def npm_packages() -> Path:
+    """``web/node_modules``, installed with ``npm ci`` from the lock file when it changed."""
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit(
+            "building the site needs Node.js and npm (18 or newer): install them, e.g. "
+            "`apt-get install nodejs npm` on Debian or Ubuntu, or from https://nodejs.org"
+        )
+    modules = WEB / "node_modules"
+    if not _installed(modules):
+        print("Installing the site's front-end packages (npm ci) ...", flush=True)
+        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=WEB)
+        if result.returncode != 0:
+            sys.exit(result.returncode)
+    return modules
+
+
+def _installed(modules: Path) -> bool:
+    """Whether every package of ``web/package-lock.json`` is installed at its locked version."""
+    lock = json.loads((WEB / "package-lock.json").read_text("utf-8"))
+    for path, package in lock["packages"].items():
+        if not path:
+            continue
+        manifest = WEB / path / "package.json"
+        if not manifest.exists():
+            return False
+        if json.loads(manifest.read_text("utf-8")).get("version") != package.get("version"):
+            return False
+    return modules.is_dir()
+
+
+def build_site(out: Path, python: str | Path = sys.executable) -> Path:
+    """Build the static site into ``out`` (emptied first) and return it.
+
+    The folder holds the page, its two scripts and the playground's script
+    (``nn/playground.js``, the one the notebook widget uses), Pyodide's core
+    runtime, Graphviz for the web, glassgrad's wheel built from this
+    repository and the wheel of the ``graphviz`` package (pinned in the viz
+    extra) that pictures need. ``python`` builds and fetches the wheels with
+    its pip. For a fast first load, ``web/src/snapshot.mjs`` (run with Node)
+    saves the interpreter's memory right after Python starts, and adds
+    bytecode for the site's Python to glassgrad's wheel.
+    """
+    modules = npm_packages()
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    wheels = out / "wheels"
+    wheels.mkdir(parents=True)
+    for target, names in SITE_PACKAGES.items():
+        (out / target).mkdir()
+        for name in names:
+            shutil.copy2(modules / NPM_FOLDERS[target] / name, out / target / name)
+    for name in ("index.html", "site.js", "worker.js"):  # not snapshot.mjs: a build step
+        shutil.copy2(WEB / "src" / name, out / name)
+    shutil.copy2(ROOT / "nn" / "playground.js", out / "playground.js")
+    print("Building glassgrad's wheel ...", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        # From a clean copy of the sources, so that no earlier build's files slip in.
+        source = Path(scratch)
+        for name in ("pyproject.toml", "README.md", "LICENSE"):
+            shutil.copy2(ROOT / name, source / name)
+        for package in ("autograd", "nn"):
+            shutil.copytree(
+                ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        run([python, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, source])
+    pin = re.search(r'"(graphviz==[^"]+)"', (ROOT / "pyproject.toml").read_text("utf-8"))
+    assert pin, "the viz extra pins graphviz"
+    print(f"Fetching the {pin.group(1)} wheel ...", flush=True)
+    run(
+        [
+            python,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            wheels,
+            pin.group(1),
+        ]
+    )
+    names = sorted(path.name for path in wheels.glob("*.whl"))
+    print("Saving Python's start-up for the page and compiling glassgrad for it ...", flush=True)
+    node = shutil.which("node") or shutil.which("nodejs")
+    assert node, "npm came without node"
+    (wheel,) = wheels.glob("glassgrad-*.whl")
+    snapshot = out / "pyodide" / "snapshot.bin.gz"
+    run([node, WEB / "src" / "snapshot.mjs", out / "pyodide", snapshot, wheel])
+    (wheels / "wheels.json").write_text(json.dumps(names), encoding="utf-8")
+    size = sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
+    print(f"The site is in {out} ({size / 1e6:.1f} MB). Serve it with any static file server:")
+    print(f"    python3 -m http.server -d {out}")
+    return out
+
+
 def main(argv: list[str]) -> None:
     if not argv or argv[0] not in EXTRAS:
         sys.exit(__doc__)
@@ -116,6 +240,14 @@ def main(argv: list[str]) -> None:
     elif task == "bench":
         for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
             run([PYTHON, script, *rest])
+    elif task == "site":
+        out = ROOT / "build" / "site"
+        if rest[:1] == ["--out"] and len(rest) == 2:
+            out = Path(rest[1]).resolve()
+        elif rest:
+            print("usage: python3 dev.py site [--out FOLDER]", file=sys.stderr)
+            sys.exit(2)
+        build_site(out, PYTHON)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import re
 import shutil
 import sys
 import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,11 @@ from autograd.value import Value
 MAX_NODES = 400
 
 OP_SYMBOLS = {"*": "×", "/": "÷", "-": "−", "**": "^", "neg": "−x", "sigmoid": "σ"}
+
+#: A function from DOT source to SVG text that renders every picture when set,
+#: before ``dot`` and the WebAssembly Graphviz are tried. A page running
+#: glassgrad in the browser (Pyodide) sets it to Graphviz compiled for the web.
+renderer: Callable[[str], str] | None = None
 
 #: The typeface of every drawing (matplotlib ships it, so PNGs need no system font).
 FONT = "DejaVu Sans"
@@ -651,14 +656,16 @@ def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR") -> Drawing:
 def to_svg(graph: Any) -> str:
     """Render a ``Drawing``, a ``graphviz.Digraph`` or DOT source text to SVG text.
 
-    Uses the ``dot`` program when it is on PATH, otherwise the WebAssembly
-    Graphviz of the ``viz`` extra.
+    Uses ``renderer`` when set, else the ``dot`` program when it is on PATH,
+    otherwise the WebAssembly Graphviz of the ``viz`` extra.
 
     Raises:
         MissingExtra: when neither is available (DOT source still is:
             ``graph.source``).
     """
     source = graph if isinstance(graph, str) else graph.source
+    if renderer is not None:
+        return renderer(source)
     if shutil.which("dot"):
         graphviz = _graphviz()
         return graphviz.pipe("dot", "svg", source.encode("utf-8")).decode("utf-8")

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.autograd.test_stepper import CHROMIUM_ARGS, chromium
+from tests.autograd.test_stepper import ARTIFACTS, CHROMIUM_ARGS, chromium
 from tests.conftest import need
 
 pytestmark = pytest.mark.browser
@@ -231,3 +231,83 @@ def test_untrusted_notebook_shows_pictures_and_text_never_soup(
         assert errors == [] and foreign == []
     finally:
         close(page)
+
+
+def test_the_playground_widget_plays_pauses_steps_and_explains(
+    lab: tuple[str, str, Path, dict],
+) -> None:
+    """The widget in a live kernel: the page's buttons drive training in the kernel."""
+    pytest.importorskip("anywidget")
+    base, token, folder, _ = lab
+    source = "import nn\nplayground = nn.playground(dataset='blobs')\nplayground"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, folder / "playground.ipynb")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        foreign: list[str] = []
+
+        def route(request_route: Any) -> None:
+            url = request_route.request.url
+            if url.startswith((base, "data:", "blob:", "ws://127.0.0.1")):
+                request_route.continue_()
+            else:
+                foreign.append(url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{base}/lab/workspaces/playground/tree/playground.ipynb?reset&token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=30_000)
+        # Run the cell once the kernel is connected and idle; a run asked for while
+        # the kernel still starts can be dropped, so ask again if nothing shows.
+        for attempt in range(3):
+            page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=60_000)
+            page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
+            page.keyboard.press("Shift+Enter")
+            try:
+                page.wait_for_selector(".ggp .ggp-plane", timeout=20_000)
+                break
+            except sync_api.TimeoutError:
+                if attempt == 2:
+                    raise
+        widget = page.locator(".ggp")
+
+        def epoch() -> int:
+            return int(widget.get_attribute("data-epoch") or -1)
+
+        def wait(test: str) -> None:
+            page.wait_for_function(
+                f"(() => {{ const e = +document.querySelector('.ggp').dataset.epoch; "
+                f"return {test}; }})()",
+                timeout=30_000,
+            )
+
+        assert epoch() == 0
+        widget.locator("[data-act=play]").first.click()
+        wait("e >= 15")
+        widget.locator("[data-act=play]").first.click()
+        page.wait_for_function("document.querySelector('.ggp').dataset.running === '0'")
+        page.wait_for_timeout(500)  # a frame already on its way may still arrive
+        stopped = epoch()
+        page.wait_for_timeout(700)
+        assert epoch() == stopped  # paused in the kernel
+        widget.locator("[data-act=step]").click()
+        wait(f"e === {stopped + 1}")
+        widget.locator("[data-act=explain]").click()
+        page.wait_for_selector(".ggp-explain .gg-stepper .gg-view svg", timeout=30_000)
+        stepper = page.locator(".ggp-explain .gg-stepper")
+        stepper.locator("[data-act=next]").click()
+        assert stepper.get_attribute("data-current") == "1"
+        assert "∂L/∂z2 = ŷ − y" in page.inner_text(".ggp-explain .gg-panel")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab-playground.png"), full_page=True)
+        widget.locator("[data-act=resume]").click()
+        wait(f"e >= {stopped + 6}")
+        widget.locator("[data-act=play]").first.click()
+        browser.close()
+    assert errors == [] and foreign == []

@@ -192,3 +192,17 @@ def test_autograd_draw_can_be_called_and_draw_dot_is_draw() -> None:
     assert autograd.draw(out).source == draw(out).source  # a learner calls the module
     assert drawing.draw_dot(out).source == draw(out).source  # micrograd's lecture's name
     assert "rankdir=TB" in drawing.draw_dot(out, rankdir="TB").source
+
+
+def test_a_renderer_set_by_the_host_draws_every_picture(monkeypatch: pytest.MonkeyPatch) -> None:
+    import autograd.draw
+
+    sources: list[str] = []
+
+    def render(source: str) -> str:
+        sources.append(source)
+        return '<svg width="10pt" height="10pt"></svg>'
+
+    monkeypatch.setattr(autograd.draw, "renderer", render)
+    assert autograd.draw.to_svg("digraph { a -> b }") == '<svg width="10pt" height="10pt"></svg>'
+    assert sources == ["digraph { a -> b }"]

@@ -1,0 +1,807 @@
+"""The playground: watch a small network learn a 2-D dataset, pause, explain one sample.
+
+``Playground`` holds everything a playground view shows, in plain Python:
+the data (a train/test split of one of ``nn.data``'s datasets), the model
+(the article's 2-3-1 network, or any small MLP with 2 inputs and 1 output),
+the optimizer, and the training loop. It makes the views' data as *frames*:
+
+* ``setup()``: what changes only when the data or the network change: the
+  points, the layer sizes, the input plane's extent, the settings;
+* ``frame()``: what changes as training goes: the epoch, the loss and
+  accuracy curves, every weight and bias, and every neuron's output over
+  the input plane (the last neuron's is the decision boundary), as bytes;
+* ``explain(index)``: one sample's forward and backward pass on the current
+  weights: the gradients ``backward()`` gives, and the step-through
+  (``autograd.stepper.Stepper``) with the article's formulas filled in.
+
+Views only show these (``nn/playground.js``, one small script shared by the
+notebook widget, the static site and exported pages). ``Session`` turns a
+view's requests (settings, play, pause, step, reset, explain) into new
+frames; the notebook widget and the site's Web Worker both drive one.
+
+The playground trains with the article's loop, one batch at a time:
+forward, binary cross-entropy on the output logit, ``backward()``, update.
+``Playground.step`` is that loop's body for one batch, building the graph;
+``Playground.recorded_step`` (the default) replays it from a recording
+(``autograd.record``), with the same numbers bit for bit, several times
+faster. Explaining a sample always builds the real graph.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import operator
+import secrets
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import autograd
+from autograd import Value, collector_paused
+from autograd.floatmath import bce_with_logits as bce_float
+from autograd.names import fmt
+from autograd.ops import OPS
+from nn import data as datasets
+from nn.layers import MLP
+from nn.losses import RECORDABLE, bce_with_logits
+from nn.optim import Optimizer, make_optimizer
+
+#: The choices a view offers, in the order it shows them.
+DATASETS = tuple(datasets.DATASETS)
+ACTIVATIONS = ("relu", "tanh", "sigmoid")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+BATCH_SIZES = (1, 10, 30, None)  # None: the whole training set
+MAX_LAYERS, MAX_NEURONS = 3, 8
+
+#: The settings of a new playground: the article's network (3 ReLU, 1 sigmoid) and its
+#: plain gradient descent, on XOR.
+DEFAULTS: dict[str, Any] = {
+    "dataset": "xor",
+    "points": 200,
+    "noise": 0.1,
+    "test_fraction": 0.5,
+    "hidden": [3],
+    "activation": "relu",
+    "lr": 0.3,
+    "optimizer": "sgd",
+    "batch_size": None,
+    "seed": 0,
+    "compiled": True,
+}
+
+#: Curves keep at most this many points per frame (a long run is thinned evenly).
+CURVE_POINTS = 250
+#: Exported runs keep at most this many frames (a long run is thinned evenly).
+MAX_RECORDED_FRAMES = 400
+
+#: A training step: one batch ``(X, y)`` in, the batch's mean loss before the update out.
+Step = Callable[[list[list[float]], list[float]], float]
+
+
+class Playground:
+    """A 2-D classification playground: data, model, optimizer and the training loop.
+
+    Args:
+        model: an ``nn.MLP`` with 2 inputs and 1 output to train (its last
+            layer's output is read as a logit: the loss is binary
+            cross-entropy on it). By default the article's 2-3-1 network,
+            built from ``hidden`` and ``activation``. Reset puts a given
+            model back to the parameters it had here.
+        resolution: the input plane's grid, ``resolution × resolution``
+            points, for the boundary and the neuron maps.
+        redraw_every: epochs between two frames while playing.
+        settings: any of ``DEFAULTS``: dataset (xor, moons, circles,
+            spirals, blobs), points, noise (for blobs, 4× noise is the
+            spread), test_fraction, hidden (neurons per hidden layer: 1-3
+            layers of 1-8), activation (of the hidden layers), lr,
+            optimizer (sgd, momentum, adam), batch_size (None for all),
+            seed (data, weights and shuffling: the same seed, the same run),
+            compiled (train with ``recorded_step``: the same numbers, bit
+            for bit, several times faster; False builds every graph).
+
+    Raises:
+        ValueError: for a setting outside its choices, or a model that is
+            not an MLP with 2 inputs and 1 output.
+    """
+
+    def __init__(
+        self,
+        model: MLP | None = None,
+        *,
+        resolution: int = 40,
+        redraw_every: int = 5,
+        **settings: Any,
+    ) -> None:
+        if not isinstance(resolution, int) or not 4 <= resolution <= 200:
+            raise ValueError(f"resolution must be a whole number from 4 to 200, got {resolution!r}")
+        if not isinstance(redraw_every, int) or redraw_every < 1:
+            raise ValueError(f"redraw_every must be a whole number >= 1, got {redraw_every!r}")
+        self.resolution = resolution
+        self.redraw_every = redraw_every
+        self._given: tuple[MLP, dict[str, float]] | None = None
+        base = dict(DEFAULTS)
+        if model is not None:
+            if not isinstance(model, MLP) or model.nin != 2 or model.sizes[-1] != 1:
+                raise ValueError(
+                    f"the playground trains an MLP with 2 inputs and 1 output, got {model!r}"
+                )
+            base["hidden"] = list(model.sizes[:-1])
+            base["activation"] = model.activations[0] if model.sizes[:-1] else "relu"
+            self._given = (model, model.state_dict())
+        self.settings = check_settings({**base, **settings})
+        self.model: MLP = model if model is not None else self._new_model()
+        self.recorded: list[dict[str, Any]] = []
+        self._make_data()
+        self.reset()
+
+    # -- settings, data, model --------------------------------------------------
+
+    def update(self, **changes: Any) -> None:
+        """Change settings, then start over (data, weights and run, from the seed).
+
+        Raises:
+            ValueError: for a setting outside its choices; nothing changes then.
+        """
+        new = check_settings({**self.settings, **changes})
+        old, self.settings = self.settings, new
+        data_keys = ("dataset", "points", "noise", "test_fraction", "seed")
+        if any(old[k] != new[k] for k in data_keys):
+            self._make_data()
+        if (old["hidden"], old["activation"], old["seed"]) != (
+            new["hidden"],
+            new["activation"],
+            new["seed"],
+        ):
+            given = self._given
+            same = given is not None and (
+                list(given[0].sizes[:-1]) == new["hidden"]
+                and given[0].activations[0] == new["activation"]
+            )
+            if not same or new["seed"] != old["seed"]:
+                self._given = None
+                self.model = self._new_model()
+        self.reset()
+
+    def _new_model(self) -> MLP:
+        s = self.settings
+        activations = [s["activation"]] * len(s["hidden"]) + ["sigmoid"]
+        return MLP(2, [*s["hidden"], 1], activations, seed=s["seed"])
+
+    def _make_data(self) -> None:
+        s = self.settings
+        make = datasets.DATASETS[s["dataset"]]
+        if s["dataset"] == "blobs":
+            X, y = make(s["points"], spread=4 * s["noise"], seed=s["seed"])
+        else:
+            X, y = make(s["points"], noise=s["noise"], seed=s["seed"])
+        (self.X, self.y), (self.X_test, self.y_test) = datasets.train_test_split(
+            X, y, s["test_fraction"], seed=s["seed"]
+        )
+        xs = [p[0] for p in X]
+        ys = [p[1] for p in X]
+        # A square plane around the points, so that the maps are not stretched.
+        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        half = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 + 0.3
+        self.extent = [cx - half, cx + half, cy - half, cy + half]
+        r = self.resolution
+        # Row 0 is the top of the picture (largest x2), as a canvas draws it.
+        self.grid = [
+            [
+                self.extent[0] + (self.extent[1] - self.extent[0]) * (i + 0.5) / r,
+                self.extent[3] - (self.extent[3] - self.extent[2]) * (j + 0.5) / r,
+            ]
+            for j in range(r)
+            for i in range(r)
+        ]
+
+    def reset(self) -> None:
+        """Start the run over: the initial weights, epoch 0, no history (the same seed,
+        the same numbers)."""
+        if self._given is not None:
+            self._given[0].load_state_dict(self._given[1])
+        else:
+            self.model = self._new_model()
+        s = self.settings
+        self.optimizer: Optimizer = make_optimizer(s["optimizer"], self.model.parameters(), s["lr"])
+        self.epoch = 0
+        # Loss and accuracy at the current weights, on both splits, each time a
+        # ``train`` call ends (every frame while playing, every step), by epoch.
+        self.history: dict[str, list[float]] = {
+            "epoch": [],
+            "train_loss": [],
+            "test_loss": [],
+            "train_accuracy": [],
+            "test_accuracy": [],
+        }
+        self.status = ""
+        self.recorded = []
+        self._tapes: dict[tuple[int, int], Any] = {}  # recorded steps, by model and batch size
+        self._record_metrics()
+
+    # -- training -----------------------------------------------------------------
+
+    def step(self, X: list[list[float]], y: list[float]) -> float:
+        """The article's loop for one batch: forward, loss, backward, update.
+
+        Returns the batch's mean loss before the update.
+        """
+        with collector_paused():  # the graph has no cycles: see collector_paused
+            loss = bce_with_logits([self.model.logits(x) for x in X], y)
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+        return loss.data
+
+    def recorded_step(self, X: list[list[float]], y: list[float]) -> float:
+        """``step`` replayed from a recording (``autograd.record``): the same numbers.
+
+        The batch's graph is built and recorded once per batch size, with the
+        samples and labels as leaves, and then replayed for every batch: no
+        Value is made and no rule looked up (see ``autograd.tape``).
+        """
+        key = (id(self.model), len(X))
+        recorded = self._tapes.get(key)
+        if recorded is None:
+            loss_function, target = RECORDABLE["bce"]
+            features = [[Value(0.0) for _ in x] for x in X]
+            labels = [Value(0.0) for _ in y]
+            loss = loss_function([self.model.logits(x) for x in features], labels)
+            tape = autograd.record(loss, wrt=self.model.parameters())
+            leaves = [leaf for row in features for leaf in row]
+            recorded = self._tapes[key] = (tape, leaves, labels, target)
+        tape, leaves, labels, target = recorded
+        for leaf, value in zip(leaves, [v for x in X for v in x]):
+            leaf.data = value
+        for leaf, label in zip(labels, y):
+            leaf.data = target(label)
+        self.optimizer.zero_grad()
+        value = tape.replay()
+        self.optimizer.step()
+        return value
+
+    def train(self, epochs: int = 1, step: Step | None = None) -> None:
+        """Train ``epochs`` epochs: every batch once, shuffled with ``seed + epoch``.
+
+        Args:
+            step: a replacement for ``self.step`` (for example a faster one).
+
+        If the loss or a weight becomes nan or inf (a learning rate too
+        large), the epoch is undone, training stops and ``status`` says why.
+        """
+        s = self.settings
+        step = step or (self.recorded_step if s["compiled"] else self.step)
+        try:
+            self._train(epochs, step, s)
+        finally:
+            if self.epoch != self.history["epoch"][-1]:
+                self._record_metrics()
+
+    def _train(self, epochs: int, step: Step, s: dict[str, Any]) -> None:
+        for _ in range(epochs):
+            if self.status:
+                return
+            before = self.optimizer.snapshot()
+            for X_batch, y_batch in datasets.batches(
+                self.X, self.y, s["batch_size"], shuffle=True, seed=s["seed"] + self.epoch
+            ):
+                step(X_batch, y_batch)
+            if not math.isfinite(sum(p.data for p in self.optimizer.parameters)):
+                self.optimizer.restore(before)
+                self.status = (
+                    f"training diverged in epoch {self.epoch + 1}: a weight became nan or inf. "
+                    f"Reset and try a smaller learning rate than {s['lr']:g}."
+                )
+                return
+            self.epoch += 1
+
+    def _record_metrics(self) -> None:
+        self.history["epoch"].append(self.epoch)
+        for split, X, y in (("train", self.X, self.y), ("test", self.X_test, self.y_test)):
+            logits = [layers[-1][0] for layers in self.forward(X, logits=True)]
+            loss = sum(bce_float(z, label) for z, label in zip(logits, y)) / len(y)
+            right = sum((z > 0.0) == (label > 0.5) for z, label in zip(logits, y))
+            self.history[f"{split}_loss"].append(loss)
+            self.history[f"{split}_accuracy"].append(right / len(y))
+
+    # -- views ------------------------------------------------------------------
+
+    def forward(
+        self, X: Sequence[Sequence[float]], logits: bool = False
+    ) -> list[list[list[float]]]:
+        """Every neuron's output for each sample, on plain floats.
+
+        The same numbers as the model's forward pass (the op table's own
+        forward functions, in the same order), without building a graph.
+
+        Returns:
+            For each sample, one list of outputs per layer. The last layer's
+            output is ``ŷ`` (after the sigmoid), or the logit ``z`` with
+            ``logits=True``.
+        """
+        # The dot op's own sum, written out: ``sum(map(mul, w, x), b)`` is
+        # ``OPS["dot"].combine(w, x, b)`` without a call per neuron.
+        mul = operator.mul
+        last = len(self.model.layers) - 1
+        layers = [
+            (
+                [[w.data for w in n.w] for n in layer.neurons],
+                [n.b.data for n in layer.neurons],
+                OPS[layer.activation].forward if layer.activation in OPS else None,
+            )
+            for layer in self.model.layers
+        ]
+        if logits:
+            layers[last] = (*layers[last][:2], None)
+        out = []
+        for x in X:
+            rows = []
+            for weights, biases, activation in layers:
+                z = [sum(map(mul, w, x), b) for w, b in zip(weights, biases)]
+                if activation is not None:
+                    z = list(map(activation, z))
+                rows.append(z)
+                x = z
+            out.append(rows)
+        return out
+
+    def maps(self) -> list[list[float]]:
+        """Each neuron's output over the input plane, layer by layer, as numbers in
+        [−1, 1]: hidden outputs clipped to that range, the output as ``2ŷ − 1``
+        (so 0 is the decision boundary, ŷ = 0.5)."""
+        per_point = self.forward(self.grid, logits=True)
+        count = sum(self.model.sizes)
+        neurons: list[list[float]] = [[] for _ in range(count)]
+        for rows in per_point:
+            k = 0
+            for layer in rows[:-1]:
+                for v in layer:
+                    neurons[k].append(-1.0 if v < -1.0 else 1.0 if v > 1.0 else v)
+                    k += 1
+            z = rows[-1][0]
+            neurons[k].append(2.0 * OPS["sigmoid"].forward(z) - 1.0)  # type: ignore[union-attr]
+        return neurons
+
+    def _input_maps(self) -> list[list[float]]:
+        """Each input feature over the plane, from −1 at one edge to 1 at the other."""
+        x0, x1, y0, y1 = self.extent
+        return [
+            [2.0 * (p[0] - x0) / (x1 - x0) - 1.0 for p in self.grid],
+            [2.0 * (p[1] - y0) / (y1 - y0) - 1.0 for p in self.grid],
+        ]
+
+    def setup(self) -> dict[str, Any]:
+        """What a view lays out once: settings, choices, points, layer sizes, extent."""
+        model = self.model
+        return {
+            "settings": dict(self.settings),
+            "choices": {
+                "dataset": list(DATASETS),
+                "activation": list(ACTIVATIONS),
+                "optimizer": list(OPTIMIZERS),
+                "lr": list(LEARNING_RATES),
+                "batch_size": list(BATCH_SIZES),
+                "max_layers": MAX_LAYERS,
+                "max_neurons": MAX_NEURONS,
+            },
+            "layers": [model.nin, *model.sizes],
+            "activations": list(model.activations),
+            "names": _layer_names(model),
+            "extent": self.extent,
+            "resolution": self.resolution,
+            "input_maps": _encode(self._input_maps()),
+            "train": {"x": self.X, "y": self.y},
+            "test": {"x": self.X_test, "y": self.y_test},
+            "explainable": _stepper_size(model) <= _max_stepper_nodes(),
+        }
+
+    def frame(self) -> dict[str, Any]:
+        """What a view redraws: epoch, curves, weights, biases and the neuron maps.
+
+        ``maps`` is base64 of one byte per grid point per neuron (neurons
+        layer by layer, grid rows from the top): ``(v + 1) · 127.5``, rounded,
+        for the value ``v`` in [−1, 1] of ``maps()``.
+        """
+        h = self.history
+        keep = _thinned(len(h["epoch"]), CURVE_POINTS)
+        return {
+            "epoch": self.epoch,
+            "curves": {k: [h[k][i] for i in keep] for k in h},
+            "loss": {"train": h["train_loss"][-1], "test": h["test_loss"][-1]},
+            "accuracy": {"train": h["train_accuracy"][-1], "test": h["test_accuracy"][-1]},
+            "weights": [
+                [[w.data for w in n.w] for n in layer.neurons] for layer in self.model.layers
+            ],
+            "biases": [[n.b.data for n in layer.neurons] for layer in self.model.layers],
+            "maps": _encode(self.maps()),
+            "status": self.status,
+        }
+
+    def record(self) -> dict[str, Any]:
+        """``frame()``, also kept for ``export_html`` (a long run is thinned evenly)."""
+        frame = self.frame()
+        if self.recorded and self.recorded[-1]["epoch"] == frame["epoch"]:
+            self.recorded[-1] = frame
+        else:
+            self.recorded.append(frame)
+        if len(self.recorded) > MAX_RECORDED_FRAMES:
+            self.recorded = self.recorded[::2] + ([] if len(self.recorded) % 2 else [frame])
+        return frame
+
+    # -- explain ----------------------------------------------------------------
+
+    def explain(self, index: int, split: str = "train", stepper: bool = True) -> dict[str, Any]:
+        """One sample's forward and backward pass on the current weights.
+
+        Args:
+            index: the sample's place in its split.
+            split: "train" or "test".
+            stepper: also make the step-through page (needs the ``viz``
+                extra, and a network small enough to step through).
+
+        Returns:
+            ``x``, ``y``, ``prediction`` (ŷ), ``loss``; ``grads`` and
+            ``weights``: every parameter's gradient (from ``backward()``) and
+            value, by its article name (``W1[0,1]``, ``b2[0]``); ``stepper``:
+            the step-through as HTML ("" when not made, ``note`` says why);
+            ``text``: the pass as text.
+
+        The parameters' ``.grad`` are 0 again afterwards, as training leaves them.
+        """
+        X, y = (self.X, self.y) if split == "train" else (self.X_test, self.y_test)
+        if split not in ("train", "test") or not (isinstance(index, int) and 0 <= index < len(X)):
+            raise ValueError(f"no sample {index!r} in the {split!r} split of {len(X)} samples")
+        x, label = X[index], y[index]
+        model = self.model
+        model.zero_grad()
+        loss = autograd.binary_cross_entropy_with_logits(model.logits(x), label)
+        loss.backward()
+        params = list(model.parameters())
+        grads = {p.label: p.grad for p in params}
+        weights = {p.label: p.data for p in params}
+        model.zero_grad()
+        z = loss.operands[0].data  # type: ignore[union-attr]
+        result: dict[str, Any] = {
+            "index": index,
+            "split": split,
+            "epoch": self.epoch,
+            "x": list(x),
+            "y": label,
+            "prediction": OPS["sigmoid"].forward(z),  # type: ignore[union-attr]
+            "loss": loss.data,
+            "grads": grads,
+            "weights": weights,
+            "stepper": "",
+            "note": "",
+            "text": "",
+        }
+        lines = [
+            f"sample {index} ({split}): x = [{fmt(x[0])}, {fmt(x[1])}], y = {fmt(label)}, "
+            f"ŷ = {fmt(result['prediction'])}, L = {fmt(loss.data)}, epoch {self.epoch}",
+            "gradients from backward():",
+            *(f"  ∂L/∂{name} = {fmt(g)}" for name, g in grads.items()),
+        ]
+        result["text"] = "\n".join(lines)
+        if not stepper:
+            return result
+        if _stepper_size(model) > _max_stepper_nodes():
+            result["note"] = (
+                f"This network's graph has {_stepper_size(model)} nodes, more than "
+                f"{_max_stepper_nodes()} for a step-through: the gradients are listed instead. "
+                "A smaller network (e.g. one layer of 3) can be stepped through."
+            )
+            return result
+        try:
+            from autograd.draw import MissingExtra
+        except ImportError:  # pragma: no cover - draw needs only the standard library
+            return result
+        try:
+            page = model.stepper(x=x, y=label)
+        except MissingExtra as error:
+            result["note"] = f"No step-through here: {error}. The gradients are listed instead."
+            return result
+        page.title = f"Sample {index} ({split}) at epoch {self.epoch}: x = [{fmt(x[0])}, " + (
+            f"{fmt(x[1])}], y = {fmt(label)}"
+        )
+        result["stepper"] = page.html("gg-" + secrets.token_hex(8))
+        result["text"] = lines[0] + "\n" + page.text()
+        return result
+
+    # -- export -----------------------------------------------------------------
+
+    def export_html(self, path: str | Path, title: str = "glassgrad playground") -> Path:
+        """Write the run so far as one self-contained HTML page that replays it offline.
+
+        The page holds the recorded frames (``record()``; the current state
+        is recorded first) and the playground's script, and loads nothing
+        from anywhere: it can be mailed or put on any web server. A replay
+        cannot train or explain: that needs Python.
+        """
+        path = Path(path)
+        path.write_text(self.replay_html(title), encoding="utf-8")
+        return path
+
+    def replay_html(self, title: str = "glassgrad playground") -> str:
+        """The page ``export_html`` writes, as text."""
+        self.record()
+        return replay_page(self.setup(), self.recorded, title)
+
+    def replay_name(self) -> str:
+        """A file name for the exported run: dataset, network and epoch."""
+        s = self.settings
+        network = "-".join(str(n) for n in [2, *s["hidden"], 1])
+        return f"glassgrad-{s['dataset']}-{network}-{s['activation']}-epoch{self.epoch}.html"
+
+
+def replay_page(setup: dict[str, Any], frames: list[dict[str, Any]], title: str) -> str:
+    """A self-contained page that replays ``frames`` (see ``Playground.export_html``)."""
+    payload = _json_for_script({"setup": setup, "frames": frames})
+    module = SCRIPT_FILE.read_text(encoding="utf-8")
+    marker = "export default { render };"
+    if marker not in module:  # pragma: no cover - the script's last line
+        raise RuntimeError(f"{SCRIPT_FILE.name} does not end with {marker!r}")
+    script = module.replace(marker, "window.glassgradPlayground = { render };")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title></head>"
+        '<body style="font-family: sans-serif; margin: 8px">'
+        f"<h1 style='font-size: 20px'>{html.escape(title)}</h1>"
+        '<div id="playground"></div>'
+        f'<script type="application/json" id="run">{payload}</script>'
+        f"<script>{script}</script>"
+        f"<script>{REPLAY_HOST}</script></body></html>\n"
+    )
+
+
+#: The playground's script: shared by the notebook widget, the site and exported pages.
+SCRIPT_FILE = Path(__file__).with_name("playground.js")
+
+#: The host of a replay page: the recorded frames, shown one after another.
+REPLAY_HOST = """(function () {
+  var run = JSON.parse(document.getElementById("run").textContent);
+  var state = { setup: run.setup, frame: run.frames[0], running: false, explanation: {},
+                replay: { frames: run.frames.length, at: 0 }, request: {} };
+  var listeners = {};
+  var timer = null;
+  function fire(name) { (listeners["change:" + name] || []).forEach(function (f) { f(); }); }
+  function put(name, value) { state[name] = value; fire(name); }
+  function show(i) {
+    i = Math.max(0, Math.min(run.frames.length - 1, i));
+    put("frame", run.frames[i]);
+    put("replay", { frames: run.frames.length, at: i });
+  }
+  var host = {
+    get: function (name) { return state[name]; },
+    set: function (name, value) {
+      if (name === "running") {
+        if (value && !timer) {
+          if (state.replay.at >= run.frames.length - 1) { show(0); }
+          timer = setInterval(function () {
+            if (state.replay.at >= run.frames.length - 1) { host.set("running", false); return; }
+            show(state.replay.at + 1);
+          }, 100);
+        } else if (!value && timer) { clearInterval(timer); timer = null; }
+        put("running", value);
+      } else if (name === "request") {
+        if (value.do === "step") { show(state.replay.at + 1); }
+        if (value.do === "reset") { host.set("running", false); show(0); }
+        if (value.do === "seek") { show(value.at); }
+      }
+    },
+    save_changes: function () {},
+    on: function (event, f) { (listeners[event] = listeners[event] || []).push(f); },
+    off: function () { listeners = {}; }
+  };
+  window.glassgradPlayground.render({ model: host, el: document.getElementById("playground") });
+})();"""
+
+
+# -- sessions: what a view's requests do ---------------------------------------
+
+
+class Session:
+    """A playground as a view drives it: requests in, state to show out.
+
+    Both hosts use this: the notebook widget (its traits) and the site's Web
+    Worker (its messages). State is plain data: ``setup``, ``frame``,
+    ``explanation``, ``running`` (see ``Playground``).
+
+    ``handle(name, value)`` takes a view's change:
+
+    * ``settings``: a dict of new settings (the run starts over);
+    * ``running``: True to play, False to pause;
+    * ``request``: ``{"do": "step"}`` (one epoch), ``{"do": "reset"}``,
+      ``{"do": "explain", "index": i, "split": "train"}``, or ``{"do":
+      "export"}`` (the run as a replay page, for the view to download:
+      ``download`` holds its file name and text).
+
+    It returns the state that changed, by name. While running, the host
+    calls ``tick()`` again and again: each trains ``redraw_every`` epochs and
+    returns the new frame.
+    """
+
+    def __init__(self, playground: Playground) -> None:
+        self.playground = playground
+        self.running = False
+
+    def state(self) -> dict[str, Any]:
+        """Everything a newly opened view needs."""
+        pg = self.playground
+        return {"setup": pg.setup(), "frame": pg.record(), "running": self.running}
+
+    def handle(self, name: str, value: Any) -> dict[str, Any]:
+        pg = self.playground
+        if name == "settings":
+            self.running = False
+            try:
+                pg.update(**_from_view(value))
+            except ValueError as error:
+                frame = pg.frame()
+                frame["status"] = str(error)
+                return {"frame": frame, "running": False}
+            return {"setup": pg.setup(), "frame": pg.record(), "running": False, "explanation": {}}
+        if name == "running":
+            self.running = bool(value) and not pg.status
+            return {"running": self.running}
+        if name == "request":
+            do = value.get("do")
+            if do == "step":
+                self.running = False
+                pg.train(1)
+                return {"frame": pg.record(), "running": False}
+            if do == "reset":
+                self.running = False
+                pg.reset()
+                return {"frame": pg.record(), "running": False, "explanation": {}}
+            if do == "export":
+                return {"download": {"name": pg.replay_name(), "html": pg.replay_html()}}
+            if do == "explain":
+                self.running = False
+                explanation = pg.explain(int(value.get("index", 0)), value.get("split", "train"))
+                return {"explanation": explanation, "running": False}
+            raise ValueError(f"unknown request {do!r}")
+        raise ValueError(f"unknown state {name!r}")
+
+    def tick(self) -> dict[str, Any]:
+        """Train ``redraw_every`` epochs if running; the new frame (and ``running``)."""
+        pg = self.playground
+        if not self.running:
+            return {}
+        pg.train(pg.redraw_every)
+        changed: dict[str, Any] = {"frame": pg.record()}
+        if pg.status:
+            self.running = False
+            changed["running"] = False
+        return changed
+
+    def handle_json(self, name: str, value: str) -> str:
+        """``handle`` with JSON in and out (for a Web Worker)."""
+        return json.dumps(self.handle(name, json.loads(value)))
+
+    def tick_json(self) -> str:
+        """``tick`` as JSON (for a Web Worker)."""
+        return json.dumps(self.tick())
+
+    def state_json(self) -> str:
+        """``state`` as JSON (for a Web Worker)."""
+        return json.dumps(self.state())
+
+
+def _from_view(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"settings must be a dict, got {type(value).__name__}")
+    return {k: v for k, v in value.items() if k in DEFAULTS}
+
+
+def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings, checked and normalised (numbers as floats, hidden as a list).
+
+    Raises:
+        ValueError: naming the first setting outside its choices.
+    """
+    unknown = set(settings) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(
+            f"unknown setting {sorted(unknown)[0]!r}; the settings are {', '.join(DEFAULTS)}"
+        )
+    s = dict(settings)
+    if s["dataset"] not in DATASETS:
+        raise ValueError(f"unknown dataset {s['dataset']!r}; choose one of {', '.join(DATASETS)}")
+    if s["activation"] not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {s['activation']!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
+    if s["optimizer"] not in OPTIMIZERS:
+        raise ValueError(
+            f"unknown optimizer {s['optimizer']!r}; choose one of {', '.join(OPTIMIZERS)}"
+        )
+    hidden = s["hidden"]
+    if (
+        not isinstance(hidden, list | tuple)
+        or not 1 <= len(hidden) <= MAX_LAYERS
+        or any(isinstance(n, bool) or not isinstance(n, int) for n in hidden)
+        or any(not 1 <= n <= MAX_NEURONS for n in hidden)
+    ):
+        raise ValueError(
+            f"hidden is 1 to {MAX_LAYERS} layers of 1 to {MAX_NEURONS} neurons, e.g. [3], "
+            f"got {hidden!r}"
+        )
+    s["hidden"] = list(hidden)
+    for key, low, high in (("noise", 0.0, 1.0), ("test_fraction", 0.05, 0.95)):
+        value = s[key]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
+            raise ValueError(f"{key} must be a number from {low} to {high}, got {value!r}")
+        s[key] = float(value)
+    lr = s["lr"]
+    if isinstance(lr, bool) or not isinstance(lr, int | float) or not 0 < lr <= 10:
+        raise ValueError(f"lr must be a number above 0 and at most 10, got {lr!r}")
+    s["lr"] = float(lr)
+    for key, low, high in (("points", 8, 2000), ("seed", 0, 2**31)):
+        value = s[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{key} must be a whole number from {low} to {high}, got {value!r}")
+    datasets.check_batch_size(s["batch_size"])
+    if not isinstance(s["compiled"], bool):
+        raise ValueError(f"compiled is True or False, got {s['compiled']!r}")
+    return s
+
+
+def _layer_names(model: MLP) -> list[list[str]]:
+    """The article's name of every neuron's output: x1, x2; a1[j]; ŷ."""
+    names = [[f"x{k + 1}" for k in range(model.nin)]]
+    for number, size in enumerate(model.sizes, start=1):
+        if number == len(model.sizes):
+            names.append(["ŷ"])
+        else:
+            names.append([f"a{number}[{j}]" for j in range(size)])
+    return names
+
+
+def _stepper_size(model: MLP) -> int:
+    """How many nodes a step-through of one sample's loss has: every parameter, one
+    ``dot`` and one activation per hidden neuron, the output's ``dot``, the loss."""
+    hidden = sum(model.sizes[:-1])
+    return len(model.parameters()) + 2 * hidden + 2
+
+
+def _max_stepper_nodes() -> int:
+    from autograd.stepper import MAX_PAGE_NODES
+
+    return MAX_PAGE_NODES
+
+
+def _encode(maps: list[list[float]]) -> str:
+    """Maps of numbers in [−1, 1] as base64, one byte each: ``(v + 1) · 127.5``, rounded."""
+    encoded = bytearray()
+    for values in maps:
+        encoded.extend([int((v + 1.0) * 127.5 + 0.5) if v == v else 128 for v in values])
+    return base64.b64encode(bytes(encoded)).decode("ascii")
+
+
+def _thinned(count: int, most: int) -> list[int]:
+    """At most ``most`` indices from ``range(count)``, evenly spread, the last included."""
+    if count <= most:
+        return list(range(count))
+    stride = math.ceil(count / most)
+    keep = list(range(0, count, stride))
+    if keep[-1] != count - 1:
+        keep.append(count - 1)
+    return keep
+
+
+def _json_for_script(data: Any) -> str:
+    # Inside <script>, "</script>" or "<!--" must not end the block.
+    return (
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        .replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+    )

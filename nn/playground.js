@@ -1,0 +1,446 @@
+// glassgrad's playground view: shows the frames that nn/play.py makes.
+//
+// One module for every host: the notebook widget (anywidget), the static
+// site (a Web Worker running glassgrad in Pyodide) and exported replays.
+// Each host hands render() a `model` with anywidget's small interface:
+// get(name), set(name, value), save_changes(), on("change:name", f), off().
+// The state it reads: setup (laid out once), frame (restyled every time),
+// running, explanation, download (a replay page to save), and for a replay
+// `replay`. What it writes: settings,
+// running, request ({do: "step" | "reset" | "explain" | "export", ...}).
+// It computes nothing about the network: Python decides what is shown.
+
+var NEGATIVE = [245, 147, 34];  // orange: class 0, negative values
+var ZERO = [232, 234, 235];
+var POSITIVE = [8, 119, 189];   // blue: class 1, positive values
+
+var STYLE = [
+  ".ggp { font-family: sans-serif; font-size: 14px; color: #263238; max-width: 980px; }",
+  ".ggp button, .ggp select { min-height: 36px; font-size: 14px; padding: 4px 10px; cursor: pointer; }",
+  ".ggp-bar, .ggp-controls { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; margin: 4px 0; }",
+  ".ggp-controls label { display: inline-flex; gap: 4px; align-items: center; }",
+  ".ggp-epoch { font-family: monospace; font-size: 16px; min-width: 9em; }",
+  ".ggp-main { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }",
+  ".ggp-net { position: relative; flex: 1 1 360px; min-width: 300px; max-width: 560px; }",
+  ".ggp-net svg { position: absolute; left: 0; top: 0; pointer-events: none; }",
+  ".ggp-neuron { position: absolute; border: 1px solid #90a4ae; image-rendering: auto; }",
+  ".ggp-neuron-name { position: absolute; font-size: 11px; color: #455a64; text-align: center; }",
+  ".ggp-layer-ctl { position: absolute; display: flex; gap: 2px; font-size: 12px; }",
+  ".ggp-layer-ctl button { min-height: 28px; min-width: 28px; padding: 0; }",
+  ".ggp-out { flex: 0 1 320px; min-width: 280px; }",
+  ".ggp-plane { width: 100%; max-width: 320px; aspect-ratio: 1; display: block; cursor: crosshair; border: 1px solid #90a4ae; touch-action: manipulation; }",
+  ".ggp-curves { width: 100%; max-width: 320px; height: 110px; display: block; margin-top: 6px; }",
+  ".ggp-numbers { font-family: monospace; font-size: 13px; margin: 4px 0; }",
+  ".ggp-status { color: #b71c1c; margin: 4px 0; min-height: 1em; }",
+  ".ggp-explain { margin-top: 10px; }",
+  ".ggp-explain pre { background: #f5f7f8; padding: 6px; overflow-x: auto; font-size: 13px; }",
+  ".ggp-hint { color: #546e7a; font-size: 13px; }",
+  ".ggp-replay { flex: 1 1 200px; }",
+  "@media (max-width: 600px) { .ggp button, .ggp select { min-height: 44px; } }"
+].join("\n");
+
+function mix(v) {  // a value in [-1, 1] to a colour
+  var to = v < 0 ? NEGATIVE : POSITIVE, t = Math.min(1, Math.abs(v));
+  return [0, 1, 2].map(function (i) { return Math.round(ZERO[i] + (to[i] - ZERO[i]) * t); });
+}
+var PALETTE = [];
+for (var b = 0; b < 256; b++) { PALETTE.push(mix(b / 127.5 - 1)); }
+
+function decode(text) {
+  var bytes = atob(text), out = new Uint8Array(bytes.length);
+  for (var i = 0; i < bytes.length; i++) { out[i] = bytes.charCodeAt(i); }
+  return out;
+}
+
+function element(tag, attrs, parent) {
+  var el = document.createElement(tag);
+  Object.keys(attrs || {}).forEach(function (k) {
+    if (k === "text") { el.textContent = attrs[k]; } else { el.setAttribute(k, attrs[k]); }
+  });
+  if (parent) { parent.appendChild(el); }
+  return el;
+}
+
+function fmt(x) {
+  if (!isFinite(x)) { return String(x); }
+  var text = Number(x).toPrecision(4);
+  return String(parseFloat(text));
+}
+
+function render(context) {
+  var model = context.model, el = context.el;
+  var root = element("div", { "class": "ggp" }, el);
+  element("style", { text: STYLE }, root);
+  var bar = element("div", { "class": "ggp-bar" }, root);
+  var controls = element("div", { "class": "ggp-controls" }, root);
+  var status = element("div", { "class": "ggp-status", role: "status" }, root);
+  var main = element("div", { "class": "ggp-main" }, root);
+  var net = element("div", { "class": "ggp-net" }, main);
+  var out = element("div", { "class": "ggp-out" }, main);
+  var plane = element("canvas", { "class": "ggp-plane", width: "320", height: "320",
+    "aria-label": "the input plane: decision boundary and points; click a point to explain it" }, out);
+  var numbers = element("div", { "class": "ggp-numbers" }, out);
+  var curves = element("canvas", { "class": "ggp-curves", width: "320", height: "110",
+    "aria-label": "train and test loss by epoch" }, out);
+  var legend = element("div", { "class": "ggp-hint" }, out);
+  legend.innerHTML = "<b style='color:#263238'>—</b> train, " +
+    "<b style='color:#90a4ae'>—</b> test: loss (solid), accuracy (dashed, 0 to 100%). " +
+    "Points: ● train, ○ test.";
+  var explainBox = element("div", { "class": "ggp-explain" }, root);
+  var replaying = !!model.get("replay");
+
+  function send(name, value) { model.set(name, value); model.save_changes(); }
+  var requests = 0;
+  function request(what) {
+    what.n = ++requests;  // a new value every time, so that a repeat is a change too
+    send("request", what);
+  }
+
+  // -- the bar: play, pause, step, reset, epoch --------------------------------
+  function button(act, text, label, parent) {
+    var el = element("button", { type: "button", "data-act": act, title: label,
+      "aria-label": label, text: text }, parent || bar);
+    return el;
+  }
+  var play = button("play", "▶ Play", "play or pause training");
+  var stepButton = button("step", "Step", "train one epoch");
+  var resetButton = button("reset", "Reset", "start over: same seed, same run");
+  var explainButton = button("explain", "Explain a sample", "step through one sample's forward and backward pass");
+  var exportButton = button("export", "Save run", "save the run so far as one page that replays it offline");
+  var epoch = element("span", { "class": "ggp-epoch", "aria-live": "off" }, bar);
+  var seek = null;
+  if (replaying) {
+    explainButton.remove();
+    exportButton.remove();
+    seek = element("input", { type: "range", "class": "ggp-replay", min: "0", value: "0",
+      "aria-label": "recorded frame" }, bar);
+    seek.addEventListener("input", function () {
+      send("request", { do: "seek", at: parseInt(seek.value, 10) });
+    });
+  }
+  play.addEventListener("click", function () { send("running", !model.get("running")); });
+  stepButton.addEventListener("click", function () { request({ do: "step" }); });
+  resetButton.addEventListener("click", function () { request({ do: "reset" }); });
+  exportButton.addEventListener("click", function () { request({ do: "export" }); });
+  explainButton.addEventListener("click", function () {
+    request({ do: "explain", index: selected.index, split: selected.split });
+  });
+
+  // -- settings ----------------------------------------------------------------
+  var selects = {};
+  function changeSettings(changes) {
+    var settings = Object.assign({}, model.get("setup").settings, changes);
+    send("settings", settings);
+  }
+  function choice(key, label, options, parse) {
+    var wrap = element("label", {}, controls);
+    wrap.appendChild(document.createTextNode(label));
+    var select = element("select", { "data-setting": key, "aria-label": label }, wrap);
+    options.forEach(function (o) { element("option", { value: String(o[0]), text: o[1] }, select); });
+    select.addEventListener("change", function () {
+      var changes = {}; changes[key] = parse(select.value); changeSettings(changes);
+    });
+    selects[key] = select;
+  }
+  function text(v) { return v; }
+  function number(v) { return parseFloat(v); }
+  var setup0 = model.get("setup");
+  if (!replaying) {
+    var choices = setup0.choices;
+    choice("dataset", "data", choices.dataset.map(function (d) { return [d, d]; }), text);
+    choice("noise", "noise", [0, 0.05, 0.1, 0.2, 0.3, 0.5].map(function (n) { return [n, String(n)]; }), number);
+    choice("test_fraction", "test", [0.1, 0.2, 0.3, 0.5, 0.7].map(function (n) {
+      return [n, Math.round(n * 100) + "%"]; }), number);
+    choice("activation", "activation", choices.activation.map(function (a) { return [a, a]; }), text);
+    choice("lr", "learning rate", choices.lr.map(function (r) { return [r, String(r)]; }), number);
+    choice("optimizer", "optimizer", choices.optimizer.map(function (o) { return [o, o]; }), text);
+    choice("batch_size", "batch", choices.batch_size.map(function (s) {
+      return [s === null ? "all" : s, s === null ? "all" : String(s)]; }),
+      function (v) { return v === "all" ? null : parseInt(v, 10); });
+    choice("seed", "seed", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(function (s) { return [s, String(s)]; }),
+      function (v) { return parseInt(v, 10); });
+  }
+
+  // -- the network: laid out once per setup, restyled every frame ---------------
+  var layout = null;
+  function layOut() {
+    var setup = model.get("setup");
+    net.innerHTML = "";
+    var layers = setup.layers, r = setup.resolution;
+    var width = Math.max(300, Math.min(560, net.clientWidth || 360));
+    var cell = width < 420 ? 36 : 44, top = 34;
+    var tallest = Math.max.apply(null, layers);
+    var rowGap = Math.max(cell + 14, 0);
+    var height = top + tallest * rowGap + 10;
+    net.style.height = height + "px";
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("width", width); svg.setAttribute("height", height);
+    net.appendChild(svg);
+    var columnGap = (width - cell) / (layers.length - 1);
+    var centres = [], canvases = [];
+    layers.forEach(function (size, l) {
+      var x = l * columnGap;
+      var offset = top + (tallest - size) * rowGap / 2;
+      var column = [];
+      for (var j = 0; j < size; j++) {
+        var y = offset + j * rowGap;
+        var canvas = element("canvas", { "class": "ggp-neuron", width: String(r), height: String(r),
+          "data-layer": String(l), "data-neuron": String(j) }, net);
+        canvas.style.left = x + "px"; canvas.style.top = y + "px";
+        canvas.style.width = cell + "px"; canvas.style.height = cell + "px";
+        var name = element("div", { "class": "ggp-neuron-name", text: setup.names[l][j] }, net);
+        name.style.left = x + "px"; name.style.top = (y + cell) + "px"; name.style.width = cell + "px";
+        canvases.push(canvas);
+        column.push([x + cell / 2, y + cell / 2]);
+      }
+      centres.push(column);
+      if (!replaying && l > 0 && l < layers.length - 1) {  // a hidden layer: its size
+        var ctl = element("div", { "class": "ggp-layer-ctl" }, net);
+        ctl.style.left = x + "px"; ctl.style.top = "0px";
+        var minus = button("fewer", "−", "one neuron fewer in layer " + l, ctl);
+        var plus = button("more", "+", "one neuron more in layer " + l, ctl);
+        minus.addEventListener("click", function () { resize(l - 1, -1); });
+        plus.addEventListener("click", function () { resize(l - 1, 1); });
+      }
+    });
+    if (!replaying) {
+      var layerCtl = element("div", { "class": "ggp-layer-ctl" }, net);
+      layerCtl.style.left = (columnGap * (layers.length - 1) - 30) + "px"; layerCtl.style.top = "0px";
+      var fewer = button("fewer-layers", "−L", "one hidden layer fewer", layerCtl);
+      var more = button("more-layers", "+L", "one hidden layer more", layerCtl);
+      fewer.addEventListener("click", function () { relayer(-1); });
+      more.addEventListener("click", function () { relayer(1); });
+    }
+    var edges = [];
+    for (var l = 1; l < layers.length; l++) {
+      var row = [];
+      for (var j = 0; j < layers[l]; j++) {
+        var from = [];
+        for (var k = 0; k < layers[l - 1]; k++) {
+          var a = centres[l - 1][k], b = centres[l][j];
+          var line = document.createElementNS("http://www.w3.org/2000/svg", "line");
+          line.setAttribute("x1", a[0]); line.setAttribute("y1", a[1]);
+          line.setAttribute("x2", b[0]); line.setAttribute("y2", b[1]);
+          line.setAttribute("data-weight", "W" + l + "[" + j + "," + k + "]");
+          svg.appendChild(line);
+          from.push(line);
+        }
+        row.push(from);
+      }
+      edges.push(row);
+    }
+    // The inputs' maps never change.
+    var inputs = decode(setup.input_maps);
+    paint(canvases[0], inputs, 0, r); paint(canvases[1], inputs, r * r, r);
+    layout = { setup: setup, canvases: canvases, edges: edges, r: r };
+    if (!replaying) {
+      Object.keys(selects).forEach(function (key) {
+        var v = setup.settings[key];
+        selects[key].value = v === null ? "all" : String(v);
+      });
+    }
+    selected = { index: 0, split: "train" };
+    draw();
+  }
+  function resize(layer, delta) {
+    var hidden = model.get("setup").settings.hidden.slice();
+    hidden[layer] = Math.max(1, Math.min(model.get("setup").choices.max_neurons, hidden[layer] + delta));
+    changeSettings({ hidden: hidden });
+  }
+  function relayer(delta) {
+    var setup = model.get("setup"), hidden = setup.settings.hidden.slice();
+    if (delta > 0 && hidden.length < setup.choices.max_layers) { hidden.push(hidden[hidden.length - 1]); }
+    if (delta < 0 && hidden.length > 1) { hidden.pop(); }
+    changeSettings({ hidden: hidden });
+  }
+
+  function paint(canvas, bytes, start, r) {
+    var context = canvas.getContext("2d");
+    var image = context.createImageData(r, r);
+    for (var i = 0; i < r * r; i++) {
+      var c = PALETTE[bytes[start + i]];
+      image.data[4 * i] = c[0]; image.data[4 * i + 1] = c[1];
+      image.data[4 * i + 2] = c[2]; image.data[4 * i + 3] = 255;
+    }
+    context.putImageData(image, 0, 0);
+  }
+
+  // -- the plane: boundary and points -------------------------------------------
+  var small = document.createElement("canvas");
+  var selected = { index: 0, split: "train" };
+  function toPixel(p, setup) {
+    var e = setup.extent, size = plane.width;
+    return [(p[0] - e[0]) / (e[1] - e[0]) * size, (e[3] - p[1]) / (e[3] - e[2]) * size];
+  }
+  function drawPlane(maps) {
+    var setup = layout.setup, r = layout.r, ctx = plane.getContext("2d");
+    var last = setup.layers.reduce(function (a, b) { return a + b; }, 0) - setup.layers[0] - 1;
+    small.width = r; small.height = r;
+    paint(small, maps, last * r * r, r);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(small, 0, 0, plane.width, plane.height);
+    [["test", "#263238", false], ["train", "#ffffff", true]].forEach(function (kind) {
+      var points = setup[kind[0]];
+      points.x.forEach(function (p, i) {
+        var xy = toPixel(p, setup), c = points.y[i] > 0.5 ? POSITIVE : NEGATIVE;
+        ctx.beginPath();
+        ctx.arc(xy[0], xy[1], 4, 0, 2 * Math.PI);
+        ctx.fillStyle = kind[2] ? "rgb(" + c.join(",") + ")" : "rgba(255,255,255,0.7)";
+        ctx.strokeStyle = kind[2] ? kind[1] : "rgb(" + c.join(",") + ")";
+        ctx.lineWidth = kind[2] ? 1 : 2;
+        ctx.fill(); ctx.stroke();
+      });
+    });
+    var p = setup[selected.split].x[selected.index];
+    if (p) {
+      var xy = toPixel(p, setup);
+      ctx.beginPath(); ctx.arc(xy[0], xy[1], 8, 0, 2 * Math.PI);
+      ctx.strokeStyle = "#000"; ctx.lineWidth = 2; ctx.stroke();
+    }
+  }
+  plane.addEventListener("click", function (event) {
+    if (!layout || replaying) { return; }
+    var box = plane.getBoundingClientRect(), scale = plane.width / box.width;
+    var x = (event.clientX - box.left) * scale, y = (event.clientY - box.top) * scale;
+    var best = null;
+    ["train", "test"].forEach(function (split) {
+      layout.setup[split].x.forEach(function (p, i) {
+        var xy = toPixel(p, layout.setup), d = Math.hypot(xy[0] - x, xy[1] - y);
+        if (!best || d < best.d) { best = { d: d, index: i, split: split }; }
+      });
+    });
+    if (best && best.d < 14 * scale) {
+      selected = { index: best.index, split: best.split };
+      request({ do: "explain", index: best.index, split: best.split });
+    }
+  });
+
+  function drawCurves(frame) {
+    var ctx = curves.getContext("2d"), w = curves.width, h = curves.height;
+    ctx.clearRect(0, 0, w, h);
+    var c = frame.curves, n = c.epoch.length;
+    var top = Math.max.apply(null, c.train_loss.concat(c.test_loss, [0.1]));
+    var span = Math.max(1, c.epoch[n - 1] || 1);
+    [["test_loss", "#90a4ae"], ["train_loss", "#263238"]].forEach(function (kind) {
+      ctx.beginPath();
+      c[kind[0]].forEach(function (v, i) {
+        var x = 2 + (w - 4) * c.epoch[i] / span, y = h - 2 - (h - 4) * Math.min(v, top) / top;
+        if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
+      });
+      ctx.strokeStyle = kind[1]; ctx.lineWidth = 1.5; ctx.stroke();
+    });
+    // Accuracy, dashed, from 0 (bottom) to 100% (top).
+    ctx.setLineDash([4, 3]);
+    [["test_accuracy", "#90a4ae"], ["train_accuracy", "#263238"]].forEach(function (kind) {
+      ctx.beginPath();
+      c[kind[0]].forEach(function (v, i) {
+        var x = 2 + (w - 4) * c.epoch[i] / span, y = h - 2 - (h - 4) * v;
+        if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
+      });
+      ctx.strokeStyle = kind[1]; ctx.lineWidth = 1; ctx.stroke();
+    });
+    ctx.setLineDash([]);
+  }
+
+  function draw() {
+    var frame = model.get("frame");
+    if (!layout || !frame || !frame.maps) { return; }
+    var maps = decode(frame.maps), r = layout.r, setup = layout.setup;
+    var neurons = setup.layers.reduce(function (a, b) { return a + b; }, 0) - setup.layers[0];
+    if (maps.length !== neurons * r * r) { return; }  // a frame of the network before
+    for (var n = 0; n < layout.canvases.length - setup.layers[0]; n++) {
+      paint(layout.canvases[setup.layers[0] + n], maps, n * r * r, r);
+    }
+    var largest = 0;
+    frame.weights.forEach(function (layer) { layer.forEach(function (row) {
+      row.forEach(function (w) { largest = Math.max(largest, Math.abs(w)); }); }); });
+    frame.weights.forEach(function (layer, l) { layer.forEach(function (row, j) {
+      row.forEach(function (w, k) {
+        var line = layout.edges[l][j][k], c = mix(largest ? w / largest : 0);
+        line.setAttribute("stroke", "rgb(" + c.join(",") + ")");
+        line.setAttribute("stroke-width", String(0.5 + 5 * Math.abs(w) / (largest || 1)));
+        line.setAttribute("data-value", String(w));
+      }); }); });
+    drawPlane(maps);
+    drawCurves(frame);
+    epoch.textContent = "epoch " + frame.epoch;
+    root.setAttribute("data-epoch", String(frame.epoch));
+    numbers.textContent = "loss " + fmt(frame.loss.train) + " train, " + fmt(frame.loss.test) +
+      " test; accuracy " + Math.round(100 * frame.accuracy.train) + "% / " +
+      Math.round(100 * frame.accuracy.test) + "%";
+    status.textContent = frame.status || "";
+    if (seek) {
+      var replay = model.get("replay");
+      seek.max = String(replay.frames - 1); seek.value = String(replay.at);
+    }
+  }
+
+  function showRunning() {
+    var running = !!model.get("running");
+    play.textContent = running ? "❚❚ Pause" : "▶ Play";
+    root.setAttribute("data-running", running ? "1" : "0");
+    if (running && explainBox.childNodes.length) { explain(); }
+  }
+
+  // -- explain: the stepper made in Python, shown as it is -----------------------
+  function explain() {
+    var e = model.get("explanation") || {};
+    explainBox.innerHTML = "";
+    explainBox.removeAttribute("data-explained");
+    if (e.index === undefined) { return; }
+    selected = { index: e.index, split: e.split };
+    drawPlane(decode(model.get("frame").maps));
+    var head = element("div", { "class": "ggp-bar" }, explainBox);
+    element("b", { text: "Sample " + e.index + " (" + e.split + ") at epoch " + e.epoch +
+      ": ŷ = " + fmt(e.prediction) + ", y = " + e.y + ", L = " + fmt(e.loss) }, head);
+    var resume = button("resume", "▶ Resume training", "close this and go on training", head);
+    resume.addEventListener("click", function () { send("running", true); });
+    var close = button("close", "Close", "close the step-through", head);
+    close.addEventListener("click", function () { explainBox.innerHTML = ""; });
+    element("div", { "class": "ggp-hint", text: "The forward and backward pass of this sample " +
+      "on the current weights. Every gradient is the one backward() gives." }, explainBox);
+    if (e.note) { element("div", { "class": "ggp-hint", text: e.note }, explainBox); }
+    if (e.stepper) {
+      var holder = element("div", {}, explainBox);
+      holder.innerHTML = e.stepper;
+      // Scripts set through innerHTML do not run: run the stepper's own script.
+      holder.querySelectorAll("script:not([type])").forEach(function (old) {
+        var script = document.createElement("script");
+        script.textContent = old.textContent;
+        old.replaceWith(script);
+      });
+    } else {
+      element("pre", { text: e.text }, explainBox);
+    }
+    explainBox.setAttribute("data-explained", JSON.stringify({ x: e.x, y: e.y, grads: e.grads,
+      weights: e.weights, split: e.split, index: e.index }));
+    if (explainBox.scrollIntoView) { explainBox.scrollIntoView({ block: "nearest" }); }
+  }
+
+  // A replay page to save: the browser downloads it (in the site and in a notebook).
+  function download() {
+    var d = model.get("download");
+    if (!d || !d.html) { return; }
+    var link = element("a", { download: d.name }, root);
+    link.href = URL.createObjectURL(new Blob([d.html], { type: "text/html" }));
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  }
+
+  var handlers = {
+    "change:download": download,
+    "change:setup": layOut,
+    "change:frame": draw,
+    "change:running": showRunning,
+    "change:explanation": explain
+  };
+  Object.keys(handlers).forEach(function (event) { model.on(event, handlers[event]); });
+  layOut();
+  showRunning();
+  explain();
+  return function () {
+    Object.keys(handlers).forEach(function (event) { model.off(event, handlers[event]); });
+  };
+}
+
+export default { render };

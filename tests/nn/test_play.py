@@ -1,0 +1,209 @@
+"""The playground's Python core: frames, reset, explain, sessions and the replay page."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import autograd
+import nn
+from autograd.engine import topological_order
+from nn.play import DEFAULTS, Playground, Session, _stepper_size, check_settings
+
+
+def small(**settings: Any) -> Playground:
+    return Playground(points=40, resolution=8, **settings)
+
+
+def test_the_default_is_the_articles_network_on_xor() -> None:
+    pg = small()
+    assert pg.model.sizes == [3, 1] and pg.model.activations == ["relu", "sigmoid"]
+    assert pg.settings["dataset"] == "xor" and pg.settings["optimizer"] == "sgd"
+    assert len(pg.X) + len(pg.X_test) == 40
+
+
+def test_forward_on_floats_is_the_models_forward() -> None:
+    pg = small(dataset="moons", hidden=[4, 3], activation="tanh")
+    pg.train(3)
+    with autograd.no_grad():
+        for x in pg.X[:10]:
+            expected = pg.model(x).data
+            assert pg.forward([x])[0][-1][0] == expected  # the op table's own forward
+            assert pg.forward([x], logits=True)[0][-1][0] == pg.model.logits(x).data
+
+
+def test_frames_hold_every_neurons_map_as_bytes() -> None:
+    pg = small(hidden=[3, 2])
+    frame = pg.frame()
+    maps = base64.b64decode(frame["maps"])
+    assert len(maps) == (3 + 2 + 1) * 8 * 8
+    # The last map is the boundary: 2ŷ − 1 at each grid point, as a byte.
+    y_hat = [rows[-1][0] for rows in pg.forward(pg.grid)]
+    assert list(maps[-64:]) == [int(2 * p * 127.5 + 0.5) for p in y_hat]
+    setup = pg.setup()
+    assert setup["layers"] == [2, 3, 2, 1]
+    assert setup["names"][1] == ["a1[0]", "a1[1]", "a1[2]"] and setup["names"][-1] == ["ŷ"]
+    assert len(base64.b64decode(setup["input_maps"])) == 2 * 64
+    json.dumps(frame, allow_nan=False)
+    json.dumps(setup, allow_nan=False)
+
+
+def test_training_lowers_the_loss_and_reset_repeats_the_run() -> None:
+    pg = small(dataset="blobs", lr=1.0)
+    start = pg.history["train_loss"][0]
+    pg.train(20)
+    first = pg.frame()
+    assert pg.epoch == 20 and first["loss"]["train"] < start
+    pg.reset()
+    assert pg.epoch == 0 and pg.history["train_loss"] == [start] and pg.history["epoch"] == [0]
+    pg.train(20)
+    assert pg.frame() == first  # the same seed, the same numbers
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_minibatches_and_optimizers_reproduce(optimizer: str) -> None:
+    runs = []
+    for _ in range(2):
+        pg = small(dataset="circles", optimizer=optimizer, batch_size=10, lr=0.1)
+        pg.train(4)
+        runs.append(pg.frame())
+    assert runs[0] == runs[1]
+
+
+def test_explain_gives_the_gradients_backward_gives() -> None:
+    pg = small(dataset="moons")
+    pg.train(5)
+    explained = pg.explain(3, "test")
+    x, y = pg.X_test[3], pg.y_test[3]
+    loss = autograd.binary_cross_entropy_with_logits(pg.model.logits(x), y)
+    loss.backward()
+    for p in pg.model.parameters():
+        assert explained["grads"][p.label] == p.grad
+        assert explained["weights"][p.label] == p.data
+    pg.model.zero_grad()
+    assert explained["x"] == x and explained["y"] == y and explained["loss"] == loss.data
+    # The article's formulas are in the stepper, with this sample's numbers.
+    assert "∂L/∂z2 = ŷ − y" in explained["stepper"] and "gg-stepper" in explained["stepper"]
+
+
+def test_explain_leaves_training_untouched() -> None:
+    a, b = small(), small()
+    a.train(3)
+    a.explain(0, stepper=False)
+    a.train(3)
+    b.train(6)
+    assert a.model.state_dict() == b.model.state_dict()
+    assert a.frame()["maps"] == b.frame()["maps"] and a.frame()["loss"] == b.frame()["loss"]
+
+
+def test_the_stepper_size_is_the_graphs() -> None:
+    for hidden in ([3], [2, 2], [1, 1, 1]):
+        pg = small(hidden=hidden)
+        loss = autograd.binary_cross_entropy_with_logits(pg.model.logits(pg.X[0]), pg.y[0])
+        assert _stepper_size(pg.model) == len(topological_order(loss))
+
+
+def test_a_network_too_big_to_step_through_lists_its_gradients() -> None:
+    pg = small(hidden=[8, 8])
+    explained = pg.explain(0)
+    assert explained["stepper"] == "" and "more than" in explained["note"]
+    assert "∂L/∂W2[7,7] = " in explained["text"]
+    assert pg.setup()["explainable"] is False
+
+
+def test_a_given_model_is_trained_and_reset_to_its_start() -> None:
+    model = nn.MLP(2, [4, 1], ["tanh", "sigmoid"], seed=3)
+    start = model.state_dict()
+    pg = Playground(model, points=40, resolution=8, dataset="moons")
+    assert pg.settings["hidden"] == [4] and pg.settings["activation"] == "tanh"
+    pg.train(2)
+    assert model.state_dict() != start
+    pg.reset()
+    assert model.state_dict() == start and pg.model is model
+
+
+def test_bad_settings_say_what_is_allowed() -> None:
+    with pytest.raises(ValueError, match="unknown dataset"):
+        small(dataset="iris")
+    with pytest.raises(ValueError, match="1 to 3 layers of 1 to 8"):
+        small(hidden=[9])
+    with pytest.raises(ValueError, match="batch_size"):
+        small(batch_size=0)
+    with pytest.raises(ValueError, match="2 inputs and 1 output"):
+        Playground(nn.MLP(3, [2, 1]))
+    assert check_settings(dict(DEFAULTS)) == DEFAULTS
+
+
+def test_a_step_that_diverges_stops_training_with_a_reason() -> None:
+    pg = small(dataset="blobs")
+    start = pg.model.state_dict()
+
+    def overflowing(X: list[list[float]], y: list[float]) -> float:
+        pg.step(X, y)
+        pg.model.layers[0].neurons[0].w[0].data = float("inf")  # as a huge update would
+        return 0.0
+
+    pg.train(3, step=overflowing)
+    assert "diverged" in pg.status and "smaller learning rate" in pg.status and pg.epoch == 0
+    assert pg.model.state_dict() == start  # the bad epoch is undone
+    pg.train(1)
+    assert pg.epoch == 0  # stopped until reset
+    pg.reset()
+    pg.train(1)
+    assert pg.epoch == 1 and pg.status == ""
+
+
+def test_a_session_plays_steps_resets_and_explains() -> None:
+    session = Session(small(dataset="moons"))
+    state = session.state()
+    assert set(state) == {"setup", "frame", "running"} and state["running"] is False
+    assert session.tick() == {}  # paused: nothing happens
+    assert session.handle("running", True) == {"running": True}
+    frame = session.tick()["frame"]
+    assert frame["epoch"] == session.playground.redraw_every
+    changed = session.handle("request", {"do": "step"})
+    assert changed["running"] is False and changed["frame"]["epoch"] == frame["epoch"] + 1
+    reset = session.handle("request", {"do": "reset"})["frame"]
+    assert reset["epoch"] == 0
+    changed = session.handle("settings", {**DEFAULTS, "dataset": "spirals", "hidden": [2, 2]})
+    assert changed["setup"]["layers"] == [2, 2, 2, 1]
+    changed = session.handle("settings", {**DEFAULTS, "hidden": [0]})
+    assert "1 to 3 layers" in changed["frame"]["status"]
+    explained = json.loads(session.handle_json("request", '{"do": "explain", "index": 1}'))
+    assert explained["explanation"]["index"] == 1
+    assert json.loads(session.tick_json()) == {}
+    download = session.handle("request", {"do": "export"})["download"]
+    assert download["name"] == "glassgrad-spirals-2-2-2-1-relu-epoch0.html"
+    assert download["html"].startswith("<!DOCTYPE html>")
+
+
+def test_the_replay_page_is_self_contained(tmp_path: Path) -> None:
+    pg = small(dataset="moons")
+    for _ in range(4):
+        pg.train(5)
+        pg.record()
+    page = pg.export_html(tmp_path / "run.html", title="</script> moons").read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<\\/script>" not in page
+    assert "</script> moons" not in page and "&lt;/script&gt; moons" in page
+    assert "https://" not in page and "import " not in page and "src=" not in page
+    data = page.split('id="run">', 1)[1].split("</script>", 1)[0]
+    run = json.loads(data)
+    assert [f["epoch"] for f in run["frames"]] == [5, 10, 15, 20]
+
+
+@pytest.mark.parametrize("batch_size", [None, 7])
+def test_the_recorded_step_gives_the_built_graphs_numbers(batch_size: int | None) -> None:
+    built = small(dataset="moons", optimizer="adam", lr=0.03, batch_size=batch_size, compiled=False)
+    recorded = small(dataset="moons", optimizer="adam", lr=0.03, batch_size=batch_size)
+    assert recorded.settings["compiled"] is True
+    built.train(6)
+    recorded.train(6)
+    assert recorded.model.state_dict() == built.model.state_dict()  # bit for bit
+    assert recorded.frame() == built.frame()
+    recorded.reset()
+    recorded.train(6)
+    assert recorded.model.state_dict() == built.model.state_dict()

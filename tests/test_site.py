@@ -1,0 +1,219 @@
+"""The static playground site in Chromium: glassgrad in Pyodide, served from localhost.
+
+The site is built once per test session (``dev.build_site``, as ``python3
+dev.py site`` does) into a temporary folder and served on localhost; every
+request must go there. Skipped where Node.js/npm or Chromium is missing
+(failed in CI, whose set-up installs them).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import autograd
+import nn
+from tests.autograd.test_stepper import ARTIFACTS, CHROMIUM_ARGS, QuietHandler, chromium
+from tests.conftest import need
+
+ROOT = Path(__file__).resolve().parents[1]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site, built once and served on localhost: its base URL."""
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        need("Node.js and npm", "building the site needs Node.js and npm")
+    chromium()
+    pytest.importorskip("playwright.sync_api")
+    sys.path.insert(0, str(ROOT))
+    import dev
+
+    folder = dev.build_site(tmp_path_factory.mktemp("site") / "site", sys.executable)
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(site: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def open_site(browser: Any, base: str, viewport: dict) -> tuple[Any, list[str], list[str]]:
+    """The site, ready: ``(page, console errors, requests to any other origin)``."""
+    context = browser.new_context(viewport=viewport)
+    errors: list[str] = []
+    foreign: list[str] = []
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        if url.startswith((base + "/", "data:", "blob:")):
+            request_route.continue_()
+        else:
+            foreign.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)  # the page's and its worker's requests
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on(
+        "worker",
+        lambda worker: worker.on(
+            "console", lambda m: errors.append(m.text) if m.type == "error" else None
+        ),
+    )
+    page.goto(base + "/")
+    page.wait_for_selector("body[data-ready]", timeout=60_000)
+    page.wait_for_selector(".ggp-plane")
+    return page, errors, foreign
+
+
+def state(page: Any, name: str) -> Any:
+    return page.evaluate(f"window.glassgrad.host.get({name!r})")
+
+
+def epoch(page: Any) -> int:
+    return int(page.get_attribute(".ggp", "data-epoch"))
+
+
+def wait_epoch(page: Any, test: str) -> None:
+    page.wait_for_function(
+        f"(() => {{ const e = +document.querySelector('.ggp').dataset.epoch; return {test}; }})()",
+        timeout=30_000,
+    )
+
+
+PIXELS = (
+    "() => Array.from(document.querySelector('.ggp-plane').getContext('2d')"
+    ".getImageData(0, 0, 320, 320).data.filter((_, i) => i % 64 === 0))"
+)
+
+
+def test_the_playground_trains_pauses_steps_resets_and_explains(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, DESKTOP)
+    assert float(page.get_attribute("body", "data-ready")) < 30
+    first = state(page, "frame")
+    pixels = page.evaluate(PIXELS)
+    # Play trains: the loss falls and the boundary changes.
+    page.click("[data-act=play]")
+    wait_epoch(page, "e >= 40")
+    page.click("[data-act=play]")
+    page.wait_for_function("document.querySelector('.ggp').dataset.running === '0'")
+    page.wait_for_timeout(300)  # a frame already on its way may still arrive
+    stopped = epoch(page)
+    assert state(page, "frame")["loss"]["train"] < first["loss"]["train"]
+    assert page.evaluate(PIXELS) != pixels
+    page.wait_for_timeout(500)
+    assert epoch(page) == stopped  # pause stops
+    page.click("[data-act=step]")
+    wait_epoch(page, f"e === {stopped + 1}")
+    # Reset: the same numbers again.
+    page.click("[data-act=reset]")
+    wait_epoch(page, "e === 0")
+    assert state(page, "frame")["loss"] == first["loss"]
+    for n in (1, 2, 3):
+        page.click("[data-act=step]")
+        wait_epoch(page, f"e === {n}")
+    after_three = state(page, "frame")
+    page.click("[data-act=reset]")
+    wait_epoch(page, "e === 0")
+    for n in (1, 2, 3):
+        page.click("[data-act=step]")
+        wait_epoch(page, f"e === {n}")
+    again = state(page, "frame")
+    assert again["weights"] == after_three["weights"] and again["maps"] == after_three["maps"]
+    # Data and architecture changes take effect.
+    page.select_option("[data-setting=dataset]", "circles")
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.dataset === 'circles'")
+    page.locator("[data-act=more]").first.click()
+    page.wait_for_function("window.glassgrad.host.get('setup').layers.join() === '2,4,1'")
+    assert page.locator("canvas.ggp-neuron").count() == 2 + 4 + 1
+    page.click("[data-act=step]")
+    wait_epoch(page, "e === 1")
+    # Explain: click a training point; its gradients are backward()'s.
+    setup = state(page, "setup")
+    x = setup["train"]["x"][5]
+    where = page.evaluate(
+        """([p, e]) => { const r = document.querySelector('.ggp-plane').getBoundingClientRect();
+          return [r.left + (p[0] - e[0]) / (e[1] - e[0]) * r.width,
+                  r.top + (e[3] - p[1]) / (e[3] - e[2]) * r.height]; }""",
+        [x, setup["extent"]],
+    )
+    page.mouse.click(*where)
+    page.wait_for_selector(".ggp-explain[data-explained] .gg-stepper .gg-view svg", timeout=30_000)
+    explained = json.loads(page.get_attribute(".ggp-explain", "data-explained"))
+    assert explained["x"] == setup[explained["split"]]["x"][explained["index"]]
+    model = nn.MLP(2, [4, 1], ["relu", "sigmoid"])
+    for p in model.parameters():
+        p.data = explained["weights"][p.label]
+    loss = autograd.binary_cross_entropy_with_logits(model.logits(explained["x"]), explained["y"])
+    loss.backward()
+    for p in model.parameters():
+        assert abs(explained["grads"][p.label] - p.grad) <= 1e-12, p.label
+    assert "∂L/∂W1 = ∂L/∂z1 · Xᵀ" in page.inner_text(".ggp-explain .gg-panel")
+    stepper = page.locator(".ggp-explain .gg-stepper")
+    stepper.locator("[data-act=next]").click()
+    assert stepper.get_attribute("data-current") == "1"
+    page.screenshot(path=str(ARTIFACTS / "site-explain.png"), full_page=True)
+    # Resume training from there.
+    page.click("[data-act=resume]")
+    wait_epoch(page, "e >= 10")
+    page.click("[data-act=play]")
+    # Save the run: a page that replays it.
+    with page.expect_download() as saved:
+        page.click("[data-act=export]")
+    replay = Path(saved.value.path()).read_text("utf-8")
+    assert saved.value.suggested_filename.startswith("glassgrad-circles-2-4-1-relu-epoch")
+    assert replay.startswith("<!DOCTYPE html>") and 'id="run"' in replay
+    # The expression stepper: the safe parser, and its errors.
+    page.fill("#expression-text", "(a*b + a).tanh()")
+    page.fill("#expression-values", "a=2 b=-3")
+    page.click("#expression-go")
+    page.wait_for_selector("#expression-out .gg-stepper .gg-view svg", timeout=30_000)
+    page.locator("#expression-out [data-act=last]").click()
+    assert "grad -0.002682" in page.locator("#expression-out .gg-view svg").text_content()
+    page.fill("#expression-text", "__import__('os')")
+    page.click("#expression-go")
+    page.wait_for_selector("#expression-out pre.error")
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
+def test_the_playground_fits_a_phone(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width} px wide"
+    for act in ("play", "step", "reset", "explain"):
+        box = page.locator(f".ggp [data-act={act}]").bounding_box()
+        assert box and box["height"] >= 36 and box["x"] + box["width"] <= PHONE["width"]
+    page.click("[data-act=play]")
+    wait_epoch(page, "e >= 10")
+    page.click("[data-act=play]")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "site-phone.png"), full_page=True)
+    assert errors == [] and foreign == []
+    page.context.close()

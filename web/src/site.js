@@ -1,0 +1,101 @@
+// The site's page: the playground view (the same module the notebook widget
+// uses) with a host that talks to the Web Worker, and the expression stepper.
+import playground from "./playground.js";
+
+const worker = new Worker("./worker.js", { type: "module" });
+const state = {};
+const listeners = {};
+const pending = {};
+let drawn = 0;
+let drawing = 0;
+
+function fire(name) { (listeners["change:" + name] || []).forEach((f) => f()); }
+
+// anywidget's model interface, backed by the worker's messages.
+const host = {
+  get: (name) => state[name],
+  set: (name, value) => { state[name] = value; pending[name] = value; fire(name); },
+  save_changes: () => {
+    for (const name of Object.keys(pending)) {
+      worker.postMessage({ type: "set", name: name, value: pending[name] });
+      delete pending[name];
+    }
+  },
+  on: (event, f) => { (listeners[event] = listeners[event] || []).push(f); },
+  off: (event, f) => {
+    listeners[event] = (listeners[event] || []).filter((g) => g !== f);
+  },
+};
+
+function apply(changes) {
+  Object.assign(state, changes);  // all first: a new setup comes with its frame
+  for (const name of Object.keys(changes)) {
+    const start = performance.now();
+    fire(name);
+    if (name === "frame") { drawn += 1; drawing += performance.now() - start; }
+  }
+}
+
+const status = document.getElementById("status");
+const timings = { ticks: 0, tick: 0 };
+worker.onmessage = (event) => {
+  const message = event.data;
+  if (message.type === "ready") {
+    apply(JSON.parse(message.state));
+    document.body.setAttribute("data-ready", String(message.seconds));
+    document.body.setAttribute("data-marks", JSON.stringify(message.marks));
+    status.textContent = "Python ready in " + message.seconds.toFixed(1) + " s";
+    playground.render({ model: host, el: document.getElementById("playground") });
+    document.getElementById("expression-go").disabled = false;
+  } else if (message.type === "state") {
+    apply(JSON.parse(message.changes));
+    if (message.tick !== undefined) { timings.ticks += 1; timings.tick += message.tick; }
+  } else if (message.type === "expression") {
+    showExpression(JSON.parse(message.answer));
+  } else if (message.type === "error") {
+    status.textContent = message.message;
+    console.error(message.message);
+  }
+};
+
+// What the benchmark and the tests read: the host, and frames drawn and time spent.
+window.glassgrad = {
+  host: host,
+  timings: () => ({
+    frames: drawn,
+    drawMs: drawn ? drawing / drawn : 0,
+    ticks: timings.ticks,
+    tickMs: timings.ticks ? timings.tick / timings.ticks : 0,
+  }),
+};
+
+// The expression stepper: the text goes to Python's safe parser, the page
+// that comes back is the stepper's own HTML and script.
+const form = document.getElementById("expression");
+const out = document.getElementById("expression-out");
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  out.textContent = "…";
+  worker.postMessage({
+    type: "expression",
+    expression: document.getElementById("expression-text").value,
+    values: document.getElementById("expression-values").value,
+  });
+});
+
+function showExpression(answer) {
+  out.innerHTML = "";
+  if (answer.error) {
+    const error = document.createElement("pre");
+    error.className = "error";
+    error.textContent = answer.error;
+    out.appendChild(error);
+    return;
+  }
+  out.innerHTML = answer.html;
+  out.querySelectorAll("script:not([type])").forEach((old) => {
+    const script = document.createElement("script");
+    script.textContent = old.textContent;
+    old.replaceWith(script);
+  });
+}
