@@ -32,6 +32,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -131,15 +133,32 @@ def npm_packages() -> Path:
     if npm is None:
         sys.exit(
             "building the site needs Node.js and npm (18 or newer): install them, e.g. "
-            "`apt-get install nodejs npm` on Debian or Ubuntu, or from https://nodejs.org"
+            "`apt-get install nodejs npm` on Debian or Ubuntu, or your system's package manager"
         )
     modules = WEB / "node_modules"
-    if not _installed(modules):
-        print("Installing the site's front-end packages (npm ci) ...", flush=True)
-        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=WEB)
-        if result.returncode != 0:
-            sys.exit(result.returncode)
+    with _one_at_a_time(WEB / ".npm-ci.lock"):  # npm ci deletes node_modules first
+        if not _installed(modules):
+            print("Installing the site's front-end packages (npm ci) ...", flush=True)
+            command = [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"]
+            if subprocess.run(command, cwd=WEB).returncode != 0:
+                sys.exit("npm ci failed: see its messages above")
     return modules
+
+
+@contextmanager
+def _one_at_a_time(lock: Path) -> Iterator[None]:
+    """Let one process at a time into the block (where the OS can lock files)."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock
+        yield
+        return
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _installed(modules: Path) -> bool:
@@ -235,7 +254,8 @@ def main(argv: list[str]) -> None:
     elif task == "test":
         run([PYTHON, "-m", "ruff", "check", "."])
         run([PYTHON, "-m", "ruff", "format", "--check", "."])
-        run([PYTHON, "-m", "pytest", "-n", "2", *rest])
+        # loadgroup: tests that share a built site or a JupyterLab run in one worker.
+        run([PYTHON, "-m", "pytest", "-n", "2", "--dist", "loadgroup", *rest])
         test_other_pythons(rest)
     elif task == "bench":
         for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):

@@ -26,7 +26,7 @@ import pytest
 from tests.autograd.test_stepper import ARTIFACTS, CHROMIUM_ARGS, chromium
 from tests.conftest import need
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("jupyterlab")]
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")

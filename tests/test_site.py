@@ -25,6 +25,9 @@ import nn
 from tests.autograd.test_stepper import ARTIFACTS, CHROMIUM_ARGS, QuietHandler, chromium
 from tests.conftest import need
 
+# One worker builds and serves the site for every test here.
+pytestmark = pytest.mark.xdist_group("site")
+
 ROOT = Path(__file__).resolve().parents[1]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
