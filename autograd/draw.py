@@ -333,6 +333,19 @@ def prediction_of(loss: Value) -> tuple[float, float]:
     return y_hat, floatmath.divide(y_hat - y, y_hat * (1.0 - y_hat))
 
 
+def _drawable_order(output: Value, max_nodes: int) -> list[Value]:
+    """``output``'s graph in topological order, if it is a Value and small enough to draw."""
+    if not isinstance(output, Value):
+        raise TypeError(f"draw needs a Value, got {type(output).__name__}")
+    order = topological_order(output)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"this graph has {len(order)} nodes, more than max_nodes={max_nodes}. Draw a part of "
+            "it: pass an intermediate Value (for example one neuron's output), or raise max_nodes"
+        )
+    return order
+
+
 def picture(
     output: Value,
     fields: Mapping[Value, Sequence[str]],
@@ -360,14 +373,7 @@ def picture(
         ValueError: if the graph has more than ``max_nodes`` Values.
         MissingExtra: if the graphviz package is not installed.
     """
-    if not isinstance(output, Value):
-        raise TypeError(f"draw needs a Value, got {type(output).__name__}")
-    order = topological_order(output)
-    if len(order) > max_nodes:
-        raise ValueError(
-            f"this graph has {len(order)} nodes, more than max_nodes={max_nodes}. Draw a part of "
-            "it: pass an intermediate Value (for example one neuron's output), or raise max_nodes"
-        )
+    order = _drawable_order(output, max_nodes)
     graphviz = _graphviz()
     attrs = {"rankdir": rankdir, "bgcolor": "white", "fontname": FONT, "nodesep": "0.12"}
     attrs["ranksep"] = "0.3"
@@ -574,11 +580,7 @@ def draw(
         ValueError: if the graph has more than ``max_nodes`` Values.
         MissingExtra: if the graphviz package is not installed.
     """
-    if not isinstance(output, Value):
-        raise TypeError(f"draw needs a Value, got {type(output).__name__}")
-    order = topological_order(output)
-    if len(order) > max_nodes:
-        picture(output, {}, {}, max_nodes=max_nodes)  # raises, saying what to do
+    order = _drawable_order(output, max_nodes)
     if grads is None:
         if show_grad is None:
             show_grad = any(node.grad != 0.0 for node in order)
