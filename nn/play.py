@@ -33,7 +33,6 @@ import base64
 import html
 import json
 import math
-import operator
 import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -322,9 +321,9 @@ class Playground:
             output is ``ŷ`` (after the sigmoid), or the logit ``z`` with
             ``logits=True``.
         """
-        # The dot op's own sum, written out: ``sum(map(mul, w, x), b)`` is
-        # ``OPS["dot"].combine(w, x, b)`` without a call per neuron.
-        mul = operator.mul
+        # The dot op's own sum, which adds left to right on every Python (a
+        # plain sum() of floats compensates rounding from Python 3.12 on).
+        combine = OPS["dot"].combine
         last = len(self.model.layers) - 1
         layers = [
             (
@@ -340,7 +339,7 @@ class Playground:
         for x in X:
             rows = []
             for weights, biases, activation in layers:
-                z = [sum(map(mul, w, x), b) for w, b in zip(weights, biases)]
+                z = [combine(w, x, b) for w, b in zip(weights, biases)]
                 if activation is not None:
                     z = list(map(activation, z))
                 rows.append(z)
