@@ -8,14 +8,13 @@ any calculus.
 
 from __future__ import annotations
 
-import gc
 import operator
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from math import isfinite
 from typing import Any
 
+from autograd.collector import collector_paused
 from autograd.mode import enable_grad, modes
 from autograd.ops import FINITE_LOCALS, OPS, VJP_RULES, AnyOp, Op
 from autograd.value import Value, describe, numbers
@@ -157,26 +156,6 @@ def propagate(node: Value) -> None:
     with _backward_lock:
         for parent, amount in contributions(node, node.grad):
             parent.grad += amount
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector inside the block.
-
-    glassgrad graphs hold no reference cycles (reference counting frees
-    them), so the cyclic collector finds nothing in them; yet as a graph
-    grows it scans the whole graph again and again. Backward passes always
-    run with it paused; wrap a training step (forward, loss, backward,
-    update) in this too, as ``nn.fit`` does, and the step gets much faster.
-    Code that itself makes cycles should not run long inside the block.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # One backward pass at a time: `.grad += ...` is a read and a write, and two
