@@ -60,9 +60,9 @@ class Value:
     ``dot``) keeps them all as one tuple in ``_a``, and a leaf has None in
     both. ``operands`` reads them back as a tuple. Why not keep that tuple
     itself? It would be a second object per node: 56 more bytes, and one
-    more object for Python's cyclic garbage collector to track and scan
-    (it scans every container object, however short-lived). With two slots
-    an elementary node is one object.
+    more object for Python's cyclic garbage collector to track, and to scan
+    at each of its collections while the graph lives. With two slots an
+    elementary node is one object.
 
     Equality and hashing are by identity, so Values can be dict keys and
     ``a == b`` asks "is this the same node?". ``<``, ``<=``, ``>``, ``>=``
@@ -100,7 +100,8 @@ class Value:
 
         Raises:
             TypeError: if ``data`` is not a real number, ``label`` not a str,
-                or a child not a Value.
+                a child not a Value, or the number of children not the
+                number of inputs of the table's op ``_op``.
         """
         self.data = data if type(data) is float else _to_float(data)
         self.serial = next(_serials)
