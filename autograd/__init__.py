@@ -15,9 +15,9 @@ Everything public is listed in ``__all__`` below.
 
 from __future__ import annotations
 
+from autograd.collector import collector_paused
 from autograd.engine import (
     backward,
-    collector_paused,
     grad,
     local_derivatives,
     topological_order,

@@ -8,14 +8,13 @@ any calculus.
 
 from __future__ import annotations
 
-import gc
 import operator
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from math import isfinite
 from typing import Any
 
+from autograd.collector import collector_paused
 from autograd.mode import enable_grad, modes
 from autograd.ops import FINITE_LOCALS, OPS, VJP_RULES, AnyOp, Op
 from autograd.value import Value, describe, numbers
@@ -26,28 +25,44 @@ def topological_order(output: Value) -> list[Value]:
 
     A node is always made after its parents, so its creation number
     (``Value.serial``) already is a topological order: collect the nodes
-    ``output`` depends on with an explicit stack (no recursion, so a graph a
-    million nodes deep works at Python's default recursion limit), then sort
-    them by it. The order is the order in which the program made the nodes:
-    the same on every run, and ``output`` last.
+    ``output`` depends on, then sort them by it. The collection is a plain
+    loop over a growing list (no recursion, so a graph a million nodes deep
+    works at Python's default recursion limit). The order is the order in
+    which the program made the nodes: the same on every run, and ``output``
+    last.
     """
     order = [output]
     seen = {output}
-    stack = [output]
-    while stack:
-        node = stack.pop()
-        operands = node.operands
-        # A wide node (a neuron's dot) often has every input seen already:
-        # the set checks them all at C speed.
-        if len(operands) > 4 and seen.issuperset(operands):
+    # `order` is also the list of nodes still to visit: the loop reaches each
+    # node appended to it, once. (A `for` loop, not `while stack:`, also has
+    # a reason in CPython 3.11: only a `for` loop's jump back lets the
+    # interpreter specialise this function's bytecode while it runs, and a
+    # single call on a long chain runs about 10% faster for it.)
+    for node in order:
+        # The inputs, read from the node's slots (see Value): a, or a and b,
+        # or a tuple of them all in a (sum, dot); a leaf has none.
+        a = node._a
+        if a is None:
             continue
-        for operand in operands:
-            if type(operand) is Value and operand not in seen:
-                seen.add(operand)
-                order.append(operand)
-                stack.append(operand)
-    # On a chain the depth-first collection finds the nodes newest first, and
-    # the sort only reverses them; on a network it is about a fifth of the work.
+        if type(a) is tuple:
+            # A wide node (a neuron's dot) often has every input seen
+            # already: the set checks them all at C speed.
+            if len(a) > 4 and seen.issuperset(a):
+                continue
+            for operand in a:
+                if type(operand) is Value and operand not in seen:
+                    seen.add(operand)
+                    order.append(operand)
+            continue
+        if type(a) is Value and a not in seen:
+            seen.add(a)
+            order.append(a)
+        b = node._b
+        if type(b) is Value and b not in seen:
+            seen.add(b)
+            order.append(b)
+    # On a chain the nodes are found newest first, and the sort only
+    # reverses them; on a network it is about a fifth of the work.
     order.sort(key=_by_serial)
     return order
 
@@ -143,26 +158,6 @@ def propagate(node: Value) -> None:
             parent.grad += amount
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector inside the block.
-
-    glassgrad graphs hold no reference cycles (reference counting frees
-    them), so the cyclic collector finds nothing in them; yet as a graph
-    grows it scans the whole graph again and again. Backward passes always
-    run with it paused; wrap a training step (forward, loss, backward,
-    update) in this too, as ``nn.fit`` does, and the step gets much faster.
-    Code that itself makes cycles should not run long inside the block.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 # One backward pass at a time: `.grad += ...` is a read and a write, and two
 # threads adding into a shared leaf would lose each other's contributions
 # (the GIL runs one thread at a time anyway, so no parallelism is lost).
@@ -198,14 +193,15 @@ def backward(output: Value) -> None:
     with _backward_lock, collector_paused():
         order = topological_order(output)
         for node in order:
-            if node.operands:
+            if node._a is not None:  # not a leaf
                 node.grad = 0.0
         output.grad += 1.0
         # Reverse topological order: a node's gradient is complete before it
         # is passed on, because every node that uses it comes later in `order`.
+        # The inputs are read from the node's slots, _a and _b (see Value).
         for node in reversed(order):
-            operands = node.operands
-            if not operands:
+            a = node._a
+            if a is None:  # a leaf
                 continue
             upstream = node.grad
             out = node.data
@@ -221,7 +217,7 @@ def backward(output: Value) -> None:
                 raise _unknown_op(node) from None
             arity = len(rules)  # 0 for n-ary ops (sum, dot)
             if arity == 2:
-                a, b = operands
+                b = node._b
                 a_is_value = type(a) is Value
                 b_is_value = type(b) is Value
                 a_data = a.data if a_is_value else a
@@ -231,10 +227,9 @@ def backward(output: Value) -> None:
                 if b_is_value:
                     b.grad += rules[1](upstream, a_data, b_data, out)
             elif arity == 1:
-                (a,) = operands
                 a.grad += rules[0](upstream, a.data, out)
             else:  # n-ary ops (sum, dot) apply their rule to all inputs at once
-                OPS[node.op].accumulate(operands, upstream)
+                OPS[node.op].accumulate(a, upstream)  # a: the tuple of inputs
             if check:
                 _check_gradients(node)
 
@@ -295,7 +290,7 @@ def _gradients(output: Value, create_graph: bool) -> dict[Value, Any]:
     check = modes.anomaly
     for node in reversed(topological_order(output)):
         upstream = grads.get(node)
-        if upstream is None or not node.operands:
+        if upstream is None or node._a is None:  # not reached, or a leaf
             continue
         for parent, total in contributions(node, upstream, create_graph):
             if parent in grads:

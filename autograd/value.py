@@ -27,6 +27,7 @@ from autograd.ops import (
     LOG,
     MUL,
     NEG,
+    OPS,
     POW,
     RELU,
     SIGMOID,
@@ -34,6 +35,7 @@ from autograd.ops import (
     SUM,
     TANH,
     AnyOp,
+    Op,
 )
 
 
@@ -44,11 +46,23 @@ class Value:
         data: the number (a float).
         grad: ∂output/∂self after ``output.backward()`` (0.0 before).
         op: the op that made this node, ``""`` for a leaf (an input).
-        operands: the op's inputs in order: Values, or plain floats for
-            constants (``x * 2`` keeps the 2 as a number, not a node).
+        operands: the op's inputs in order, as a tuple (read-only): Values,
+            or plain floats for constants (``x * 2`` keeps the 2 as a
+            number, not a node). ``parents`` is the same without constants.
         label: an optional name, used in drawings and step-throughs.
         serial: the Value's creation number. A node is always made after its
             parents, so sorting by it gives a topological order.
+
+    How a node keeps its inputs: in two slots, ``_a`` and ``_b``, named as
+    the op table names the inputs of its formulas (``{a} · {b}``). A
+    binary op fills both, a unary op (``tanh``, ``exp``...) fills ``_a``
+    and leaves ``_b`` None, an op with any number of inputs (``sum``,
+    ``dot``) keeps them all as one tuple in ``_a``, and a leaf has None in
+    both. ``operands`` reads them back as a tuple. Why not keep that tuple
+    itself? It would be a second object per node: 56 more bytes, and one
+    more object for Python's cyclic garbage collector to track, and to scan
+    at each of its collections while the graph lives. With two slots an
+    elementary node is one object.
 
     Equality and hashing are by identity, so Values can be dict keys and
     ``a == b`` asks "is this the same node?". ``<``, ``<=``, ``>``, ``>=``
@@ -60,7 +74,7 @@ class Value:
     ``_backward()``. The names above are the documented ones.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "operands", "serial")
+    __slots__ = ("_a", "_b", "data", "grad", "label", "op", "serial")
 
     def __init__(
         self,
@@ -86,18 +100,34 @@ class Value:
 
         Raises:
             TypeError: if ``data`` is not a real number, ``label`` not a str,
-                or a child not a Value.
+                a child not a Value, or the number of children not the
+                number of inputs of the table's op ``_op``.
         """
         self.data = data if type(data) is float else _to_float(data)
         self.serial = next(_serials)
         self.grad = 0.0
         if isinstance(_children, str):  # Value(2.0, "a"): the label, in second place
             _children, label = (), _children
-        self.operands: tuple[Any, ...] = _made_by_hand(_children)
-        self.op = _op if self.operands else ""
+        children = _made_by_hand(_children, _op)
+        self.op = _op if children else ""
+        self._a, self._b = _slots_of(children, _op)
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.label = label
+
+    @property
+    def operands(self) -> tuple[Any, ...]:
+        """The op's inputs in order: Values, or plain floats for constants.
+
+        ``(x * 2).operands == (x, 2.0)``; a leaf has none: ``()``. A view of
+        the slots ``_a`` and ``_b`` (see the class docstring), made on each read.
+        """
+        a, b = self._a, self._b
+        if b is not None:
+            return (a, b)
+        if a is None:
+            return ()
+        return a if type(a) is tuple else (a,)
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -132,7 +162,7 @@ class Value:
     @property
     def is_leaf(self) -> bool:
         """True for an input (a Value that no op made)."""
-        return not self.operands
+        return self._a is None
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -178,30 +208,30 @@ class Value:
         return _binary(POW, other, self)
 
     def __neg__(self) -> Value:
-        return _record(NEG, -self.data, (self,))
+        return _record(NEG, -self.data, self)
 
     def __pos__(self) -> Value:
         return self
 
     def exp(self) -> Value:
         """``e ** self``."""
-        return _record(EXP, floatmath.exp(self.data), (self,))
+        return _record(EXP, floatmath.exp(self.data), self)
 
     def log(self) -> Value:
         """Natural logarithm (``-inf`` at 0, ``nan`` below)."""
-        return _record(LOG, floatmath.log(self.data), (self,))
+        return _record(LOG, floatmath.log(self.data), self)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
-        return _record(TANH, floatmath.tanh(self.data), (self,))
+        return _record(TANH, floatmath.tanh(self.data), self)
 
     def sigmoid(self) -> Value:
         """Logistic sigmoid ``1 / (1 + e^-x)``, stable for any x."""
-        return _record(SIGMOID, floatmath.sigmoid(self.data), (self,))
+        return _record(SIGMOID, floatmath.sigmoid(self.data), self)
 
     def relu(self) -> Value:
         """``max(0, self)``."""
-        return _record(RELU, floatmath.relu(self.data), (self,))
+        return _record(RELU, floatmath.relu(self.data), self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
         """Jupyter shows a Value as its graph: SVG, PNG and text (with the viz extra)."""
@@ -245,8 +275,13 @@ class Value:
         return Value(self.data, self.label)
 
 
-def _made_by_hand(children: Iterable[Any]) -> tuple[Value, ...]:
-    """The operands of a node made with ``Value(data, _children, _op)``: Values only."""
+def _made_by_hand(children: Iterable[Any], op: str) -> tuple[Value, ...]:
+    """The operands of a node made with ``Value(data, _children, _op)``: Values only.
+
+    Raises:
+        TypeError: if a child is not a Value, or the table's op ``op`` takes
+            another number of inputs.
+    """
     operands = tuple(children)
     for index, child in enumerate(operands):
         if not isinstance(child, Value):
@@ -254,6 +289,24 @@ def _made_by_hand(children: Iterable[Any]) -> tuple[Value, ...]:
                 f"Value(data, _children, _op): child {index} is {type(child).__name__} "
                 f"({child!r}); the children of a node are the Values it was computed from"
             )
+    known = OPS.get(op)
+    if operands and isinstance(known, Op) and len(operands) != len(known.rules):
+        raise TypeError(
+            f"Value(data, _children, _op): op {op!r} takes {len(known.rules)} "
+            f"input(s), got {len(operands)} children"
+        )
+    return operands
+
+
+def _slots_of(operands: tuple[Any, ...], op: str) -> tuple[Any, Any]:
+    """``(_a, _b)`` for a node with these operands (see the Value docstring)."""
+    if not operands:
+        return None, None
+    any_number = op in OPS and not isinstance(OPS[op], Op)  # sum, dot
+    if any_number or len(operands) > 2:
+        return operands, None
+    if len(operands) == 1:
+        return operands[0], None
     return operands
 
 
@@ -317,10 +370,11 @@ def _binary(op: AnyOp, a: Any, b: Any) -> Value:
     # No mode block open in any thread: record, check nothing (one plain read).
     if switches.at_defaults or _recording(op, data, (a, b)):
         node.op = op.name
-        node.operands = (a, b)
+        node._a = a
+        node._b = b
     else:
         node.op = ""
-        node.operands = ()
+        node._a = node._b = None
     return node
 
 
@@ -328,19 +382,24 @@ _new_value = object.__new__
 _serials = itertools.count()  # creation numbers, shared by every Value
 
 
-def _record(op: AnyOp, data: float, operands: tuple[Any, ...]) -> Value:
-    """Make the output node of ``op``; a plain leaf when not recording."""
+def _record(op: AnyOp, data: float, a: Any) -> Value:
+    """Make the output node of ``op``; a plain leaf when not recording.
+
+    ``a`` is the input of a unary op, or the tuple of all inputs of an op
+    with any number of them (sum, dot): what goes in the slot ``_a``.
+    """
     node = _new_value(Value)
     node.data = data
     node.serial = next(_serials)
     node.grad = 0.0
     node.label = ""
-    if switches.at_defaults or _recording(op, data, operands):
+    if switches.at_defaults or _recording(op, data, a if type(a) is tuple else (a,)):
         node.op = op.name
-        node.operands = operands
+        node._a = a
     else:
         node.op = ""
-        node.operands = ()
+        node._a = None
+    node._b = None
     return node
 
 
