@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,6 +40,26 @@ def renderer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setenv("PATH", path_without_dot())
         assert shutil.which("dot") is None
     return request.param
+
+
+def refuse_other_origins(target: Any, allowed: tuple[str, ...]) -> list[str]:
+    """Let a Playwright page or context load only URLs that start with ``allowed``.
+
+    Every other request is aborted and its URL appended to the returned list,
+    which a test asserts is empty: a page must load nothing from elsewhere.
+    """
+    refused: list[str] = []
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        if url.startswith(allowed):
+            request_route.continue_()
+        else:
+            refused.append(url)
+            request_route.abort()
+
+    target.route("**/*", route)
+    return refused
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from tests.autograd.test_stepper import ARTIFACTS, CHROMIUM_ARGS, chromium
-from tests.conftest import need
+from tests.conftest import need, refuse_other_origins
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("jupyterlab")]
 
@@ -141,17 +141,7 @@ def open_notebook(lab: tuple, name: str) -> tuple[Any, Any, list[str], list[str]
     browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     errors: list[str] = []
-    foreign: list[str] = []
-
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if url.startswith((base, "data:", "blob:")):
-            request_route.continue_()
-        else:
-            foreign.append(url)
-            request_route.abort()
-
-    page.route("**/*", route)
+    foreign = refuse_other_origins(page, (base, "data:", "blob:"))
     page.on("pageerror", lambda error: errors.append(str(error)))
     # A workspace of its own: JupyterLab would otherwise reopen the other notebook too.
     workspace = name.removesuffix(".ipynb")
@@ -248,17 +238,7 @@ def test_the_playground_widget_plays_pauses_steps_and_explains(
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors: list[str] = []
-        foreign: list[str] = []
-
-        def route(request_route: Any) -> None:
-            url = request_route.request.url
-            if url.startswith((base, "data:", "blob:", "ws://127.0.0.1")):
-                request_route.continue_()
-            else:
-                foreign.append(url)
-                request_route.abort()
-
-        page.route("**/*", route)
+        foreign = refuse_other_origins(page, (base, "data:", "blob:", "ws://127.0.0.1"))
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(f"{base}/lab/workspaces/playground/tree/playground.ipynb?reset&token={token}")

@@ -23,7 +23,7 @@ import pytest
 import autograd
 import nn
 from tests.autograd.test_stepper import ARTIFACTS, CHROMIUM_ARGS, QuietHandler, chromium
-from tests.conftest import need
+from tests.conftest import need, refuse_other_origins
 
 # One worker builds and serves the site for every test here.
 pytestmark = pytest.mark.xdist_group("site")
@@ -69,17 +69,8 @@ def open_site(browser: Any, base: str, viewport: dict) -> tuple[Any, list[str], 
     """The site, ready: ``(page, console errors, requests to any other origin)``."""
     context = browser.new_context(viewport=viewport)
     errors: list[str] = []
-    foreign: list[str] = []
-
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if url.startswith((base + "/", "data:", "blob:")):
-            request_route.continue_()
-        else:
-            foreign.append(url)
-            request_route.abort()
-
-    context.route("**/*", route)  # the page's and its worker's requests
+    # the page's and its worker's requests
+    foreign = refuse_other_origins(context, (base + "/", "data:", "blob:"))
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

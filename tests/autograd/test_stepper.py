@@ -18,6 +18,7 @@ pytest.importorskip("graphviz")
 import nn
 from autograd import Value
 from autograd.stepper import Stepper, export_html
+from tests.conftest import refuse_other_origins
 
 EVIL = "</script><img src=x onerror=alert(1)>"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -184,19 +185,8 @@ def open_page(browser: Any, url: str, viewport: dict, javascript: bool = True) -
     context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
     page = context.new_page()
     errors: list[str] = []
-    foreign: list[str] = []
-    origin = url.split("/", 3)[:3]
-
-    def route(request_route: Any) -> None:
-        if request_route.request.url.split("/", 3)[
-            :3
-        ] == origin or request_route.request.url.startswith("data:"):
-            request_route.continue_()
-        else:
-            foreign.append(request_route.request.url)
-            request_route.abort()
-
-    page.route("**/*", route)
+    origin = "/".join(url.split("/", 3)[:3]) + "/"
+    foreign = refuse_other_origins(page, (origin, "data:"))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("dialog", lambda dialog: (errors.append(dialog.message), dialog.dismiss()))
