@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from autograd import floatmath
@@ -37,6 +37,49 @@ from autograd.ops import (
     AnyOp,
     Op,
 )
+
+
+def _operator(op: Op, reflected: bool = False) -> Callable[[Value, Any], Value]:
+    """The method behind an arithmetic operator: ``x + y`` records one ``+`` node.
+
+    ``reflected`` makes the method Python calls when a number is on the left
+    (``2 * x`` calls ``x.__rmul__(2)``); the node's inputs are then ``(2.0,
+    x)``, in the order they were written.
+
+    The commonest case, a Value with a float or a Value while no mode block
+    is open, makes the node right here: this runs for every ``+ - * / **``
+    of a program, and a call to _binary() would be a third of its time.
+    _binary() does all the rest (ints, other types, ``no_grad``, anomaly
+    checks) and makes the same node.
+    """
+    forward, name = op.forward, op.name
+
+    def method(self: Value, other: Any) -> Value:
+        kind = type(other)
+        if (kind is float or kind is Value) and switches.at_defaults:
+            other_data = other if kind is float else other.data
+            node = _new_value(Value)
+            if reflected:
+                node.data = forward(other_data, self.data)
+                node._a, node._b = other, self
+            else:
+                node.data = forward(self.data, other_data)
+                node._a, node._b = self, other
+            node.serial = next(_serials)
+            node.grad = 0.0
+            node.label = ""
+            node.op = name
+            return node
+        return _binary(op, other, self) if reflected else _binary(op, self, other)
+
+    dunder = f"__{'r' if reflected else ''}{_DUNDER_NAMES[name]}__"
+    method.__name__, method.__qualname__ = dunder, f"Value.{dunder}"
+    written = f"other {name} self" if reflected else f"self {name} other"
+    method.__doc__ = f"``{written}``: records one {name!r} node (see ``autograd.ops``)."
+    return method
+
+
+_DUNDER_NAMES = {"+": "add", "-": "sub", "*": "mul", "/": "truediv", "**": "pow"}
 
 
 class Value:
@@ -175,37 +218,18 @@ class Value:
     def __format__(self, spec: str) -> str:
         return format(self.data, spec) if spec else repr(self)
 
-    # Arithmetic: each operator records one node of the op with that name.
-
-    def __add__(self, other: Any) -> Value:
-        return _binary(ADD, self, other)
-
-    def __radd__(self, other: Any) -> Value:
-        return _binary(ADD, other, self)
-
-    def __sub__(self, other: Any) -> Value:
-        return _binary(SUB, self, other)
-
-    def __rsub__(self, other: Any) -> Value:
-        return _binary(SUB, other, self)
-
-    def __mul__(self, other: Any) -> Value:
-        return _binary(MUL, self, other)
-
-    def __rmul__(self, other: Any) -> Value:
-        return _binary(MUL, other, self)
-
-    def __truediv__(self, other: Any) -> Value:
-        return _binary(DIV, self, other)
-
-    def __rtruediv__(self, other: Any) -> Value:
-        return _binary(DIV, other, self)
-
-    def __pow__(self, other: Any) -> Value:
-        return _binary(POW, self, other)
-
-    def __rpow__(self, other: Any) -> Value:
-        return _binary(POW, other, self)
+    # Arithmetic: each operator records one node of the table's op with that
+    # name (the methods are made by _operator, below the class).
+    __add__ = _operator(ADD)
+    __radd__ = _operator(ADD, reflected=True)
+    __sub__ = _operator(SUB)
+    __rsub__ = _operator(SUB, reflected=True)
+    __mul__ = _operator(MUL)
+    __rmul__ = _operator(MUL, reflected=True)
+    __truediv__ = _operator(DIV)
+    __rtruediv__ = _operator(DIV, reflected=True)
+    __pow__ = _operator(POW)
+    __rpow__ = _operator(POW, reflected=True)
 
     def __neg__(self) -> Value:
         return _record(NEG, -self.data, self)
