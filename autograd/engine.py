@@ -33,6 +33,7 @@ def topological_order(output: Value) -> list[Value]:
     """
     order = [output]
     seen = {output}
+    add, append = seen.add, order.append
     # `order` is also the list of nodes still to visit: the loop reaches each
     # node appended to it, once. (A `for` loop, not `while stack:`, also has
     # a reason in CPython 3.11: only a `for` loop's jump back lets the
@@ -40,27 +41,29 @@ def topological_order(output: Value) -> list[Value]:
     # single call on a long chain runs about 10% faster for it.)
     for node in order:
         # The inputs, read from the node's slots (see Value): a, or a and b,
-        # or a tuple of them all in a (sum, dot); a leaf has none.
+        # or a tuple of them all in a (sum, dot); a leaf has none. Constants
+        # are floats. The commonest case is tested first.
         a = node._a
-        if a is None:
+        if type(a) is Value:
+            if a not in seen:
+                add(a)
+                append(a)
+        elif a is None:  # a leaf
             continue
-        if type(a) is tuple:
+        elif type(a) is tuple:
             # A wide node (a neuron's dot) often has every input seen
             # already: the set checks them all at C speed.
             if len(a) > 4 and seen.issuperset(a):
                 continue
             for operand in a:
                 if type(operand) is Value and operand not in seen:
-                    seen.add(operand)
-                    order.append(operand)
+                    add(operand)
+                    append(operand)
             continue
-        if type(a) is Value and a not in seen:
-            seen.add(a)
-            order.append(a)
         b = node._b
         if type(b) is Value and b not in seen:
-            seen.add(b)
-            order.append(b)
+            add(b)
+            append(b)
     # On a chain the nodes are found newest first, and the sort only
     # reverses them; on a network it is about a fifth of the work.
     order.sort(key=_by_serial)
@@ -204,32 +207,33 @@ def backward(output: Value) -> None:
             if a is None:  # a leaf
                 continue
             upstream = node.grad
-            out = node.data
-            if upstream == 0.0 and node.op in FINITE_LOCALS and isfinite(out):
+            op = node.op
+            if upstream == 0.0 and op in FINITE_LOCALS and isfinite(node.data):
                 continue  # each contribution would be 0 · (a finite number)
             # parent.grad += upstream · ∂node/∂parent (the rule's vjp), as
-            # contributions() does, written out for one and two operands: this
+            # contributions() does, written out for each shape of node: this
             # loop is the engine's hot path, and building argument lists for
             # every node would make it about three times slower.
             try:
-                rules = VJP_RULES[node.op]
+                rules = VJP_RULES[op]
             except KeyError:  # a node made by hand with an unknown op
                 raise _unknown_op(node) from None
-            arity = len(rules)  # 0 for n-ary ops (sum, dot)
-            if arity == 2:
-                b = node._b
-                a_is_value = type(a) is Value
-                b_is_value = type(b) is Value
-                a_data = a.data if a_is_value else a
-                b_data = b.data if b_is_value else b
-                if a_is_value:
+            b = node._b
+            if b is not None:  # two inputs: a Value and a Value or a constant
+                out = node.data
+                if type(a) is not Value:  # a constant on the left: 2 * x
+                    if type(b) is Value:  # (bce_logits(0.3, 1.0) has two constants)
+                        b.grad += rules[1](upstream, a, b.data, out)
+                elif type(b) is not Value:  # a constant on the right: x * 2
+                    a.grad += rules[0](upstream, a.data, b, out)
+                else:  # both read before either changes (x * x)
+                    a_data, b_data = a.data, b.data
                     a.grad += rules[0](upstream, a_data, b_data, out)
-                if b_is_value:
                     b.grad += rules[1](upstream, a_data, b_data, out)
-            elif arity == 1:
-                a.grad += rules[0](upstream, a.data, out)
+            elif type(a) is not tuple:  # one input
+                a.grad += rules[0](upstream, a.data, node.data)
             else:  # n-ary ops (sum, dot) apply their rule to all inputs at once
-                OPS[node.op].accumulate(a, upstream)  # a: the tuple of inputs
+                OPS[op].accumulate(a, upstream)  # a: the tuple of inputs
             if check:
                 _check_gradients(node)
 
