@@ -52,13 +52,14 @@ def topological_order(output: Value) -> list[Value]:
             continue
         elif type(a) is tuple:
             # A wide node (a neuron's dot) often has every input seen
-            # already: the set checks them all at C speed.
-            if len(a) > 4 and seen.issuperset(a):
-                continue
-            for operand in a:
-                if type(operand) is Value and operand not in seen:
-                    add(operand)
-                    append(operand)
+            # already: the set checks them all at C speed. Its constants
+            # (data features) go into `seen` too, for the next such check.
+            if not seen.issuperset(a):
+                for operand in a:
+                    if operand not in seen:
+                        add(operand)
+                        if type(operand) is Value:
+                            append(operand)
             continue
         b = node._b
         if type(b) is Value and b not in seen:
