@@ -41,30 +41,29 @@ def topological_order(output: Value) -> list[Value]:
     # single call on a long chain runs about 10% faster for it.)
     for node in order:
         # The inputs, read from the node's slots (see Value): a, or a and b,
-        # or a tuple of them all in a (sum, dot); a leaf has none. Constants
-        # are floats. The commonest case is tested first.
+        # or a tuple of them all in a (sum, dot); a leaf has None in both.
+        # Constants are floats.
         a = node._a
+        b = node._b
+        # b before a: b is usually the newer input (in `s + w * x` the
+        # product is made after the sum it is added to), and nodes found
+        # newest first leave the sort below less to do.
+        if type(b) is Value and b not in seen:
+            add(b)
+            append(b)
         if type(a) is Value:
             if a not in seen:
                 add(a)
                 append(a)
-        elif a is None:  # a leaf
-            continue
-        elif type(a) is tuple:
-            # A wide node (a neuron's dot) often has every input seen
-            # already: the set checks them all at C speed. Its constants
-            # (data features) go into `seen` too, for the next such check.
-            if not seen.issuperset(a):
-                for operand in a:
-                    if operand not in seen:
-                        add(operand)
-                        if type(operand) is Value:
-                            append(operand)
-            continue
-        b = node._b
-        if type(b) is Value and b not in seen:
-            add(b)
-            append(b)
+        # A wide node (a neuron's dot) often has every input seen already:
+        # the set checks them all at C speed. Its constants (data features)
+        # go into `seen` too, for the next such check.
+        elif type(a) is tuple and not seen.issuperset(a):
+            for operand in a:
+                if operand not in seen:
+                    add(operand)
+                    if type(operand) is Value:
+                        append(operand)
     # On a chain the nodes are found newest first, and the sort only
     # reverses them; on a network it is about a fifth of the work.
     order.sort(key=_by_serial)
