@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import random
 import reprlib
 from collections.abc import Callable, Iterator, Sequence
@@ -173,7 +174,9 @@ class Neuron(Module):
                 raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
             if self.fused:
                 return autograd.dot(self.w, x, self.b)
-            return sum((w * xi for w, xi in zip(self.w, x)), self.b)
+            # sum(w * xi for ...) from b, as micrograd writes it; map makes
+            # the same nodes in the same order without a generator's frame.
+            return sum(map(operator.mul, self.w, x), self.b)
         except (TypeError, ValueError) as error:
             raise (sample_error(x, len(self.w), "neuron") or error) from None
 
