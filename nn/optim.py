@@ -66,6 +66,19 @@ class Optimizer:
         for name, value in state.items():
             setattr(self, name, list(value) if isinstance(value, list) else value)
 
+    def parameters_finite(self) -> bool:
+        """Whether every parameter is a finite number (no nan, no inf).
+
+        ``fit`` and the playground ask after every update: an update gone
+        bad is undone with ``restore``.
+        """
+        # One sum instead of a test per parameter: nan and inf both survive
+        # it. Only a sum that is not finite needs a closer look, as huge
+        # finite parameters can add up to inf.
+        if math.isfinite(sum(p.data for p in self.parameters)):
+            return True
+        return all(math.isfinite(p.data) for p in self.parameters)
+
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0."""
         for p in self.parameters:

@@ -288,7 +288,7 @@ class Playground:
                 self.X, self.y, s["batch_size"], shuffle=True, seed=s["seed"] + self.epoch
             ):
                 step(X_batch, y_batch)
-            if not math.isfinite(sum(p.data for p in self.optimizer.parameters)):
+            if not self.optimizer.parameters_finite():
                 self.optimizer.restore(before)
                 self.status = (
                     f"training diverged in epoch {self.epoch + 1}: a weight became nan or inf. "

@@ -232,7 +232,7 @@ def fit(
                     except BaseException:  # Ctrl-C or an error mid-update: undo all of it
                         optimizer.restore(before)
                         raise
-                    if not _all_finite(optimizer.parameters):
+                    if not optimizer.parameters_finite():
                         _diverged(optimizer, before, history, epoch, epochs, "a parameter")
                 total += loss_value * len(X_batch)
                 count += len(X_batch)
@@ -365,11 +365,6 @@ def _raise_with_history(message: str, history: History) -> None:
     error = FloatingPointError(message)
     error.history = history  # type: ignore[attr-defined]
     raise error
-
-
-def _all_finite(parameters: Iterable[Value]) -> bool:
-    # One sum instead of a test per parameter: nan and inf both survive it.
-    return math.isfinite(sum(p.data for p in parameters))
 
 
 def _samples(X: Any, nin: int) -> list[list[Any]]:

@@ -348,6 +348,16 @@ def test_a_loss_that_is_inf_from_the_start_says_so() -> None:
     assert model.state_dict() == before
 
 
+def test_huge_but_finite_parameters_are_not_taken_for_divergence() -> None:
+    # Their sum overflows to inf; each of them is finite, and so is the loss.
+    model = nn.MLP(2, [4, 1], seed=0)
+    for neuron in model.layers[0].neurons:
+        neuron.w = [Value(1e308), Value(1e308)]
+    history = nn.fit(model, [[0.0, 0.0]], [1.0], loss="mse", lr=0.01, epochs=2, progress=False)
+    assert len(history.loss) == 2 and all(map(math.isfinite, history.loss))
+    assert [w.data for n in model.layers[0].neurons for w in n.w] == [1e308] * 8
+
+
 # --- Weight decay (L2) ---------------------------------------------------------------------
 
 
@@ -468,3 +478,12 @@ def test_fit_with_weight_decay_and_micrograds_schedule_is_micrograds_demo(
         model, X, y, loss="hinge", weight_decay=1e-4, optimizer=schedule, epochs=DEMO_STEPS
     )
     assert history.loss == pytest.approx(theirs, rel=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=20),
+)
+def test_parameters_finite_is_true_exactly_when_every_parameter_is(numbers: list[float]) -> None:
+    optimizer = SGD([Value(x) for x in numbers], lr=0.1)
+    assert optimizer.parameters_finite() == all(map(math.isfinite, numbers))
