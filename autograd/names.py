@@ -7,13 +7,17 @@ the labels that ``nn.MLP`` gives its parameters make them certain:
 
 * a ``dot`` node over row ``j`` of layer ``l``'s weights (labelled
   ``W{l}[j,0]``, ``W{l}[j,1]``, ...) is ``z{l}[j]``; the top layer's only
-  neuron is plain ``z{l}`` (the article's ``z2``);
+  neuron is plain ``z{l}`` (the article's ``z2``). A neuron made of
+  elementary ops (``nn.MLP(..., fused=False)``, micrograd's way: ``b{l}[j] +
+  W{l}[j,0]·x1 + W{l}[j,1]·x2 + ...``, added left to right) gets the same
+  name on its last ``+``;
 * an activation of ``z{l}[j]`` is ``a{l}[j]``; a sigmoid of the top ``z`` is
   ``ŷ``;
 * a fused loss ``BCE(σ(z), y)`` is ``L`` (and the output, when it averages
   losses, is ``L``);
-* a plain-number feature fed to layer 1 with weight ``W1[j,k]`` is
-  ``x{k+1}``, and the target of a loss is ``y`` (see ``operand_names``);
+* a plain-number feature fed to layer 1 with weight ``W1[j,k]`` (in a
+  ``dot`` or a product) is ``x{k+1}``, and the target of a loss is ``y``
+  (see ``operand_names``);
 * anything else is ``n<index>``, its place in topological order.
 
 Names are worked out when a picture or a step-through asks, from the graph
@@ -55,6 +59,41 @@ def neuron_of(node: Value) -> tuple[int, int] | None:
     return found.pop() if len(found) == 1 else None
 
 
+def weight_of(node: Value) -> tuple[int, int, int] | None:
+    """``(layer, row, k)`` when ``node`` is a product ``W{layer}[row,k] · x``, else None."""
+    if node.op != "*" or not isinstance(node.operands[0], Value):
+        return None
+    match = WEIGHT.fullmatch(node.operands[0].label)
+    return None if match is None else (int(match[1]), int(match[2]), int(match[3]))
+
+
+def elementary_neurons(order: list[Value]) -> dict[Value, tuple[int, int]]:
+    """``(layer, row)`` of each neuron made of elementary ops, on its last ``+``.
+
+    Such a neuron is ``b{l}[j] + W{l}[j,0]·x1``, then ``+ W{l}[j,1]·x2`` and
+    so on, one ``+`` per weight (``sum(w * x ..., b)``, as micrograd and
+    ``nn.MLP(fused=False)`` write it). The ``+`` that has added the most
+    weights of a row is its ``z``.
+    """
+    terms: dict[Value, tuple[int, int, int]] = {}  # a partial sum: (layer, row, weights in it)
+    for node in order:
+        if node.op != "+" or not isinstance(node.operands[1], Value):
+            continue
+        so_far, product = node.operands
+        weight = weight_of(product)
+        if weight is None:
+            continue
+        layer, row, k = weight
+        starts = k == 0 and isinstance(so_far, Value) and so_far.label == f"b{layer}[{row}]"
+        if starts or terms.get(so_far) == (layer, row, k):
+            terms[node] = (layer, row, k + 1)
+    last: dict[tuple[int, int], Value] = {}
+    for node, (layer, row, count) in terms.items():
+        if (layer, row) not in last or terms[last[layer, row]][2] < count:
+            last[layer, row] = node
+    return {node: where for where, node in last.items()}
+
+
 def names_of(order: list[Value]) -> dict[Value, str]:
     """Each node's name: its label, an article name inferred from the graph, or ``n<index>``.
 
@@ -63,6 +102,7 @@ def names_of(order: list[Value]) -> dict[Value, str]:
     """
     neurons = {node: neuron_of(node) for node in order if node.op == "dot"}
     neurons = {node: where for node, where in neurons.items() if where is not None}
+    neurons.update(elementary_neurons(order))
     top = max((layer for layer, _ in neurons.values()), default=0)
     rows = {row for layer, row in neurons.values() if layer == top}
     names: dict[Value, str] = {}
@@ -102,7 +142,7 @@ def _activation_name(node: Value, operand: str, index: int) -> str:
 def _feature(leaf: Value, order: list[Value]) -> str | None:
     """``x{k+1}`` for an unlabelled leaf that layer 1 reads as input ``k``."""
     for node in order:
-        if node.op == "dot" and leaf in node.operands:
+        if node.op in ("dot", "*") and leaf in node.operands:
             return _input_name(node, node.operands.index(leaf))
     return None
 
@@ -111,6 +151,12 @@ def _input_name(node: Value, position: int) -> str | None:
     """The article's name of operand ``position`` of ``node``, if it is a feature or a target."""
     if node.op == "bce_logits" and position == 1:
         return "y"
+    if node.op == "*":  # W{l}[j,k] · x: x is input k of layer l
+        weight = weight_of(node)
+        if weight is None or position != 1:
+            return None
+        layer, _, k = weight
+        return f"x{k + 1}" if layer == 1 else f"a{layer - 1}[{k}]"
     where = neuron_of(node)
     n = len(node.operands) // 2
     if where is None or not n <= position < 2 * n:

@@ -289,6 +289,25 @@ def test_the_articles_names_are_found_in_the_graph() -> None:
     assert forward_steps(model([0.5, 1.0]))[-1].name == "ŷ"  # the model's own sigmoid
 
 
+@pytest.mark.parametrize("inputs", ["numbers", "values"])
+def test_a_network_of_elementary_ops_gets_the_articles_names_too(inputs: str) -> None:
+    import autograd
+    import nn
+
+    model = nn.seed_network(seed=0, fused=False)  # b + w·x one op at a time, as micrograd
+    x = [0.5, 1.0] if inputs == "numbers" else [Value(0.5), Value(1.0)]
+    loss = autograd.binary_cross_entropy_with_logits(model.logits(x), 1.0)
+    named = [step.name for step in forward_steps(loss) if not step.name.startswith("n")]
+    assert named == ["z1[0]", "z1[1]", "z1[2]", "a1[0]", "a1[1]", "a1[2]", "z2", "L"]
+    texts = "\n".join(step.text for step in forward_steps(loss))
+    for product in ("W1[0,0] · x1", "W1[2,1] · x2", "W2[0,2] · a1[2]"):
+        assert f"= {product} = " in texts
+    # Products and the sums before a neuron's last + keep plain names: per
+    # hidden neuron 2 products and 1 sum, at the top 3 products and 2 sums.
+    plain = [step.name for step in forward_steps(loss) if step.name.startswith("n")]
+    assert len(plain) == 3 * 3 + 5
+
+
 def test_step_through_applies_masks_as_backward_does() -> None:
     # relu(x)·y at x = -1, y = inf: the ReLU's mask sends 0, not inf · 0 = nan.
     x, y = Value(-1.0, label="x"), Value(math.inf, label="y")
