@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from autograd import no_grad
 from autograd.draw import FONT, Drawing, MissingExtra
-from nn.layers import MLP, activate
+from nn.layers import MLP
 
 
 def draw_network(model: MLP, sample: Sequence[float] | None = None) -> Drawing:
@@ -76,10 +74,4 @@ def _describe(model: MLP, outputs: list[list[float]] | None) -> str:
 
 
 def _layer_outputs(model: MLP, sample: Sequence[float]) -> list[list[float]]:
-    outputs = []
-    with no_grad():
-        x: list[Any] = list(sample)
-        for layer in model.layers:
-            x = [activate(z, layer.activation) for z in layer.pre_activation(x)]
-            outputs.append([v.data for v in x])
-    return outputs
+    return model.layer_outputs([sample])[0]

@@ -311,41 +311,10 @@ class Playground:
     def forward(
         self, X: Sequence[Sequence[float]], logits: bool = False
     ) -> list[list[list[float]]]:
-        """Every neuron's output for each sample, on plain floats.
-
-        The same numbers as the model's forward pass (the op table's own
-        forward functions, in the same order), without building a graph.
-
-        Returns:
-            For each sample, one list of outputs per layer. The last layer's
-            output is ``ŷ`` (after the sigmoid), or the logit ``z`` with
-            ``logits=True``.
-        """
-        # The dot op's own sum, which adds left to right on every Python (a
-        # plain sum() of floats compensates rounding from Python 3.12 on).
-        combine = OPS["dot"].combine
-        last = len(self.model.layers) - 1
-        layers = [
-            (
-                [[w.data for w in n.w] for n in layer.neurons],
-                [n.b.data for n in layer.neurons],
-                OPS[layer.activation].forward if layer.activation in OPS else None,
-            )
-            for layer in self.model.layers
-        ]
-        if logits:
-            layers[last] = (*layers[last][:2], None)
-        out = []
-        for x in X:
-            rows = []
-            for weights, biases, activation in layers:
-                z = [combine(w, x, b) for w, b in zip(weights, biases)]
-                if activation is not None:
-                    z = list(map(activation, z))
-                rows.append(z)
-                x = z
-            out.append(rows)
-        return out
+        """Every neuron's output for each sample, on plain floats
+        (``MLP.layer_outputs``): for each sample, one list of outputs per
+        layer; the last is ``ŷ``, or the logit ``z`` with ``logits=True``."""
+        return self.model.layer_outputs(X, logits)
 
     def maps(self) -> list[list[float]]:
         """Each neuron's output over the input plane, layer by layer, as numbers in

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 import nn
+from autograd import Value
 
 
 def test_seed_network_is_the_article_network() -> None:
@@ -176,3 +179,46 @@ def test_fused_and_elementary_neurons_agree_bit_for_bit_on_every_python() -> Non
     out_f.backward()
     out_e.backward()
     assert [p.grad for p in fused.parameters()] == [p.grad for p in elementary.parameters()]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 1000),
+    sizes=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    activations=st.lists(st.sampled_from(["relu", "tanh", "sigmoid", "linear"]), min_size=3),
+    fused=st.booleans(),
+    samples=st.lists(
+        st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=3, max_size=3),
+        min_size=1,
+        max_size=4,
+    ),
+    logits=st.booleans(),
+)
+def test_layer_outputs_on_floats_equal_the_forward_pass_bit_for_bit(
+    seed: int,
+    sizes: list[int],
+    activations: list[str],
+    fused: bool,
+    samples: list[list[float]],
+    logits: bool,
+) -> None:
+    model = nn.MLP(3, sizes, activations[: len(sizes)], seed=seed, fused=fused)
+    on_floats = model.layer_outputs(samples, logits=logits)
+    for sample, rows in zip(samples, on_floats, strict=True):
+        x: list = sample
+        for number, layer in enumerate(model.layers, start=1):
+            top = number == len(model.layers)
+            x = layer.pre_activation(x) if top and logits else layer(x)
+            assert rows[number - 1] == [v.data for v in x]
+    flat = [rows[-1][0] for rows in on_floats] if sizes[-1] == 1 else None
+    if flat is not None and not logits:
+        assert nn.predict(model, samples) == flat
+
+
+def test_layer_outputs_check_each_sample() -> None:
+    model = nn.seed_network()
+    assert model.layer_outputs([[1, Value(2.0)]]) == model.layer_outputs([[1.0, 2.0]])
+    with pytest.raises(ValueError, match="takes 2 input features, got 3"):
+        model.layer_outputs([[1.0, 2.0, 3.0]])
+    with pytest.raises(TypeError, match="features are numbers, got str '1'"):
+        model.layer_outputs([["1", 2.0]])
