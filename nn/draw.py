@@ -28,7 +28,7 @@ def draw_network(model: MLP, sample: Sequence[float] | None = None) -> Drawing:
         raise MissingExtra(
             "drawing needs the graphviz package: pip install 'glassgrad[viz]'"
         ) from None
-    outputs = _layer_outputs(model, sample) if sample is not None else None
+    outputs = model.layer_outputs([sample])[0] if sample is not None else None
     largest = max((abs(p.data) for p in model.parameters()), default=1.0) or 1.0
 
     dot = graphviz.Digraph(
@@ -72,6 +72,3 @@ def _describe(model: MLP, outputs: list[list[float]] | None) -> str:
             lines.append(line)
     return "\n".join(lines)
 
-
-def _layer_outputs(model: MLP, sample: Sequence[float]) -> list[list[float]]:
-    return model.layer_outputs([sample])[0]

@@ -6,6 +6,7 @@ import math
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 
@@ -22,6 +23,28 @@ def fast_switching() -> Iterator[None]:
         yield
     finally:
         sys.setswitchinterval(interval)
+
+
+@contextmanager
+def held_open_in_another_thread(
+    mode: Callable[[], AbstractContextManager[object]],
+) -> Iterator[None]:
+    """Run the block while another thread sits inside ``with mode():``."""
+    entered, release = threading.Event(), threading.Event()
+
+    def hold_open() -> None:
+        with mode():
+            entered.set()
+            release.wait()
+
+    thread = threading.Thread(target=hold_open)
+    thread.start()
+    entered.wait()
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join()
 
 
 def run_in_thread(function: Callable[[], object]) -> object:
@@ -82,25 +105,12 @@ def test_a_no_grad_block_in_one_thread_does_not_reach_another() -> None:
         assert not is_recording()
         assert (Value(2.0) * 3.0).op == ""
         assert run_in_thread(other) == (True, "*")  # a new thread starts recording
-    entered, release = threading.Event(), threading.Event()
-
-    def holds_no_grad_open() -> None:
-        with no_grad():
-            entered.set()
-            release.wait()
-
-    thread = threading.Thread(target=holds_no_grad_open)
-    thread.start()
-    entered.wait()
-    try:
+    with held_open_in_another_thread(no_grad):
         x = Value(2.0)
         y = x * 3.0
         assert is_recording() and y.op == "*" and y.operands == (x, 3.0)
         y.backward()
         assert x.grad == 3.0
-    finally:
-        release.set()
-        thread.join()
 
 
 def test_enable_grad_in_one_thread_does_not_reach_another() -> None:
@@ -114,25 +124,12 @@ def test_enable_grad_in_one_thread_does_not_reach_another() -> None:
 
 
 def test_detect_anomaly_in_another_thread_does_not_make_ordinary_code_raise() -> None:
-    entered, release = threading.Event(), threading.Event()
-
-    def checks_anomalies() -> None:
-        with detect_anomaly():
-            entered.set()
-            release.wait()
-
-    thread = threading.Thread(target=checks_anomalies)
-    thread.start()
-    entered.wait()
-    try:
+    with held_open_in_another_thread(detect_anomaly):
         x = Value(0.0)
         y = x.log()  # -inf: an anomaly only where anomalies are checked
         assert y.data == -math.inf
         y.backward()  # d log(x)/dx = inf at 0: no error here either
         assert x.grad == math.inf
-    finally:
-        release.set()
-        thread.join()
 
     def raises_in_its_own_thread() -> str:
         with detect_anomaly(), pytest.raises(FloatingPointError) as error:
