@@ -71,4 +71,3 @@ def _describe(model: MLP, outputs: list[list[float]] | None) -> str:
                 line += f", output {outputs[number - 1][j]:.3g}"
             lines.append(line)
     return "\n".join(lines)
-
