@@ -52,6 +52,7 @@ from __future__ import annotations
 import keyword
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -208,7 +209,10 @@ class _Names:
         self.names: dict[Value, str] = {}
 
     def add(self, node: Value, fallback: str) -> str:
-        name = re.sub(r"\W+", "_", node.label).strip("_") if node.label else ""
+        # Python reads names in NFKC form ("ﬁ" is the name "fi"), so names
+        # are compared in that form: two labels must never become one name.
+        label = unicodedata.normalize("NFKC", node.label)
+        name = re.sub(r"\W+", "_", label).strip("_") if label else ""
         if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("g_"):
             name = fallback
         base, suffix = name, 1

@@ -256,6 +256,28 @@ def test_the_source_is_readable_python_with_labels_as_names() -> None:
     assert repr(tape).startswith("Tape(5 nodes, 2 leaves")
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("ﬁ", "fi"), ("wₐ", "wa"), ("xᵢ", "xi"), ("ｉｎｆ", "y"), ("ｄｉｖｉｄｅ", "y")],
+)
+def test_labels_that_python_reads_as_one_name_stay_two_variables(first: str, second: str) -> None:
+    # Python reads identifiers in NFKC form: "ﬁ" and "fi" are one name, and
+    # "ｉｎｆ" is inf. Each leaf must still get its own variable.
+    a, b = Value(2.0, label=first), Value(5.0, label=second)
+    out = (a - b) / b * math.inf
+    tape = autograd.record(out)
+    fresh = (a - b) / b * math.inf
+    fresh.backward()
+    expected = (a.grad, b.grad)
+    a.grad = b.grad = 0.0
+    assert bits(tape.replay()) == bits(fresh.data)
+    assert (bits(a.grad), bits(b.grad)) == tuple(map(bits, expected))
+    a.data, b.data = 1.0, 4.0
+    a.grad = b.grad = 0.0
+    assert tape.replay() == -math.inf
+    assert a.grad == math.inf
+
+
 def test_constants_are_written_back_bit_for_bit() -> None:
     a = Value(1.0)
     specials = [-0.0, math.inf, -math.inf, 5e-324, -1e308, 0.1]
