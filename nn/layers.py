@@ -407,7 +407,19 @@ class MLP(Module):
             "nin": self.nin,
             "sizes": self.sizes,
             "activations": self.activations,
+            "fused": self.fused,
         }
+
+    def fits_architecture(self, architecture: dict[str, Any]) -> bool:
+        """Whether parameters saved with ``architecture`` fit this model.
+
+        ``fused`` is how the neurons compute, not their shape: a fused
+        model's parameters load into an elementary one, and back.
+        """
+        shape = {key: value for key, value in architecture.items() if key != "fused"}
+        mine = self.architecture()
+        del mine["fused"]
+        return shape == mine
 
     @classmethod
     def from_file(cls, path: str | Path, *, max_bytes: int | None = None) -> MLP:
@@ -429,16 +441,19 @@ class MLP(Module):
             ValueError: if the file is missing, too big, corrupt or not an MLP.
         """
         document = read_model_file(path, max_bytes=max_bytes)
-        nin, sizes, activations = cls._checked_architecture(path, document)
-        model = cls(nin, sizes, activations)
+        nin, sizes, activations, fused = cls._checked_architecture(path, document)
+        model = cls(nin, sizes, activations, fused=fused)
         model.load_state_dict(document["parameters"])
         return model
 
     @staticmethod
     def _checked_architecture(
         path: str | Path, document: dict[str, Any]
-    ) -> tuple[int, list[int], list[str]]:
-        """``nin``, ``sizes`` and ``activations`` from a model file, or a ValueError.
+    ) -> tuple[int, list[int], list[str], bool]:
+        """``nin``, ``sizes``, ``activations`` and ``fused`` from a model file, or a ValueError.
+
+        A file without ``fused`` (written before models saved it) holds a
+        fused model, the default.
 
         The parameter count is worked out from the numbers, never by building
         the model, and must equal the count in the file (which the file size
@@ -472,6 +487,9 @@ class MLP(Module):
                 check_activation(activation)
             except ValueError as error:
                 raise ValueError(f"{path}: {error}") from None
+        fused = arch.get("fused", True)
+        if type(fused) is not bool:
+            raise ValueError(f"{path}: 'fused' must be true or false, got {reprlib.repr(fused)}")
         widths = [nin, *sizes]
         expected = sum((widths[i] + 1) * widths[i + 1] for i in range(len(sizes)))
         found = len(document["parameters"])
@@ -480,7 +498,7 @@ class MLP(Module):
                 f"{path} declares a model of {expected} parameters but holds {found}: "
                 "the file is damaged or was edited"
             )
-        return nin, sizes, activations
+        return nin, sizes, activations, fused
 
     def stepper(self, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -> Any:
         """A step-through of the loss on one sample ``(x, y)`` (needs the viz extra).

@@ -8,7 +8,7 @@ A model file is one standard JSON object (any JSON parser reads it), UTF-8::
      "format": "glassgrad-model",
      "version": 1,
      "architecture": {"type": "MLP", "nin": 2, "sizes": [3, 1],
-                      "activations": ["relu", "sigmoid"]},
+                      "activations": ["relu", "sigmoid"], "fused": true},
      "parameters": {"layers.0.neurons.0.w.0": 0.5, ..., "layers.1.neurons.0.b": "nan"}
     }
 
@@ -122,6 +122,10 @@ class Module:
         """What is needed to rebuild this model (saved beside its parameters)."""
         return {"type": type(self).__name__}
 
+    def fits_architecture(self, architecture: dict[str, Any]) -> bool:
+        """Whether parameters saved with ``architecture`` fit this model (``load`` asks)."""
+        return architecture == self.architecture()
+
     def state_dict(self) -> dict[str, float]:
         """The parameter values by name (plain floats: a snapshot)."""
         return {name: parameter.data for name, parameter in self.named_parameters()}
@@ -203,7 +207,7 @@ class Module:
                 of another shape. The model is left exactly as it was.
         """
         document = read_model_file(path, max_bytes=max_bytes)
-        if document["architecture"] != self.architecture():
+        if not self.fits_architecture(document["architecture"]):
             raise ValueError(
                 f"{path} holds a model of another shape: {_short(document['architecture'])}; "
                 f"this model is {self.architecture()}"

@@ -401,6 +401,40 @@ def test_from_file_wants_whole_numbers_for_the_architecture(tmp_path: Path) -> N
         nn.MLP.from_file(path)
 
 
+@pytest.mark.parametrize("fused", [True, False])
+def test_a_model_comes_back_fused_or_elementary_as_it_was_saved(
+    tmp_path: Path, fused: bool
+) -> None:
+    model = nn.seed_network(seed=3, fused=fused)
+    model.save(tmp_path / "model.json")
+    rebuilt = nn.MLP.from_file(tmp_path / "model.json")
+    assert rebuilt.fused is fused
+    assert all(layer.fused is fused for layer in rebuilt.layers)
+    assert rebuilt.state_dict() == model.state_dict()
+    # How neurons compute is not their shape: the parameters load either way.
+    other = nn.seed_network(seed=4, fused=not fused)
+    other.load(tmp_path / "model.json")
+    assert other.state_dict() == model.state_dict() and other.fused is not fused
+
+
+def test_a_file_without_fused_holds_a_fused_model(tmp_path: Path) -> None:
+    document = valid_document()
+    del document["architecture"]["fused"]  # type: ignore[attr-defined]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(document))
+    assert nn.MLP.from_file(path).fused is True
+    model = nn.MLP(2, [2, 1], ["tanh", "sigmoid"], seed=5, fused=False)
+    model.load(path)
+    assert model.state_dict() == document["parameters"]
+
+
+def test_fused_must_be_true_or_false(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(valid_document()).replace('"fused": true', '"fused": 1'))
+    with pytest.raises(ValueError, match="'fused' must be true or false, got 1"):
+        nn.MLP.from_file(path)
+
+
 def test_invalid_utf8_is_a_value_error(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_bytes(b'{"format": "\xff"}')
     with pytest.raises(ValueError, match="UTF-8"):
