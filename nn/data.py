@@ -7,6 +7,7 @@ y a list of 0/1 labels. The same seed always gives the same points.
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from collections.abc import Iterator, Sequence
 
@@ -142,7 +143,8 @@ def check_batch_size(batch_size: int | None) -> None:
     """Raise a ValueError unless ``batch_size`` is None (full batch) or a whole number >= 1."""
     if batch_size is None:
         return
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    whole = isinstance(batch_size, numbers.Integral) and not isinstance(batch_size, bool)
+    if not whole or batch_size < 1:
         raise ValueError(
             f"batch_size must be a whole number of samples, at least 1, got {batch_size!r}; "
             "use batch_size=None for the full batch"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,7 +37,8 @@ class Optimizer:
         self.parameters = list(parameters)
         if not self.parameters:
             raise ValueError("the optimizer got no parameters to update")
-        if not (isinstance(lr, int | float) and lr > 0 and math.isfinite(lr)):
+        real = isinstance(lr, numbers.Real) and not isinstance(lr, bool)
+        if not (real and lr > 0 and math.isfinite(lr)):
             raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
         self.lr = float(lr)
         self.schedule = schedule

@@ -177,9 +177,14 @@ def fit(
     samples = _samples(X, model.nin)
     labels = _labels(y, len(samples))
     check_targets(loss, labels)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
+    epochs = _whole_number(epochs, "epochs", minimum=1)
+    seed = _whole_number(seed, "seed")
     check_batch_size(batch_size)
+    batch_size = None if batch_size is None else int(batch_size)
+    if on_epoch is not None and not callable(on_epoch):
+        raise TypeError(
+            f"on_epoch must be a function called as on_epoch(epoch, history), got {on_epoch!r}"
+        )
     if isinstance(weight_decay, bool) or not (
         isinstance(weight_decay, numbers.Real) and math.isfinite(weight_decay) and weight_decay >= 0
     ):
@@ -192,6 +197,8 @@ def fit(
         )
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer, model.parameters(), lr)
+    else:
+        _check_optimizer(optimizer, model)
     history = History()
     before: Snapshot | None = None  # the parameters at which the last finite loss was computed
     recorded: dict[int, _RecordedStep] = {}  # compiled: one recorded step per batch size
@@ -258,6 +265,34 @@ def fit(
         if hasattr(bar, "close"):
             bar.close()
     return history
+
+
+def _whole_number(value: Any, name: str, minimum: int | None = None) -> int:
+    """``value`` as an int (numpy's integers too), or a ValueError naming the argument."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        at_least = f", at least {minimum}" if minimum is not None else ""
+        raise ValueError(f"{name} must be a whole number{at_least}, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    return int(value)
+
+
+def _check_optimizer(optimizer: Any, model: MLP) -> None:
+    """An Optimizer that updates this model's parameters, or a clear error."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            "optimizer must be a name (sgd, momentum or adam) or an nn.Optimizer such as "
+            f"nn.SGD(model.parameters(), lr=0.1), got {optimizer!r}"
+        )
+    # The loss depends on this model alone: a parameter from elsewhere would
+    # get no gradient, and an optimizer made for another model trains nothing.
+    own = set(model.parameters())
+    strangers = sum(1 for p in optimizer.parameters if p not in own)
+    if strangers:
+        raise ValueError(
+            f"{strangers} of the optimizer's {len(optimizer.parameters)} parameters are not "
+            "this model's (was it made for another model?): make it with model.parameters()"
+        )
 
 
 def _batch_loss(

@@ -155,6 +155,64 @@ def test_fit_rejects_bad_arguments() -> None:
         nn.fit(model, X, y, epochs=0)
 
 
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"optimizer": None}, TypeError, r"optimizer must be a name .* or an nn\.Optimizer"),
+        ({"seed": "a"}, ValueError, r"seed must be a whole number, got 'a'"),
+        ({"seed": None}, ValueError, r"seed must be a whole number, got None"),
+        ({"seed": 1.5}, ValueError, r"seed must be a whole number"),
+        ({"epochs": 2.0}, ValueError, r"epochs must be a whole number, at least 1"),
+        ({"epochs": True}, ValueError, r"epochs must be a whole number"),
+        ({"on_epoch": 3}, TypeError, r"on_epoch must be a function"),
+    ],
+)
+def test_fit_checks_every_argument_before_anything_changes(
+    arguments: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    model = nn.seed_network()
+    before = model.state_dict()
+    X, y = data.xor()
+    with pytest.raises(error, match=message):
+        nn.fit(model, X, y, progress=False, **{"epochs": 2, **arguments})
+    assert model.state_dict() == before
+
+
+def test_an_optimizer_made_for_another_model_is_refused() -> None:
+    model, other = nn.seed_network(seed=1), nn.seed_network(seed=2)
+    before = model.state_dict()
+    X, y = data.xor()
+    with pytest.raises(
+        ValueError, match=r"13 of the optimizer's 13 parameters are not this model's"
+    ):
+        nn.fit(model, X, y, optimizer=SGD(other.parameters(), 0.1), epochs=2, progress=False)
+    assert model.state_dict() == before
+    # An optimizer over some of the model's parameters (the rest frozen) is fine.
+    frozen = model.layers[0].parameters()
+    nn.fit(model, X, y, optimizer=SGD(model.layers[1].parameters(), 0.5), epochs=3, progress=False)
+    assert [p.data for p in frozen] == [before[n] for n in list(before)[: len(frozen)]]
+    assert model.state_dict() != before
+
+
+def test_numpy_numbers_work_as_whole_numbers_and_learning_rates() -> None:
+    np = pytest.importorskip("numpy")
+    X, y = data.moons(20)
+    expected = nn.fit(nn.seed_network(), X, y, epochs=3, batch_size=5, seed=2, progress=False)
+    model = nn.seed_network()
+    history = nn.fit(
+        model,
+        X,
+        y,
+        epochs=np.int64(3),
+        batch_size=np.int32(5),
+        seed=np.int64(2),
+        lr=np.float64(0.1),
+        progress=False,
+    )
+    assert history.loss == expected.loss
+    assert SGD(model.parameters(), lr=np.float32(0.5)).lr == 0.5
+
+
 # --- Data of any sequence type, batch sizes, labels ---------------------------------------
 
 
