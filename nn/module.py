@@ -36,9 +36,11 @@ builds it; ``model.load(path)`` loads into a model of the same shape.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import math
+import numbers
 import os
 import reprlib
 import secrets
@@ -153,7 +155,7 @@ class Module:
             )
         values = {}
         for name, raw in state.items():
-            if isinstance(raw, bool) or not isinstance(raw, int | float):
+            if isinstance(raw, bool) or not isinstance(raw, numbers.Real):
                 raise ValueError(
                     f"parameter {name!r} must be a number, got {type(raw).__name__}: {_short(raw)}"
                 )
@@ -169,13 +171,29 @@ class Module:
         symbolic link replaces the file it points to and keeps the link.
 
         Args:
-            path: where to write; the directory must exist.
+            path: where to write (``~`` is your home directory); the
+                directory must exist.
 
         Raises:
             TypeError: if the architecture holds something JSON cannot write.
             OSError: if the file cannot be written (the old file is kept, and
-                no temporary file is left behind).
+                no temporary file is left behind): ``IsADirectoryError`` for
+                a directory, ``FileNotFoundError`` for a missing directory.
         """
+        target = Path(os.path.realpath(Path(path).expanduser()))
+        # Checked first, so that an error names the path given, not the
+        # temporary file the data is written to.
+        if target.is_dir():
+            raise IsADirectoryError(
+                errno.EISDIR,
+                f"{path} is a directory: give a file name, such as {Path(path) / 'model.json'}",
+            )
+        if not target.parent.is_dir():
+            raise FileNotFoundError(
+                errno.ENOENT,
+                f"cannot save to {path}: the directory {target.parent} does not exist "
+                "(create it first)",
+            )
         parameters = {
             name: value if math.isfinite(value) else _non_finite_name(value)
             for name, value in self.state_dict().items()
@@ -188,7 +206,7 @@ class Module:
         }
         # allow_nan=False: NaN and Infinity are not JSON; other parsers reject them.
         data = json.dumps(document, indent=1, allow_nan=False).encode("utf-8")
-        _write_atomically(Path(os.path.realpath(path)), data)
+        _write_atomically(target, data)
 
     @instance_or_class_method
     def load(self, path: str | Path, *, max_bytes: int | None = None) -> None:

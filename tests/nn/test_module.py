@@ -179,6 +179,26 @@ def test_a_failed_save_leaves_the_old_file_and_no_temporary(
     assert path.read_bytes() == before
 
 
+def test_save_errors_name_the_path_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = nn.seed_network()
+    with pytest.raises(FileNotFoundError, match=r"cannot save to .*nowhere.*does not exist"):
+        model.save(tmp_path / "nowhere" / "model.json")
+    with pytest.raises(IsADirectoryError, match=r"is a directory: give a file name, such as"):
+        model.save(tmp_path)
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind
+    monkeypatch.setenv("HOME", str(tmp_path))
+    model.save("~/model.json")
+    assert nn.MLP.from_file(tmp_path / "model.json").state_dict() == model.state_dict()
+
+
+def test_a_state_dict_takes_any_real_number() -> None:
+    np = pytest.importorskip("numpy")
+    model = nn.seed_network()
+    state = {name: np.float32(0.5) for name in model.state_dict()}
+    model.load_state_dict(state)
+    assert set(model.state_dict().values()) == {0.5}
+
+
 # --- nan and inf: round trip, standard JSON ----------------------------------
 
 
