@@ -11,7 +11,7 @@ import numbers
 import operator
 import random
 import reprlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,20 @@ def check_activation(activation: str) -> None:
         raise ValueError(
             f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
         )
+
+
+def count_of(value: Any, what: str) -> int:
+    """``value`` as an int >= 1 (numpy's integers too), or a clear error.
+
+    Raises:
+        TypeError: if ``value`` is not a whole number (True is not one).
+        ValueError: if it is less than 1.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{what} must be a whole number, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{what} must be at least 1, got {value!r}")
+    return int(value)
 
 
 def resolve_activation(activation: str | None, nonlin: bool | None) -> str:
@@ -170,6 +184,7 @@ class Neuron(Module):
         nonlin: bool | None = None,
     ) -> None:
         activation = resolve_activation(activation, nonlin)
+        nin = count_of(nin, "a neuron's number of inputs")
         rng = rng or random.Random(0)
         limit = init_limit(nin, activation)
         self.w = [Value(rng.uniform(-limit, limit), label=f"w{i}") for i in range(nin)]
@@ -233,6 +248,7 @@ class Layer(Module):
         nonlin: bool | None = None,
     ) -> None:
         activation = resolve_activation(activation, nonlin)
+        nout = count_of(nout, "a layer's number of neurons")
         rng = rng or random.Random(0)
         self.neurons = [Neuron(nin, activation, rng, fused) for _ in range(nout)]
         self.activation = activation
@@ -279,6 +295,12 @@ class MLP(Module):
             model.
         fused: neurons compute ``w·x`` as one ``dot`` node (see ``Neuron``).
 
+    Raises:
+        TypeError: if ``nin`` or a size is not a whole number, ``sizes`` is
+            not a list (``MLP(2, 3)``), or ``activations`` is one string.
+        ValueError: for a size below 1, no layers, or an unknown activation
+            or one per layer missing.
+
     Calling the model on one sample (a sequence of ``nin`` numbers or Values)
     returns the last layer's outputs: a Value if it has one neuron, else
     ``Outputs`` (a list). For a batch, ``[model(x) for x in X]``, or
@@ -297,9 +319,20 @@ class MLP(Module):
         seed: int = 0,
         fused: bool = True,
     ) -> None:
-        sizes = list(sizes)
-        if nin < 1 or not sizes or any(not isinstance(s, int) or s < 1 for s in sizes):
-            raise ValueError(f"MLP needs nin >= 1 and layer sizes >= 1, got {nin}, {sizes}")
+        if isinstance(sizes, numbers.Number) or not isinstance(sizes, Iterable):
+            raise TypeError(
+                f"sizes is a list of layer sizes, such as [3, 1]; got {sizes!r} (for one layer "
+                f"of {sizes!r} neurons write MLP({nin!r}, [{sizes!r}]))"
+            )
+        nin = count_of(nin, "MLP's nin (the number of input features)")
+        sizes = [count_of(size, f"each of the layer sizes {sizes!r}") for size in sizes]
+        if not sizes:
+            raise ValueError("MLP needs at least one layer size, such as [3, 1]")
+        if isinstance(activations, str):
+            raise TypeError(
+                f"activations is a list with one name per layer, such as {['relu', 'sigmoid']}; "
+                f"got the string {activations!r}"
+            )
         if activations is None:
             activations = ["relu"] * (len(sizes) - 1) + ["linear"]
         activations = list(activations)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,6 +69,33 @@ def test_multi_output_and_bad_input() -> None:
         nn.MLP(2, [3, 1], ["relu"])
     with pytest.raises(ValueError, match="layer sizes"):
         nn.MLP(2, [0])
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "message"),
+    [
+        (lambda: nn.MLP(2, 3), TypeError, r"sizes is a list .* write MLP\(2, \[3\]\)"),
+        (lambda: nn.MLP(2, [3, 1], "relu"), TypeError, "got the string 'relu'"),
+        (lambda: nn.MLP(True, [3]), TypeError, "nin .* must be a whole number, got True"),
+        (lambda: nn.MLP(2, [3, 1.0]), TypeError, "layer sizes .* whole number, got 1.0"),
+        (lambda: nn.MLP(2, []), ValueError, "at least one layer size"),
+        (lambda: nn.Neuron(0), ValueError, "neuron's number of inputs must be at least 1"),
+        (lambda: nn.Layer(2, 0), ValueError, "layer's number of neurons must be at least 1"),
+    ],
+)
+def test_a_wrong_shape_is_a_clear_error(
+    build: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        build()
+
+
+def test_numpy_integers_make_a_model_that_saves(tmp_path: Path) -> None:
+    np = pytest.importorskip("numpy")
+    model = nn.MLP(np.int64(2), [np.int64(3), np.int32(1)])
+    assert model.nin == 2 and model.sizes == [3, 1] and type(model.nin) is int
+    model.save(tmp_path / "model.json")  # plain ints: JSON can write them
+    assert nn.MLP.from_file(tmp_path / "model.json").sizes == [3, 1]
 
 
 def test_zero_grad_resets_parameters() -> None:
