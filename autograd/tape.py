@@ -101,9 +101,15 @@ class Tape:
             for index, leaf in enumerate(wrt):
                 if not isinstance(leaf, Value):
                     raise TypeError(f"record: wrt[{index}] is {type(leaf).__name__}, not a Value")
+                if leaf.operands:
+                    raise ValueError(
+                        f"record: wrt[{index}] was made by op {leaf.op!r}, so it is not a leaf: "
+                        "a replay adds gradients into leaves only (inputs and parameters); "
+                        "to see an interior node's gradient, replay(refresh=True) writes it"
+                    )
                 wanted.add(leaf)
             # Leaves outside the graph get no gradient from it (backward()
-            # leaves them alone too); interior nodes are not leaves.
+            # leaves them alone too).
             self.wrt = [leaf for leaf in self.leaves if leaf in wanted and leaf in in_graph]
         self.source = _write_source(self, refresh=False)
         self._replay = _compile(self.source)
@@ -156,7 +162,8 @@ def record(output: Value, wrt: Iterable[Value] | None = None, also: Iterable[Val
     Raises:
         TypeError: if ``output`` or an item of ``wrt`` is not a Value.
         ValueError: for a node made by hand with an op the table does not know,
-            or an item of ``also`` that is not in the graph.
+            an item of ``wrt`` that is not a leaf, or an item of ``also``
+            that is not in the graph.
     """
     return Tape(output, wrt, also)
 

@@ -295,6 +295,9 @@ def test_bad_arguments() -> None:
         autograd.record(1.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"wrt\[0\]"):
         autograd.record(Value(1.0) * 2, wrt=[3.0])  # type: ignore[list-item]
+    product = Value(1.0) * 2
+    with pytest.raises(ValueError, match=r"wrt\[0\] was made by op '\*', so it is not a leaf"):
+        autograd.record(product + 1, wrt=[product])
     a = Value(1.0)
     with pytest.raises(ValueError, match="op table does not know"):
         autograd.record(Value(2.0, (a,), "cube"))
