@@ -341,10 +341,22 @@ def _to_float(data: Any) -> float:
             "Value(...) got a Value; use the Value itself, or value.detach() for a copy"
         )
     if isinstance(data, int | float) or _is_real_number(data):
-        return float(data)
+        return _as_float(data)
     raise TypeError(
         f"Value needs a real number (int or float), got {type(data).__name__}: {data!r}"
     )
+
+
+def _as_float(number: Any) -> float:
+    """A real number as a float, or an OverflowError that says which number and why."""
+    try:
+        return float(number)
+    except OverflowError:
+        size = f"an int of {number.bit_length()} bits" if isinstance(number, int) else repr(number)
+        raise OverflowError(
+            f"{size} is too large for a float (the largest is about 1.8e308); "
+            "for infinity write math.inf"
+        ) from None
 
 
 def _is_real_number(data: Any) -> bool:
@@ -372,16 +384,16 @@ def _binary(op: AnyOp, a: Any, b: Any) -> Value:
         a_data = a.data
     elif type(a) is float:
         a_data = a
-    elif isinstance(a, int | float):
-        a = a_data = float(a)
+    elif isinstance(a, int | float) or _is_real_number(a):  # ints, Fraction, numpy's
+        a = a_data = _as_float(a)
     else:
         return NotImplemented
     if type(b) is Value:
         b_data = b.data
     elif type(b) is float:
         b_data = b
-    elif isinstance(b, int | float):
-        b = b_data = float(b)
+    elif isinstance(b, int | float) or _is_real_number(b):
+        b = b_data = _as_float(b)
     else:
         return NotImplemented
     # The same as _record(), written out: one call less on the hottest path.
@@ -468,7 +480,7 @@ def _checked_operands(values: Iterable[Any], what: str) -> tuple[Any, ...]:
         if isinstance(x, Value):
             checked.append(x)
         elif isinstance(x, int | float) or _is_real_number(x):
-            checked.append(float(x))
+            checked.append(_as_float(x))
         else:
             raise TypeError(
                 f"{what}: item {index} is {type(x).__name__} ({x!r}); "

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fractions
 import math
 
 import pytest
 
+import autograd
 from autograd import Value, detect_anomaly, grad
 
 
@@ -101,6 +103,28 @@ def test_value_accepts_ints_bools_and_numpy_like_reals() -> None:
     assert Value(3).data == 3.0 and isinstance(Value(3).data, float)
     assert Value(True).data == 1.0
     assert Value(fractions.Fraction(1, 4)).data == 0.25
+
+
+def test_every_real_number_type_works_on_either_side_of_an_op() -> None:
+    quarter = fractions.Fraction(1, 4)
+    a = Value(2.0)
+    assert (a * quarter).data == 0.5 and (a * quarter).operands == (a, 0.25)
+    assert (quarter - a).data == -1.75 and (quarter - a).operands == (0.25, a)
+    loss = autograd.binary_cross_entropy_with_logits(a, fractions.Fraction(1, 1))
+    assert loss.data == autograd.binary_cross_entropy_with_logits(a, 1.0).data
+    (a * quarter).backward()
+    assert a.grad == 0.25
+
+
+def test_an_int_too_large_for_a_float_is_a_clear_error() -> None:
+    for make in (
+        lambda: Value(10**400),
+        lambda: Value(1.0) * 10**400,
+        lambda: 10**400 - Value(1.0),
+        lambda: autograd.sum([Value(1.0), 10**400]),
+    ):
+        with pytest.raises(OverflowError, match=r"an int of 1329 bits is too large .* math\.inf"):
+            make()
 
 
 def test_value_rejects_a_value_and_a_bad_label() -> None:
