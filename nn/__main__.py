@@ -8,6 +8,7 @@ glassgrad --help                  # the same, as a console script
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -53,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
-    if not args.lr > 0:
-        parser.error("--lr must be positive")
+    if not (math.isfinite(args.lr) and args.lr > 0):  # float() accepts "inf" and "nan"
+        parser.error("--lr must be a positive number, not inf or nan")
     if args.dataset != "xor" and args.samples < 4:
         parser.error("--samples must be at least 4")
 

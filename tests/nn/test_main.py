@@ -31,6 +31,17 @@ def test_bad_flag_is_a_usage_error_not_a_traceback() -> None:
     assert result.returncode == 2 and "--epochs must be at least 1" in result.stderr
 
 
+@pytest.mark.parametrize("lr", ["inf", "-inf", "nan", "0", "-1"])
+def test_learning_rate_must_be_a_finite_positive_number(
+    lr: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--quiet", f"--lr={lr}"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "--lr must be a positive number" in err and "Traceback" not in err
+
+
 def test_demo_prints_results_and_the_gradient_check(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
