@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -252,12 +253,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("expression", help="e.g. '(a*b + a).tanh()'")
     parser.add_argument("variables", nargs="*", help="values, e.g. a=2 b=-3")
     parser.add_argument("--all", action="store_true", help="print every step, no pauses")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_expression_after_options(sys.argv[1:] if argv is None else argv))
     try:
         output = build_expression(args.expression, args.variables)
-        all_steps = steps(output)
     except ValueError as error:
         return _usage_error(parser, str(error))
+    # The step-through's own advice (pass an intermediate Value) is for code.
+    size = len(topological_order(output))
+    if size > MAX_STEP_NODES:
+        return _usage_error(
+            parser,
+            f"this expression makes {size} nodes, more than {MAX_STEP_NODES} to step through: "
+            "write a shorter one (fewer terms), or step through one part of it at a time",
+        )
+    all_steps = steps(output)
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.all
     for number, step in enumerate(all_steps, start=1):
         print(table([step], start=number))
@@ -272,6 +281,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _expression_after_options(argv: list[str]) -> list[str]:
+    """Let an expression start with a minus sign: ``"-a*b" a=2 b=3``.
+
+    argparse reads ``-a*b`` as an unknown option. The only short option is
+    ``-h``, so any other argument with a single leading minus is the
+    expression: put the options first, then ``--`` (argparse's "no options
+    after this"), then the rest. An argv with its own ``--`` is left as is.
+    """
+    if "--" in argv or not any(_starts_with_minus(arg) for arg in argv):
+        return argv
+    options = [arg for arg in argv if arg.startswith("--") or arg == "-h"]
+    rest = [arg for arg in argv if not (arg.startswith("--") or arg == "-h")]
+    return [*options, "--", *rest]
+
+
+def _starts_with_minus(arg: str) -> bool:
+    return arg.startswith("-") and not arg.startswith("--") and arg not in ("-", "-h")
+
+
 def _usage_error(parser: argparse.ArgumentParser, message: str) -> int:
     # One line, not argparse's usage block: the message already says what to change.
     print(f"{parser.prog}: error: {' '.join(message.split())}", file=sys.stderr)
@@ -279,4 +307,11 @@ def _usage_error(parser: argparse.ArgumentParser, message: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        status = main()
+        sys.stdout.flush()  # a reader that stopped early (| head) shows here, not at exit
+    except BrokenPipeError:
+        # Python's recipe: the rest of the output goes nowhere, no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
+    sys.exit(status)

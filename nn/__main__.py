@@ -8,6 +8,8 @@ glassgrad --help                  # the same, as a console script
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from pathlib import Path
 
@@ -48,15 +50,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the demo; returns the exit status."""
+    """Run the demo; returns the exit status.
+
+    Returns:
+        0, 1 if training diverged or the output stopped being read (as in
+        ``python -m nn | head``), or 2 for a usage error (argparse's exit code).
+    """
+    try:
+        try:
+            return run(argv)
+        finally:
+            # A reader that stopped early shows here, not as a traceback at exit.
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's recipe: send the rest of the output nowhere, so the
+        # interpreter's own flush at exit cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def run(argv: list[str] | None = None) -> int:
+    """The demo itself: check the flags, train, print the check, write the pictures."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
-    if not args.lr > 0:
-        parser.error("--lr must be positive")
+    if not (math.isfinite(args.lr) and args.lr > 0):  # float() accepts "inf" and "nan"
+        parser.error("--lr must be a positive number, not inf or nan")
     if args.dataset != "xor" and args.samples < 4:
         parser.error("--samples must be at least 4")
+    # Check the output folder now, not after a long training run.
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        parser.error(f"--out {args.out}: cannot make a folder there ({error.strerror})")
+    if not os.access(args.out, os.W_OK | os.X_OK):
+        parser.error(f"--out {args.out}: cannot write in this folder")
 
     make = DATASETS[args.dataset]
     X, y = make(seed=args.seed) if args.dataset == "xor" else make(args.samples, seed=args.seed)
@@ -64,17 +94,21 @@ def main(argv: list[str] | None = None) -> int:
     model = nn.seed_network(seed=args.seed)
     print(f"glassgrad: training {model} on {args.dataset} ({len(X)} samples)")
     print(f"  {args.optimizer}, learning rate {args.lr}, {args.epochs} epochs, seed {args.seed}")
-    history = fit(
-        model,
-        X,
-        y,
-        loss="bce",
-        optimizer=args.optimizer,
-        lr=args.lr,
-        epochs=args.epochs,
-        seed=args.seed,
-        progress=False if args.quiet else None,
-    )
+    try:
+        history = fit(
+            model,
+            X,
+            y,
+            loss="bce",
+            optimizer=args.optimizer,
+            lr=args.lr,
+            epochs=args.epochs,
+            seed=args.seed,
+            progress=False if args.quiet else None,
+        )
+    except FloatingPointError as error:
+        print(f"{parser.prog}: error: {diverged(error, args.lr, args.epochs)}", file=sys.stderr)
+        return 1
     print(f"final loss      {history.loss[-1]:.6f}")
     print(f"train accuracy  {history.accuracy[-1]:.1%}")
     if args.dataset != "xor":
@@ -85,6 +119,21 @@ def main(argv: list[str] | None = None) -> int:
     print_gradient_check(model, X[sample], y[sample])
     write_pictures(model, history, X, y, sample, args.out)
     return 0
+
+
+def diverged(error: FloatingPointError, lr: float, epochs: int) -> str:
+    """One line for a run whose loss or parameters became nan or inf, with an --lr to try.
+
+    A tenth of a huge rate (1e5, 1e308) diverges too, so the advice is a
+    tenth of the rate or the default rate, whichever is smaller.
+    """
+    finished = len(getattr(error, "history", nn.History()).loss)
+    smaller = min(lr / 10, DEFAULTS["lr"])
+    return (
+        f"training diverged in epoch {finished + 1} of {epochs} (the loss or a parameter "
+        f"became nan or inf): --lr {lr:g} is too large; try a smaller one, such as "
+        f"--lr {smaller:g}"
+    )
 
 
 def print_gradient_check(model: nn.MLP, x: list[float], target: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,26 +30,58 @@ def _pyplot() -> Any:
 def _save(plt: Any, figure: Any, path: str | Path) -> Path:
     figure.tight_layout()
     path = Path(path)
+    if not path.suffix:  # matplotlib would add .png itself: return the name it writes
+        path = path.with_suffix(".png")
     # No software version in the PNG: the same seed gives the same bytes.
     figure.savefig(path, metadata={"Software": None} if path.suffix == ".png" else None)
     plt.close(figure)
     return path
 
 
-def loss_curve(history: History, path: str | Path) -> Path:
-    """Plot loss and accuracy per epoch to ``path`` (PNG or SVG by its suffix)."""
+def loss_curve(history: History | Sequence[float], path: str | Path) -> Path:
+    """Plot loss and accuracy per epoch to ``path`` (PNG or SVG by its suffix).
+
+    Args:
+        history: what ``fit`` returns, or a plain list of losses (no accuracy then).
+        path: the file; without a suffix, ``.png`` is added.
+
+    Returns:
+        The path written.
+
+    Raises:
+        TypeError: if ``history`` is neither a History nor a list of numbers.
+    """
+    if isinstance(history, History):
+        losses, accuracy = history.loss, history.accuracy
+    else:
+        losses, accuracy = _losses(history), None
     plt = _pyplot()
     figure, loss_axis = plt.subplots(figsize=(6, 3.5), dpi=100)
-    epochs = range(1, len(history.loss) + 1)
-    loss_axis.plot(epochs, history.loss, color="#1e88e5", label="loss")
+    epochs = range(1, len(losses) + 1)
+    loss_axis.plot(epochs, losses, color="#1e88e5", label="loss")
     loss_axis.set_xlabel("epoch")
     loss_axis.set_ylabel("loss", color="#1e88e5")
-    accuracy_axis = loss_axis.twinx()
-    accuracy_axis.plot(epochs, history.accuracy, color="#43a047", label="accuracy")
-    accuracy_axis.set_ylabel("accuracy", color="#43a047")
-    accuracy_axis.set_ylim(0, 1.05)
-    loss_axis.set_title("Training: loss and accuracy")
+    if accuracy is None:
+        loss_axis.set_title("Training: loss")
+    else:
+        accuracy_axis = loss_axis.twinx()
+        accuracy_axis.plot(epochs, accuracy, color="#43a047", label="accuracy")
+        accuracy_axis.set_ylabel("accuracy", color="#43a047")
+        accuracy_axis.set_ylim(0, 1.05)
+        loss_axis.set_title("Training: loss and accuracy")
     return _save(plt, figure, path)
+
+
+def _losses(values: Any) -> list[float]:
+    """A plain list of losses, or a TypeError that says what loss_curve takes."""
+    what = "loss_curve takes the History that fit returns, or a list of losses"
+    if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{what}, got {type(values).__name__}")
+    losses = list(values)
+    for i, loss in enumerate(losses):
+        if not isinstance(loss, numbers.Real):
+            raise TypeError(f"{what}; item {i} is {loss!r}, not a number")
+    return [float(loss) for loss in losses]
 
 
 def decision_boundary(
@@ -58,7 +91,41 @@ def decision_boundary(
     path: str | Path,
     resolution: int = 60,
 ) -> Path:
-    """Plot the model's decision regions over a grid, with the data points."""
+    """Plot the model's decision regions over a grid, with the data points.
+
+    Args:
+        model: a model with 2 inputs (the plane drawn) and 1 output.
+        X: the samples, 2 features each.
+        y: one label per sample: the points' colours.
+        path: the file (PNG or SVG by its suffix; without one, ``.png`` is added).
+        resolution: grid points along each axis.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: for a model that is not 2 inputs to 1 output, or X and y
+            that do not match it.
+    """
+    # Checked here: the grid the model sees is internal, so its errors would not make sense.
+    if model.nin != 2:
+        raise ValueError(
+            f"a decision boundary is drawn in the plane of 2 inputs; this model takes {model.nin}"
+        )
+    if model.sizes[-1] != 1:
+        raise ValueError(
+            "a decision boundary needs a model with one output (a score per point); "
+            f"this model has {model.sizes[-1]}"
+        )
+    if len(X) == 0:
+        raise ValueError("X is empty: give at least one sample")
+    for i, point in enumerate(X):
+        if len(point) != 2:
+            raise ValueError(f"sample {i} of X has {len(point)} features; the model takes 2")
+    if len(y) != len(X):
+        raise ValueError(
+            f"need one label per sample: X has {len(X)} samples but y has {len(y)} labels"
+        )
     plt = _pyplot()
     xs = [p[0] for p in X]
     ys = [p[1] for p in X]

@@ -192,6 +192,52 @@ def test_terminal_command_prints_every_step_when_piped() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-a*b", "a=2", "b=3"],
+        ["-a*b", "a=2", "b=3", "--all"],
+        ["--all", "-a*b", "a=2", "b=3"],
+        ["--", "-a*b", "a=2", "b=3"],
+    ],
+)
+def test_an_expression_may_start_with_a_minus_sign(capsys, argv) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and err == ""
+    assert out.splitlines()[:2] == [
+        "  1  forward   n2 = −a = −2 = -2",
+        "  2  forward   out = n2 · b = -2 · 3 = -6",
+    ]
+
+
+def test_a_negative_variable_and_help_still_work(capsys) -> None:
+    code, out, _ = run(capsys, "a*b", "a=-2", "b=3")
+    assert code == 0 and "out = a · b = -2 · 3 = -6" in out
+    code, out, _ = run(capsys, "-a", "a=1", "-h")
+    assert code == 0 and out.startswith("usage: python -m autograd.step")
+
+
+def test_too_big_an_expression_gets_advice_for_the_command_line(capsys) -> None:
+    code, out, err = run(capsys, "+".join(["a"] * 250), "a=1")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "makes 250 nodes, more than 200" in err and "write a shorter one" in err
+    assert "Value" not in err  # advice for code, not for a terminal
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # As python -m autograd.step ... | head: the pipe closes before the steps are printed.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograd.step", "(a*b + a).tanh()", "a=2", "b=3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait() == 1 and err == ""
+
+
 def test_forward_steps_carry_structured_data() -> None:
     _, _, out = small_graph()
     first = forward_steps(out)[0]

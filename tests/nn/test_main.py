@@ -31,6 +31,17 @@ def test_bad_flag_is_a_usage_error_not_a_traceback() -> None:
     assert result.returncode == 2 and "--epochs must be at least 1" in result.stderr
 
 
+@pytest.mark.parametrize("lr", ["inf", "-inf", "nan", "0", "-1"])
+def test_learning_rate_must_be_a_finite_positive_number(
+    lr: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--quiet", f"--lr={lr}"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "--lr must be a positive number" in err and "Traceback" not in err
+
+
 def test_demo_prints_results_and_the_gradient_check(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -58,3 +69,60 @@ def test_demo_without_the_viz_extra_says_how_to_get_pictures(
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
     assert main(["--quiet", "--epochs", "2", "--out", str(tmp_path)]) == 0
     assert "glassgrad[viz]" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("lr", "advice"), [("1e5", "--lr 0.2"), ("1e308", "--lr 0.2")])
+def test_diverged_training_is_one_line_with_a_sensible_smaller_lr(
+    lr: str, advice: str, tmp_path: Path
+) -> None:
+    command = [sys.executable, "-m", "nn", "--dataset", "moons", "--lr", lr, "--quiet"]
+    result = subprocess.run(
+        [*command, "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("glassgrad: error: training diverged in epoch ")
+    assert f"try a smaller one, such as {advice}\n" in result.stderr
+
+
+def test_a_small_learning_rate_that_diverges_is_advised_a_tenth() -> None:
+    from nn.__main__ import diverged
+
+    assert diverged(FloatingPointError("nan"), 1.5, 300).endswith("such as --lr 0.15")
+
+
+def test_a_bad_output_folder_is_a_usage_error_before_training(tmp_path: Path) -> None:
+    file = tmp_path / "file"
+    file.write_text("not a folder", encoding="utf-8")
+    for out in (file, file / "x"):
+        result = subprocess.run(
+            [sys.executable, "-m", "nn", "--quiet", "--out", str(out)],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 2 and result.stdout == ""  # nothing trained
+        assert result.stderr.splitlines()[-1].startswith(f"glassgrad: error: --out {out}: ")
+        assert "Traceback" not in result.stderr
+
+
+def test_output_folder_is_made_if_missing(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "pictures"
+    assert main(["--quiet", "--epochs", "2", "--out", str(out)]) == 0
+    assert out.is_dir()
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    # As python -m nn | head: the pipe closes before the demo has printed everything.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nn", "--quiet", "--epochs", "2", "--out", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait() == 1
+    assert err == ""

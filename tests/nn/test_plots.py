@@ -71,3 +71,46 @@ def test_same_seed_same_pictures(tmp_path: Path) -> None:
         path = plots.decision_boundary(model, X, y, tmp_path / f"b-{run}.png", resolution=20)
         pictures.append(path.read_bytes())
     assert pictures[0] == pictures[2] and pictures[1] == pictures[3]
+
+
+def test_a_path_without_a_suffix_returns_the_png_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    model = nn.seed_network(seed=0)
+    X, y = nn.data.xor()
+    history = nn.fit(model, X, y, epochs=3, progress=False)
+    curve = plots.loss_curve(history, "curve")
+    boundary = plots.decision_boundary(model, X, y, tmp_path / "boundary", resolution=10)
+    assert curve == Path("curve.png") and boundary == tmp_path / "boundary.png"
+    for path in (curve, boundary):
+        assert path.read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["boundary.png", "curve.png"]
+
+
+def test_loss_curve_takes_a_plain_list_of_losses(tmp_path: Path) -> None:
+    history = nn.fit(nn.seed_network(seed=0), *nn.data.xor(), epochs=3, progress=False)
+    path = plots.loss_curve(history.loss, tmp_path / "loss.png")
+    assert path.read_bytes().startswith(b"\x89PNG")
+    assert plots.loss_curve([0.7, 0.5, 0.25], tmp_path / "list.svg").suffix == ".svg"
+    for bad in (0.5, "loss", [0.7, "0.5"]):
+        with pytest.raises(TypeError, match="the History that fit returns, or a list of losses"):
+            plots.loss_curve(bad, tmp_path / "bad.png")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("model", "X", "y", "message"),
+    [
+        (nn.MLP(3, [4, 1]), [[0.0, 1.0, 2.0]], [1.0], "plane of 2 inputs; this model takes 3"),
+        (nn.MLP(2, [4, 2]), [[0.0, 1.0]], [1.0], "one output .* this model has 2"),
+        (nn.MLP(2, [4, 1]), [[0.0, 1.0], [1.0, 0.0]], [1.0], "X has 2 samples but y has 1"),
+        (nn.MLP(2, [4, 1]), [[0.0, 1.0, 2.0]], [1.0], "sample 0 of X has 3 features"),
+        (nn.MLP(2, [4, 1]), [], [], "X is empty"),
+    ],
+)
+def test_decision_boundary_says_what_it_needs(
+    tmp_path: Path, model: nn.MLP, X: list[list[float]], y: list[float], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        plots.decision_boundary(model, X, y, tmp_path / "b.png", resolution=5)
+    assert not (tmp_path / "b.png").exists()
