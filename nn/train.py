@@ -388,9 +388,11 @@ def _diverged(
             history,
         )
     optimizer.restore(before)
+    # A tenth of a huge rate (1e5) diverges too: never suggest more than 0.1.
+    smaller = min(optimizer.lr / 10, 0.1)
     _raise_with_history(
         f"{where} The learning rate {optimizer.lr:g} is probably too large: try a smaller one, "
-        f"such as {optimizer.lr / 10:g}. The model holds the parameters from before the bad "
+        f"such as {smaller:g}. The model holds the parameters from before the bad "
         "update; the finished epochs are in this error's .history.",
         history,
     )
