@@ -336,7 +336,11 @@ def prediction_of(loss: Value) -> tuple[float, float]:
 def _drawable_order(output: Value, max_nodes: int) -> list[Value]:
     """``output``'s graph in topological order, if it is a Value and small enough to draw."""
     if not isinstance(output, Value):
-        raise TypeError(f"draw needs a Value, got {type(output).__name__}")
+        raise TypeError(
+            f"draw needs a Value (the output of a computation), got {type(output).__name__}; "
+            "for a model, draw its output on a sample, draw(model(x)), or its network, "
+            "nn.draw.draw_network(model)"
+        )
     order = topological_order(output)
     if len(order) > max_nodes:
         raise ValueError(

@@ -267,6 +267,8 @@ def grad(
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
+    if isinstance(inputs, Value):
+        raise TypeError("grad: inputs is a list of Values; for one, write grad(output, [x])")
     inputs = list(inputs)
     for index, x in enumerate(inputs):
         if not isinstance(x, Value):
@@ -306,7 +308,13 @@ def _gradients(output: Value, create_graph: bool) -> dict[Value, Any]:
 
 
 def zero_grad(values: Iterable[Value]) -> None:
-    """Set ``.grad`` of each Value to 0.0 (before the next ``backward()``)."""
+    """Set ``.grad`` of each Value to 0.0 (before the next ``backward()``).
+
+    Raises:
+        TypeError: for a single Value (``zero_grad([x])``, or ``x.grad = 0.0``).
+    """
+    if isinstance(values, Value):
+        raise TypeError("zero_grad takes a list of Values; for one, write zero_grad([x])")
     for value in values:
         value.grad = 0.0
 

@@ -41,7 +41,7 @@ import ast
 import keyword
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from autograd.ops import OPS, Op
@@ -122,7 +122,9 @@ _ALLOWED = (
 )
 
 
-def build_expression(expression: str, assignments: list[str]) -> Value:
+def build_expression(
+    expression: str, assignments: Sequence[str] | Mapping[str, float] | str
+) -> Value:
     """Build the graph of an arithmetic expression over named Values.
 
     Safe for text from someone else: the text is parsed, never executed.
@@ -136,7 +138,8 @@ def build_expression(expression: str, assignments: list[str]) -> Value:
 
     Args:
         expression: e.g. ``"(a*b + a).tanh()"``.
-        assignments: one ``name=number`` per variable, e.g. ``["a=2", "b=-3"]``.
+        assignments: one ``name=number`` per variable, e.g. ``["a=2", "b=-3"]``,
+            or the same as one string (``"a=2 b=-3"``) or a dict (``{"a": 2, "b": -3}``).
 
     Returns:
         The output Value, labelled ``"out"`` unless it is a variable itself;
@@ -163,9 +166,15 @@ def build_expression(expression: str, assignments: list[str]) -> Value:
     return result
 
 
-def _parse_assignments(assignments: list[str]) -> dict[str, Value]:
+def _parse_assignments(assignments: Sequence[str] | Mapping[str, float] | str) -> dict[str, Value]:
+    if isinstance(assignments, str):  # "a=2 b=-3", as on the command line
+        assignments = assignments.split()
+    elif isinstance(assignments, Mapping):  # {"a": 2, "b": -3}
+        assignments = [f"{name}={value}" for name, value in assignments.items()]
     variables: dict[str, Value] = {}
     for assignment in assignments:
+        if not isinstance(assignment, str):
+            raise ValueError(f"write variables as name=number, e.g. a=2.0 (got {assignment!r})")
         name, _, number = assignment.partition("=")
         if not name.isidentifier() or keyword.iskeyword(name) or not number:
             raise ValueError(f"write variables as name=number, e.g. a=2.0 (got {assignment!r})")

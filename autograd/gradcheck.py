@@ -40,8 +40,15 @@ def gradcheck(
     Raises:
         GradcheckError: with a table of every input: analytic, numeric,
             difference, and which ones failed.
-        TypeError: if ``f`` does not return a Value.
+        TypeError: if ``f`` is not a function or does not return a Value,
+            or ``inputs`` is not a list of numbers or Values.
     """
+    if not callable(f):
+        raise TypeError(
+            f"gradcheck: f must be a function of the inputs, such as lambda a, b: a * b, got {f!r}"
+        )
+    if isinstance(inputs, Value | int | float) or not hasattr(inputs, "__iter__"):
+        raise TypeError(f"gradcheck: inputs is a list of numbers, such as [2.0], got {inputs!r}")
     points = [x.data if isinstance(x, Value) else float(x) for x in inputs]
     names = [
         x.label if isinstance(x, Value) and x.label else f"inputs[{i}]"

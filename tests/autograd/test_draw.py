@@ -206,3 +206,15 @@ def test_a_renderer_set_by_the_host_draws_every_picture(monkeypatch: pytest.Monk
     monkeypatch.setattr(autograd.draw, "renderer", render)
     assert autograd.draw.to_svg("digraph { a -> b }") == '<svg width="10pt" height="10pt"></svg>'
     assert sources == ["digraph { a -> b }"]
+
+
+def test_drawing_a_model_points_to_its_output_or_its_network() -> None:
+    import nn
+
+    model = nn.seed_network()
+    with pytest.raises(TypeError, match=r"draw\(model\(x\)\).*draw_network\(model\)"):
+        draw(model)  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"draw_network takes an nn\.MLP, got Value.*autograd\.draw"
+    ):
+        nn.draw.draw_network(Value(1.0))  # type: ignore[arg-type]

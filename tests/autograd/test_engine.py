@@ -180,3 +180,12 @@ def test_grad_rejects_non_values() -> None:
         grad(a * 2, [a, 1.0])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="output must be a Value"):
         grad(1.0, [a])  # type: ignore[arg-type]
+
+
+def test_grad_and_zero_grad_want_a_list_and_say_so() -> None:
+    x = Value(2.0)
+    with pytest.raises(TypeError, match=r"grad\(output, \[x\]\)"):
+        grad(x * x, x)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"zero_grad\(\[x\]\)"):
+        zero_grad(x)  # type: ignore[arg-type]
+    assert grad(x * x, [x]) == [4.0]

@@ -350,3 +350,11 @@ def nesting(text: str) -> int:
         depth += {"(": 1, ")": -1}.get(char, 0)
         deepest = max(deepest, depth)
     return deepest
+
+
+def test_variables_can_be_a_dict_or_one_string() -> None:
+    expected = build_expression("a*b + a", ["a=2", "b=-3"]).data
+    assert build_expression("a*b + a", {"a": 2, "b": -3}).data == expected
+    assert build_expression("a*b + a", "a=2 b=-3").data == expected
+    with pytest.raises(ValueError, match="write variables as name=number"):
+        build_expression("a*b", [("a", 2)])  # type: ignore[list-item]

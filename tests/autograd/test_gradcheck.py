@@ -26,3 +26,10 @@ def test_gradcheck_reports_a_wrong_gradient() -> None:
 def test_gradcheck_needs_a_value() -> None:
     with pytest.raises(TypeError, match="must return a Value"):
         gradcheck(lambda x: 1.0, [1.0])  # type: ignore[arg-type, return-value]
+
+
+def test_arguments_the_wrong_way_round_are_clear_errors() -> None:
+    with pytest.raises(TypeError, match=r"f must be a function of the inputs, such as lambda"):
+        gradcheck(3, [1.0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"inputs is a list of numbers, such as \[2\.0\]"):
+        gradcheck(lambda a: a * a, 2.0)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import math
 import os
 import shutil
 import threading
@@ -339,3 +340,9 @@ def test_two_steppers_of_one_graph_on_one_page_step_independently(
     assert second.get_attribute("data-current") == "2"
     assert f"∂out/∂{EVIL}" in second.evaluate("(r) => r.textContent")  # plain text
     assert errors == [] and foreign == []
+
+
+@pytest.mark.parametrize("label", [5.0, -1.0, math.nan, "1", True])
+def test_a_models_stepper_wants_a_label_between_0_and_1(label: object) -> None:
+    with pytest.raises(ValueError, match=r"y is the sample's label, 0 or 1"):
+        nn.seed_network().stepper(x=[0.5, 1.0], y=label)  # type: ignore[arg-type]
