@@ -21,6 +21,7 @@ def xor(n: int = 4, noise: float = 0.0, seed: int = 0) -> Dataset:
     repeats the corners with Gaussian ``noise``.
     """
     _check_size(n, 4)
+    _check_scale(noise, "noise")
     rng = random.Random(seed)
     corners = [([0.0, 0.0], 0.0), ([0.0, 1.0], 1.0), ([1.0, 0.0], 1.0), ([1.0, 1.0], 0.0)]
     X, y = [], []
@@ -34,6 +35,7 @@ def xor(n: int = 4, noise: float = 0.0, seed: int = 0) -> Dataset:
 def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
     """Two interleaving half circles."""
     _check_size(n, 2)
+    _check_scale(noise, "noise")
     rng = random.Random(seed)
     X, y = [], []
     for i in range(n):
@@ -51,6 +53,8 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
 def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0) -> Dataset:
     """A small circle (label 1) inside a big one (label 0)."""
     _check_size(n, 2)
+    _check_scale(noise, "noise")
+    _check_scale(factor, "factor")
     rng = random.Random(seed)
     X, y = [], []
     for i in range(n):
@@ -67,6 +71,8 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 
 def spirals(n: int = 100, noise: float = 0.05, turns: float = 1.5, seed: int = 0) -> Dataset:
     """Two interleaved spiral arms."""
     _check_size(n, 2)
+    _check_scale(noise, "noise")
+    _check_scale(turns, "turns")
     rng = random.Random(seed)
     X, y = [], []
     for i in range(n):
@@ -81,6 +87,7 @@ def spirals(n: int = 100, noise: float = 0.05, turns: float = 1.5, seed: int = 0
 def blobs(n: int = 100, spread: float = 0.4, seed: int = 0) -> Dataset:
     """Two Gaussian clusters around (−1, −1) and (1, 1): linearly separable."""
     _check_size(n, 2)
+    _check_scale(spread, "spread")
     rng = random.Random(seed)
     X, y = [], []
     for i in range(n):
@@ -127,9 +134,14 @@ def batches(
         batch_size: samples per batch, at least 1; None gives one full batch.
 
     Raises:
-        ValueError: if ``batch_size`` is not None or a whole number >= 1.
+        ValueError: if ``batch_size`` is not None or a whole number >= 1, or
+            X and y differ in length (when the first batch is asked for).
     """
     check_batch_size(batch_size)
+    if len(X) != len(y):
+        raise ValueError(
+            f"need one label per sample: X has {len(X)} samples but y has {len(y)} labels"
+        )
     order = list(range(len(X)))
     if shuffle:
         random.Random(seed).shuffle(order)
@@ -149,6 +161,13 @@ def check_batch_size(batch_size: int | None) -> None:
             f"batch_size must be a whole number of samples, at least 1, got {batch_size!r}; "
             "use batch_size=None for the full batch"
         )
+
+
+def _check_scale(value: float, name: str) -> None:
+    """Raise a ValueError unless ``value`` is a finite real number >= 0."""
+    real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not (real and math.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
 
 
 def _check_size(n: int, minimum: int) -> None:

@@ -20,8 +20,14 @@ def draw_network(model: MLP, sample: Sequence[float] | None = None) -> Drawing:
         without Graphviz's ``dot``); ``.svg()``, ``.png()``, ``.save(path)``.
 
     Raises:
+        TypeError: if ``model`` is not an MLP.
         MissingExtra: if the graphviz package is not installed.
     """
+    if not isinstance(model, MLP):
+        raise TypeError(
+            f"draw_network takes an nn.MLP, got {type(model).__name__}; to draw the graph "
+            "of a computation, use autograd.draw(value)"
+        )
     try:
         import graphviz
     except ImportError:

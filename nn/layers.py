@@ -545,6 +545,8 @@ class MLP(Module):
 
         if self.sizes[-1] != 1:
             raise ValueError("the step-through needs a model with one output")
+        if isinstance(y, bool) or not isinstance(y, numbers.Real) or not 0.0 <= y <= 1.0:
+            raise ValueError(f"y is the sample's label, 0 or 1 (or in between), got {y!r}")
         # No labels are set: autograd.names finds z1[j], a1[j], z2, ŷ and L in the graph.
         loss = autograd.binary_cross_entropy_with_logits(self.logits(list(x)), y)
         panels = []

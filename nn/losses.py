@@ -18,7 +18,9 @@ probability, and a replay keeps the clamps decided when it was recorded.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
+from typing import Any
 
 import autograd
 from autograd import Value
@@ -27,14 +29,35 @@ from autograd import Value
 EPS = 1e-12
 
 
-def _check(predictions: Sequence[Value], targets: Sequence[float], name: str) -> None:
+def _checked(predictions: Sequence[Any], targets: Sequence[Any], name: str) -> list[Value]:
+    """The predictions as a list of Values (numbers become leaves), checked against the targets.
+
+    Raises:
+        TypeError: if either is not a list (one loss over a batch), or a
+            prediction is neither a Value nor a number.
+        ValueError: if their lengths differ or the batch is empty.
+    """
+    for what, items in (("predictions", predictions), ("targets", targets)):
+        if isinstance(items, Value | numbers.Number) or not hasattr(items, "__len__"):
+            raise TypeError(
+                f"{name} takes a list of {what}, one per sample, got {type(items).__name__}; "
+                f"for one sample write {name}([prediction], [target])"
+            )
     if len(predictions) != len(targets):
         raise ValueError(
             f"{name}: {len(predictions)} predictions but {len(targets)} targets; "
             "give one target per prediction"
         )
-    if not predictions:
+    if not len(predictions):
         raise ValueError(f"{name}: the batch is empty")
+    checked = []
+    for i, p in enumerate(predictions):
+        if not isinstance(p, Value):
+            if isinstance(p, bool | str) or not isinstance(p, numbers.Real):
+                raise TypeError(f"{name}: prediction {i} is {p!r}, not a Value or a number")
+            p = Value(p)  # a plain number: a constant prediction, no gradient to anything
+        checked.append(p)
+    return checked
 
 
 def _mean(terms: list[Value]) -> Value:
@@ -47,7 +70,7 @@ def bce_with_logits(logits: Sequence[Value], targets: Sequence[float]) -> Value:
     ``mean(BCE(σ(z), y))``, stable for any logit. Its gradient at each logit
     is exactly ``(ŷ − y)/m``: the article's ``∂L/∂z2 = ŷ − y`` over a batch.
     """
-    _check(logits, targets, "bce_with_logits")
+    logits = _checked(logits, targets, "bce_with_logits")
     terms = [autograd.binary_cross_entropy_with_logits(z, y) for z, y in zip(logits, targets)]
     return _mean(terms)
 
@@ -60,7 +83,7 @@ def bce(probabilities: Sequence[Value], targets: Sequence[float]) -> Value:
     clamp acts, the gradient through ŷ is 0. Prefer ``bce_with_logits``.
     Not safe to record: the clamp is decided in Python, once per recording.
     """
-    _check(probabilities, targets, "bce")
+    probabilities = _checked(probabilities, targets, "bce")
     terms = []
     for p, y in zip(probabilities, targets):
         if p.data < EPS:
@@ -73,7 +96,7 @@ def bce(probabilities: Sequence[Value], targets: Sequence[float]) -> Value:
 
 def mse(predictions: Sequence[Value], targets: Sequence[float]) -> Value:
     """Mean squared error ``mean((ŷ − y)²)``."""
-    _check(predictions, targets, "mse")
+    predictions = _checked(predictions, targets, "mse")
     return _mean([(p - y) * (p - y) for p, y in zip(predictions, targets)])
 
 
@@ -82,7 +105,7 @@ def hinge(scores: Sequence[Value], targets: Sequence[float]) -> Value:
 
     0/1 labels are mapped to −1/+1 (in Python: to record, see ``signed_hinge``).
     """
-    _check(scores, targets, "hinge")
+    scores = _checked(scores, targets, "hinge")
     return signed_hinge(scores, [sign(y) for y in targets])
 
 
@@ -95,7 +118,7 @@ def signed_hinge(scores: Sequence[Value], signs: Sequence[Value | float]) -> Val
     """``mean(max(0, 1 − s·score))`` for signs ``s`` of ±1: ``hinge`` once the
     labels are signs. Safe to record with the signs as leaves (no decision
     on their values), and bit for bit ``hinge`` on the same labels."""
-    _check(scores, signs, "signed_hinge")
+    scores = _checked(scores, signs, "signed_hinge")
     return _mean([(1.0 - s * score).relu() for score, s in zip(scores, signs)])
 
 

@@ -81,12 +81,18 @@ def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float]) -> fl
         y: one label per sample (a list or a numpy array).
 
     Raises:
-        ValueError, TypeError: if X is empty, X and y differ in length, or a
-            sample or label is not made of real numbers.
+        ValueError, TypeError: if X is empty, X and y differ in length, a
+            sample is not made of real numbers, or a label is not 0, 1 or -1.
     """
     _check_one_output(model, "accuracy")
     samples = _samples(X, model.nin)
-    return _accuracy(model, samples, _labels(y, len(samples)))
+    labels = _labels(y, len(samples))
+    for i, label in enumerate(labels):
+        if label not in (0.0, 1.0, -1.0):  # nan too
+            raise ValueError(
+                f"label {label} at index {i}: accuracy takes class labels, 0/1 or -1/+1"
+            )
+    return _accuracy(model, samples, labels)
 
 
 def _accuracy(model: MLP, samples: list[list[Any]], labels: list[float]) -> float:

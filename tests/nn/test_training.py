@@ -547,3 +547,42 @@ def test_fit_with_weight_decay_and_micrograds_schedule_is_micrograds_demo(
 def test_parameters_finite_is_true_exactly_when_every_parameter_is(numbers: list[float]) -> None:
     optimizer = SGD([Value(x) for x in numbers], lr=0.1)
     assert optimizer.parameters_finite() == all(map(math.isfinite, numbers))
+
+
+# --- Clear errors for the data, losses and accuracy ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: losses.bce_with_logits(Value(0.3), 1), TypeError, "takes a list of predictions"),
+        (lambda: losses.mse([Value(0.3)], 1.0), TypeError, "takes a list of targets"),
+        (lambda: losses.hinge([Value(0.3), "x"], [1, 0]), TypeError, "prediction 1 is 'x'"),
+        (lambda: data.moons(noise=math.nan), ValueError, "noise must be a finite number >= 0"),
+        (lambda: data.blobs(spread=-1.0), ValueError, "spread must be a finite number >= 0"),
+        (lambda: data.circles(factor=math.inf), ValueError, "factor must be a finite number"),
+        (lambda: next(data.batches([[0.0]], [1.0, 0.0])), ValueError, "X has 1 samples but y"),
+        (
+            lambda: nn.accuracy(nn.seed_network(), [[1.0, 2.0], [3.0, 4.0]], [2, 5]),
+            ValueError,
+            r"label 2\.0 at index 0: accuracy takes class labels",
+        ),
+        (
+            lambda: nn.accuracy(nn.seed_network(), [[1.0, 2.0]], [math.nan]),
+            ValueError,
+            "label nan at index 0",
+        ),
+    ],
+)
+def test_bad_data_and_labels_are_clear_errors(
+    call: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_every_loss_takes_plain_numbers_as_constant_predictions() -> None:
+    for name, loss in losses.LOSSES.items():
+        on_numbers = loss([0.25, -0.5], [1.0, 0.0])
+        on_values = loss([Value(0.25), Value(-0.5)], [1.0, 0.0])
+        assert on_numbers.data == on_values.data, name
