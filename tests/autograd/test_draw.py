@@ -210,6 +210,7 @@ def test_a_renderer_set_by_the_host_draws_every_picture(monkeypatch: pytest.Monk
 
 def test_drawing_a_model_points_to_its_output_or_its_network() -> None:
     import nn
+    from nn.draw import draw_network
 
     model = nn.seed_network()
     with pytest.raises(TypeError, match=r"draw\(model\(x\)\).*draw_network\(model\)"):
@@ -217,4 +218,4 @@ def test_drawing_a_model_points_to_its_output_or_its_network() -> None:
     with pytest.raises(
         TypeError, match=r"draw_network takes an nn\.MLP, got Value.*autograd\.draw"
     ):
-        nn.draw.draw_network(Value(1.0))  # type: ignore[arg-type]
+        draw_network(Value(1.0))  # type: ignore[arg-type]
