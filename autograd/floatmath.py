@@ -85,6 +85,12 @@ def bce_with_logits(z: float, y: float) -> float:
     """Binary cross-entropy of target ``y`` and probability ``σ(z)``, from the logit.
 
     ``-(y·log σ(z) + (1−y)·log(1−σ(z)))`` rewritten as
-    ``max(z, 0) − z·y + log(1 + e^−|z|)``, which never overflows.
+    ``max(z, 0) − z·y + log(1 + e^−|z|)``, which never overflows. At an
+    infinite logit it is the limit, ``(1 − y)·z`` or ``−y·z``: inf for a
+    certain prediction that is wrong, 0 for one that is right (the formula
+    would give inf − inf = nan).
     """
+    if math.isinf(z):
+        weight = 1.0 - y if z > 0 else y  # the target's share of the class ruled out
+        return weight * math.inf if weight != 0.0 else 0.0
     return max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))

@@ -221,3 +221,24 @@ def test_relu_mask_on_the_recorded_path_still_gives_values() -> None:
     assert isinstance(dx, Value) and dx.data == 6.0
     (d2x,) = grad(dx, [x])
     assert d2x == 2.0
+
+
+@pytest.mark.parametrize(
+    ("logit", "target", "loss"),
+    [
+        (math.inf, 0.0, math.inf),
+        (math.inf, 0.3, math.inf),
+        (math.inf, 1.0, 0.0),
+        (-math.inf, 0.0, 0.0),
+        (-math.inf, 1.0, math.inf),
+        (-math.inf, 0.5, math.inf),
+    ],
+)
+def test_bce_at_an_infinite_logit_is_its_limit(logit: float, target: float, loss: float) -> None:
+    z = Value(logit)
+    out = autograd.binary_cross_entropy_with_logits(z, target)
+    assert out.data == loss
+    out.backward()
+    assert z.grad == (1.0 if logit > 0 else 0.0) - target  # σ(z) − y, finite
+    tape = autograd.record(autograd.binary_cross_entropy_with_logits(z, target))
+    assert tape.replay() == loss
