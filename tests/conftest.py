@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,24 @@ def refuse_other_origins(target: Any, allowed: tuple[str, ...]) -> list[str]:
 
     target.route("**/*", route)
     return refused
+
+
+def run_with_reader_gone(arguments: list[str]) -> tuple[int, str]:
+    """Run ``python -m <arguments>`` with its output closed at once, as ``| head`` does.
+
+    Returns:
+        The exit status and what the command wrote to stderr.
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-m", *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read()
+    return process.wait(), err
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -20,6 +20,7 @@ from autograd.step import (
     steps,
     table,
 )
+from tests.conftest import run_with_reader_gone
 
 from .test_properties import build, instruction
 
@@ -226,16 +227,8 @@ def test_too_big_an_expression_gets_advice_for_the_command_line(capsys) -> None:
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     # As python -m autograd.step ... | head: the pipe closes before the steps are printed.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "autograd.step", "(a*b + a).tanh()", "a=2", "b=3"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.close()
-    err = process.stderr.read()
-    assert process.wait() == 1 and err == ""
+    code, err = run_with_reader_gone(["autograd.step", "(a*b + a).tanh()", "a=2", "b=3"])
+    assert code == 1 and err == ""
 
 
 def test_forward_steps_carry_structured_data() -> None:

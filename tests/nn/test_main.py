@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from nn.__main__ import main
+from tests.conftest import run_with_reader_gone
 
 
 def test_help_explains_the_flags() -> None:
@@ -115,14 +116,5 @@ def test_output_folder_is_made_if_missing(tmp_path: Path) -> None:
 
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     # As python -m nn | head: the pipe closes before the demo has printed everything.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nn", "--quiet", "--epochs", "2", "--out", str(tmp_path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.close()
-    err = process.stderr.read()
-    assert process.wait() == 1
-    assert err == ""
+    code, err = run_with_reader_gone(["nn", "--quiet", "--epochs", "2", "--out", str(tmp_path)])
+    assert code == 1 and err == ""
