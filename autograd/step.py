@@ -104,7 +104,7 @@ def forward_steps(output: Value) -> list[Step]:
             f"{names[node]} = {op.output_formula(symbols)} = {op.output_formula(values)} "
             f"= {fmt(node.data)}"
         )
-        if node.op == "bce_logits":  # the article's two steps, inside one stable op
+        if node.op == "bce_logits":  # two steps, σ then BCE, inside one stable op
             y_hat = prediction_name(node, names)
             p = fmt(floatmath.sigmoid(numbers_of(node.operands)[0]))
             text = (

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nn import data, losses, optim, reference
+from nn import data, losses, names, optim, reference  # names: the article's, plugged in
 from nn.layers import MLP, Layer, Neuron, Outputs, seed_network
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
@@ -68,6 +68,7 @@ __all__ = [
     "data",
     "fit",
     "losses",
+    "names",
     "optim",
     "playground",
     "predict",

@@ -1,0 +1,89 @@
+"""The engine's naming: labels, places, and the hook other layers plug names into."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pytest
+
+import autograd
+from autograd import Value, topological_order
+from autograd import names as naming
+from autograd.names import Namer, constant_name, names_of, operand_names, prediction_name
+
+
+@pytest.fixture
+def no_plug_ins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine alone, as if nothing had plugged names in."""
+    import nn  # noqa: F401  (plugged in now, so that it cannot plug in during the test)
+
+    monkeypatch.setattr(naming, "NAMERS", [])
+
+
+def article_loss(fused: bool = True) -> Value:
+    import nn
+
+    model = nn.seed_network(seed=0, fused=fused)
+    return autograd.binary_cross_entropy_with_logits(model.logits([0.5, 1.0]), 1.0)
+
+
+def test_labels_and_places_name_everything(no_plug_ins: None) -> None:
+    a = Value(2.0, label="a")
+    out = (a * 3.0).exp()
+    order = topological_order(out)
+    assert list(names_of(order).values()) == ["a", "n1", "n2"]
+    assert operand_names(order[1], names_of(order)) == ["a", "3"]
+
+
+def test_the_engine_alone_knows_no_article(no_plug_ins: None) -> None:
+    loss = article_loss()
+    order = topological_order(loss)
+    names = names_of(order)
+    assert not {"z1[0]", "a1[0]", "z2", "ŷ", "L", "x1"} & set(names.values())
+    assert {"W1[0,0]", "b2[0]"} <= set(names.values())  # the labels nn gave its parameters
+    assert constant_name(order[-1], 1) is None  # the target: just a number
+    assert prediction_name(loss, names) == f"σ({names[loss.operands[0]]})"
+
+
+def test_nn_plugs_the_articles_names_in() -> None:
+    import nn.names
+
+    assert nn.names.ARTICLE_NAMES in naming.NAMERS
+    loss = article_loss()
+    order = topological_order(loss)
+    names = names_of(order)
+    computed = [names[node] for node in order if node.operands]
+    assert computed == ["z1[0]", "z1[1]", "z1[2]", "a1[0]", "a1[1]", "a1[2]", "z2", "L"]
+    assert operand_names(order[-1], names) == ["z2", "y"]
+    assert prediction_name(loss, names) == "ŷ"
+
+
+def test_a_label_wins_over_a_plug_ins_name() -> None:
+    loss = article_loss()
+    loss.label = "my loss"
+    names = names_of(topological_order(loss))
+    assert names[loss] == "my loss"
+
+
+class Colours(Namer):
+    """A plug-in for a test: names every product "red" and the number 7 "seven"."""
+
+    def node_names(self, order: Sequence[Value]) -> Mapping[Value, str]:
+        return {node: "red" for node in order if node.op == "*"}
+
+    def constant_name(self, node: Value, position: int) -> str | None:
+        return "seven" if node.operands[position] == 7.0 else None
+
+
+def test_a_plug_in_names_what_it_recognises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(naming, "NAMERS", [])
+    colours = Colours()
+    naming.plug_in(colours)
+    naming.plug_in(colours)  # once is enough
+    assert [colours] == naming.NAMERS
+    a = Value(1.0, label="a")
+    out = (a * 7.0).tanh()
+    order = topological_order(out)
+    names = names_of(order)
+    assert list(names.values()) == ["a", "red", "n2"]
+    assert operand_names(order[1], names) == ["a", "seven"]
