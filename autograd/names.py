@@ -2,7 +2,8 @@
 
 Drawings, step-throughs, pages and plots all call ``names_of``, so a node
 has the same name everywhere. The engine names a node by its ``label``, or
-else by its place: ``n<index>``, its index in topological order.
+else by its place: ``n1``, ``n2``, ... for the computed nodes and ``v1``,
+``v2``, ... for unlabelled inputs, in the order the forward pass made them.
 
 The engine knows no article. A layer above it that knows what its graphs
 mean plugs a ``Namer`` in (``plug_in``) and names what it recognises: ``nn``
@@ -92,7 +93,14 @@ def plug_in(namer: Namer) -> None:
 
 
 def names_of(order: list[Value]) -> dict[Value, str]:
-    """Each node's name: its label, a plug-in's name, or ``n<index>``.
+    """Each node's name: its label, a plug-in's name, or a place.
+
+    The places: a node computed from others is ``n1``, ``n2``, ... and a leaf
+    (an input made without a label) ``v1``, ``v2``, ..., each counted in the
+    order the forward pass made them, which is the order a reader meets them
+    in the expression. So the same computation gets the same names whatever
+    its inputs: the product is ``n1`` in ``(a*b + c).tanh()`` and in
+    ``(a*b + a).tanh()``.
 
     Args:
         order: the graph's nodes in topological order (``topological_order``).
@@ -100,7 +108,18 @@ def names_of(order: list[Value]) -> dict[Value, str]:
     found: dict[Value, str] = {}
     for namer in reversed(NAMERS):  # the first namer's names win
         found.update(namer.node_names(order))
-    return {node: node.label or found.get(node) or f"n{index}" for index, node in enumerate(order)}
+    names: dict[Value, str] = {}
+    computed = leaves = 0
+    for node in order:
+        name = node.label or found.get(node)
+        if not name and node.operands:
+            computed += 1
+            name = f"n{computed}"
+        elif not name:
+            leaves += 1
+            name = f"v{leaves}"
+        names[node] = name
+    return names
 
 
 def constant_name(node: Value, position: int) -> str | None:

@@ -85,5 +85,26 @@ def test_a_plug_in_names_what_it_recognises(monkeypatch: pytest.MonkeyPatch) -> 
     out = (a * 7.0).tanh()
     order = topological_order(out)
     names = names_of(order)
-    assert list(names.values()) == ["a", "red", "n2"]
+    assert list(names.values()) == ["a", "red", "n1"]
     assert operand_names(order[1], names) == ["a", "seven"]
+
+
+def test_places_follow_the_shape_not_the_inputs() -> None:
+    from autograd.expression import build_expression
+
+    def forward_names(expression: str, variables: list[str]) -> list[str]:
+        order = topological_order(build_expression(expression, variables))
+        names = names_of(order)
+        return [names[node] for node in order if node.operands]
+
+    # The product is the first node the reader meets in both, whatever the leaves.
+    assert forward_names("(a*b + c).tanh()", ["a=2", "b=-3", "c=1"]) == ["n1", "n2", "out"]
+    assert forward_names("(a*b + a).tanh()", ["a=2", "b=-3"]) == ["n1", "n2", "out"]
+    assert forward_names("a*b + c*d", ["a=1", "b=2", "c=3", "d=4"]) == ["n1", "n2", "out"]
+
+
+def test_unlabelled_inputs_and_computed_nodes_are_counted_apart(no_plug_ins: None) -> None:
+    x, y = Value(1.0), Value(2.0)
+    out = x * y + x
+    names = names_of(topological_order(out))
+    assert [names[x], names[y], names[out.operands[0]], names[out]] == ["v1", "v2", "n1", "n2"]

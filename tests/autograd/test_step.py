@@ -56,7 +56,7 @@ def test_unlabelled_nodes_get_short_generated_names() -> None:
     y = (x * 2).exp()
     names = [step.name for step in forward_steps(y)]
     assert names == ["n1", "n2"]
-    assert "∂n2/∂n0" in backward_steps(y)[-1].text
+    assert "∂n2/∂v1" in backward_steps(y)[-1].text  # x: an unlabelled input
 
 
 def test_gradients_after_the_last_step_equal_backward() -> None:
@@ -206,8 +206,8 @@ def test_an_expression_may_start_with_a_minus_sign(capsys, argv) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 0 and err == ""
     assert out.splitlines()[:2] == [
-        "  1  forward   n2 = −a = −2 = -2",
-        "  2  forward   out = n2 · b = -2 · 3 = -6",
+        "  1  forward   n1 = −a = −2 = -2",
+        "  2  forward   out = n1 · b = -2 · 3 = -6",
     ]
 
 

@@ -62,7 +62,7 @@ def test_forward_fills_in_and_leaves_are_known_from_the_start() -> None:
     first = stepper.frames[0]["boxes"]
     assert first["v0"] == ["a = 2", "grad ?", "sum ?"]  # a leaf: known; its grad: not yet
     assert first["v2"][0] == "z = -6"  # computed at this step
-    assert first["v3"][0] == "n3 = ?" and first["v4"][0] == "L = ?"  # not yet
+    assert first["v3"][0] == "n1 = ?" and first["v4"][0] == "L = ?"  # not yet
     assert stepper.frames[2]["boxes"]["v4"][0] == "L = -0.9993"
 
 
