@@ -40,6 +40,7 @@ from autograd.names import (
     names_of,
     operand_names,
     prediction_name,
+    tidy_signs,
 )
 from autograd.names import op_text as named_op_text
 from autograd.ops import OPS
@@ -147,10 +148,6 @@ def _graphviz() -> Any:
             "drawing graphs needs the graphviz package: pip install 'glassgrad[viz]'"
         ) from None
     return graphviz
-
-
-def _number(x: float) -> str:
-    return f"{x:.4g}" if math.isfinite(x) else str(x)
 
 
 def _visible(text: str) -> str:
@@ -274,7 +271,7 @@ def add_key(svg: str, scale: float, output_name: str) -> str:
 
 def _signed(x: float) -> str:
     """A key's number: a sign and 3 significant digits, so it fits its cell."""
-    return "0" if x == 0 else ("+" if x > 0 else "−") + f"{abs(x):.3g}"
+    return ("+" if x > 0 else "") + fmt(x, digits=3)
 
 
 def op_text(node: Value, names: Mapping[Value, str]) -> str:
@@ -454,7 +451,7 @@ def _constant(
     if name is None:
         constant_id = f"{shown.ids[node]}_c{position}"
         shown.graph.node(
-            constant_id, _number(number), shape="plaintext", style="solid", fontcolor="#607d8b"
+            constant_id, fmt(number), shape="plaintext", style="solid", fontcolor="#607d8b"
         )
         return constant_id
     key = (name, number)
@@ -616,7 +613,7 @@ def draw(
 
 
 def _known(grad: float | None) -> str | None:
-    return None if grad is None else _number(grad)
+    return None if grad is None else fmt(grad)
 
 
 #: The text form of a drawing lists at most this many nodes.
@@ -629,7 +626,7 @@ def describe_graph(order: list[Value], names: Mapping[Value, str], grads: Mappin
     for node in order[-DESCRIBED_NODES:]:
         line = f"  {names[node]} = "
         if node.operands:
-            line += OPS[node.op].output_formula(operand_names(node, names)) + " = "
+            line += tidy_signs(OPS[node.op].output_formula(operand_names(node, names))) + " = "
         grad = grads.get(node)
         lines.append(line + fmt(node.data) + ("" if grad is None else f"   grad {fmt(grad)}"))
     if len(order) > DESCRIBED_NODES:

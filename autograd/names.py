@@ -14,24 +14,74 @@ label always wins over a plug-in's name, and a plug-in's name over a place.
 Names are worked out when a picture or a step-through asks, from the graph
 that exists; a forward pass labels nothing, so training pays nothing.
 
-Numbers are written by ``fmt``: every view writes them with it.
+Numbers are written here too, once for every view: ``fmt`` writes a number,
+``fmt_factor`` and ``tidy_signs`` a formula with numbers in it.
 """
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from autograd.value import Value
 
+#: The minus sign of every number a learner reads: the formulas' own (U+2212).
+MINUS = "−"
 
-def fmt(x: float) -> str:
-    """A number as a learner wants to read it: 4 significant digits."""
-    if not math.isfinite(x):
-        return str(x)
-    text = f"{x:.4g}"
-    return "0" if text == "-0" else text
+
+def fmt(x: float, digits: int = 4) -> str:
+    """A number as a learner reads it, the same in every view.
+
+    ``digits`` significant digits (4: ``0.7115``, ``1.5e−05``), every minus
+    sign the formulas' ``−`` (U+2212), never ``−0``, and ``nan``, ``inf``
+    and ``−inf`` as such. Drawings, steps, the stepper, the playground (its
+    numbers go to JavaScript already written) and the terminal all use it.
+    """
+    text = f"{x:.{digits}g}"
+    return "0" if text == "-0" else text.replace("-", MINUS)
+
+
+def fmt_factor(x: float) -> str:
+    """A number as an operand of a formula: ``fmt``, in brackets when negative: ``(−3)``.
+
+    So that ``2·(−3)`` never reads ``2·−3``; ``tidy_signs`` then drops the
+    brackets wherever the number stands alone.
+    """
+    text = fmt(x)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+# A bracketed negative number that is a whole term: nothing but a sign, a
+# bracket or a comma follows it. With "+ " before it, it is a subtraction.
+_NEGATIVE_TERM = re.compile(r"(?P<plus>\+ )?\((?P<number>−[^()\s]+)\)(?=$| [+−]|\)|,)")
+
+
+def tidy_signs(formula: str) -> str:
+    """A formula filled with ``fmt_factor`` numbers, written as a reader writes it.
+
+    ``a + (−b)`` becomes ``a − b``, and a negative number that stands alone
+    (a first term, a function's argument, an argument after a comma) loses
+    its brackets: ``σ(−0.5)``, ``−2 + 3``. A negative factor keeps them
+    (``2·(−3)``, ``(−2)^2``), and so does a number after a minus: ``2 −
+    (−3)``.
+    """
+
+    def written(match: re.Match[str]) -> str:
+        number = match.group("number")
+        if match.group("plus"):
+            return f"{MINUS} {number[1:]}"
+        start = match.start()
+        if start == 0 or formula[start - 1] == "(" or formula[:start].endswith(", "):
+            return number
+        return match.group(0)
+
+    return _NEGATIVE_TERM.sub(written, formula)
+
+
+def sum_text(terms: Sequence[float]) -> str:
+    """Numbers added up, as a reader writes the sum: ``0.001341 − 0.004023``."""
+    return tidy_signs(" + ".join(fmt_factor(term) for term in terms))
 
 
 @dataclass(frozen=True)
@@ -133,9 +183,10 @@ def constant_name(node: Value, position: int) -> str | None:
 
 def operand_names(node: Value, names: Mapping[Value, str]) -> list[str]:
     """How each operand of ``node`` is written: its name, or for a plain number
-    its name (``x1``, ``y``) when a plug-in gives one, else the number itself."""
+    its name (``x1``, ``y``) when a plug-in gives one, else the number itself
+    (``fmt_factor``: ``(−2)``)."""
     return [
-        names[x] if isinstance(x, Value) else (constant_name(node, i) or fmt(x))
+        names[x] if isinstance(x, Value) else (constant_name(node, i) or fmt_factor(x))
         for i, x in enumerate(node.operands)
     ]
 

@@ -42,7 +42,7 @@ from autograd.draw import (
     to_svg,
 )
 from autograd.engine import topological_order
-from autograd.names import fmt, prediction_name
+from autograd.names import fmt, prediction_name, sum_text
 from autograd.step import Step, steps, table
 from autograd.value import Value
 
@@ -190,11 +190,7 @@ class Stepper:
             ]
             if node in several:  # the gradient arrives by more than one path
                 amounts = sums.get(node, [])
-                lines.append(
-                    "sum " + " + ".join(fmt(a) if a >= 0 else f"({fmt(a)})" for a in amounts)
-                    if amounts
-                    else "sum ?"
-                )
+                lines.append(f"sum {sum_text(amounts)}" if amounts else "sum ?")
             texts[node] = lines
         return texts
 

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, topological_order
 from autograd import names as naming
-from autograd.names import Namer, constant_name, names_of, operand_names, prediction_name
+from autograd.names import (
+    Namer,
+    constant_name,
+    fmt,
+    fmt_factor,
+    names_of,
+    operand_names,
+    prediction_name,
+    sum_text,
+    tidy_signs,
+)
 
 
 @pytest.fixture
@@ -108,3 +122,45 @@ def test_unlabelled_inputs_and_computed_nodes_are_counted_apart(no_plug_ins: Non
     out = x * y + x
     names = names_of(topological_order(out))
     assert [names[x], names[y], names[out.operands[0]], names[out]] == ["v1", "v2", "n1", "n2"]
+
+
+# Numbers: one formatter, and formulas written with numbers as a reader writes them.
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_every_number_is_written_with_the_formulas_minus_sign(x: float) -> None:
+    text = fmt(x)
+    assert "-" not in text and text != "−0"
+    if math.isfinite(x):  # 4 significant digits (read as a Decimal: 1.798e+308 is no float)
+        read = Decimal(text.replace("−", "-"))
+        assert abs(read - Decimal(x)) <= abs(Decimal(x)) * Decimal("5e-4")
+    assert fmt_factor(x) == (f"({text})" if text.startswith("−") else text)
+
+
+@pytest.mark.parametrize(
+    ("filled", "written"),
+    [
+        ("2 + 3", "2 + 3"),
+        ("2 + (−3)", "2 − 3"),  # a subtraction
+        ("(−2) + 3", "−2 + 3"),  # a first term stands alone
+        ("2 − (−3)", "2 − (−3)"),  # after a minus it keeps its brackets
+        ("2 · (−3)", "2 · (−3)"),  # a factor keeps them
+        ("(−2) · 3", "(−2) · 3"),
+        ("(−2)^2", "(−2)^2"),
+        ("2^(−1)", "2^(−1)"),
+        ("−(−3)", "−(−3)"),
+        ("σ((−0.5))", "σ(−0.5)"),  # a function's argument
+        ("BCE(σ((−0.3)), 1)", "BCE(σ(−0.3), 1)"),
+        ("(−0.5)·1.089 + 1.672·(−1) + (−2.125)", "(−0.5)·1.089 + 1.672·(−1) − 2.125"),
+        ("1 + (−1.5e−05)", "1 − 1.5e−05"),
+        ("exp((−inf))", "exp(−inf)"),
+    ],
+)
+def test_signs_in_formulas(filled: str, written: str) -> None:
+    assert tidy_signs(filled) == written
+
+
+def test_a_running_sum_subtracts_what_is_negative() -> None:
+    assert sum_text([0.001341, -0.004023]) == "0.001341 − 0.004023"
+    assert sum_text([-1.0, 2.0, -3.0]) == "−1 + 2 − 3"
+    assert sum_text([1.0, 2.0]) == "1 + 2"
