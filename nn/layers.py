@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import autograd
-from autograd import Value
+from autograd import Value, hooks
 from autograd.ops import OPS
 from nn.module import Module, read_model_file
 
@@ -538,35 +538,18 @@ class MLP(Module):
 
         The loss is binary cross-entropy on the output logit. For the
         article's network the page also shows the article's six backward
-        formulas with this sample's numbers.
+        formulas with this sample's numbers. The page is a view
+        (``nn.steps.model_stepper``), plugged into this method's hook.
         """
-        from autograd.stepper import Stepper
-        from nn.steps import article_panel
-
-        if self.sizes[-1] != 1:
-            raise ValueError("the step-through needs a model with one output")
-        if isinstance(y, bool) or not isinstance(y, numbers.Real) or not 0.0 <= y <= 1.0:
-            raise ValueError(f"y is the sample's label, 0 or 1 (or in between), got {y!r}")
-        # No labels are set: autograd.names finds z1[j], a1[j], z2, ŷ and L in the graph.
-        loss = autograd.binary_cross_entropy_with_logits(self.logits(list(x)), y)
-        panels = []
-        if self.activations == ["relu", "sigmoid"]:
-            panels.append(article_panel(self, x, y))
-        return Stepper(loss, title=f"One sample: x = {list(x)}, y = {y}", panels=panels)
+        return hooks.call("MLP.stepper", self, x=x, y=y)
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{s} {a}" for s, a in zip(self.sizes, self.activations))
         return f"MLP({self.nin} inputs -> {inner})"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
-        """In Jupyter, a model shows its network view (with the viz extra)."""
-        from autograd.draw import MissingExtra
-        from nn.draw import draw_network
-
-        try:
-            return draw_network(self)._repr_mimebundle_()
-        except MissingExtra:  # no viz extra: the text form alone
-            return {"text/plain": repr(self)}
+        """In Jupyter, a model shows its network view (``nn.draw``, with the viz extra)."""
+        return hooks.call("MLP._repr_mimebundle_", self)
 
 
 def seed_network(seed: int = 0, fused: bool = True) -> MLP:

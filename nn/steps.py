@@ -10,13 +10,14 @@ filling in as the pass reaches each one.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Callable, Iterable, Sequence
 
 import autograd
 from autograd.names import fmt, fmt_factor
 from autograd.step import Step
-from autograd.stepper import Panel
+from autograd.stepper import Panel, Stepper
 from nn.layers import MLP
 
 
@@ -160,3 +161,26 @@ def article_panel(model: MLP, x: Sequence[float], y: float) -> Callable[[list[St
         )
 
     return panel
+
+
+def model_stepper(model: MLP, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -> Stepper:
+    """A step-through of ``model``'s loss on one sample ``(x, y)``: ``MLP.stepper``.
+
+    The loss is binary cross-entropy on the output logit. For the article's
+    network (a ReLU layer, then one sigmoid output) the page also shows the
+    article's six backward formulas with this sample's numbers.
+
+    Raises:
+        ValueError: if the model has more than one output, or ``y`` is not a
+            label between 0 and 1.
+    """
+    if model.sizes[-1] != 1:
+        raise ValueError("the step-through needs a model with one output")
+    if isinstance(y, bool) or not isinstance(y, numbers.Real) or not 0.0 <= y <= 1.0:
+        raise ValueError(f"y is the sample's label, 0 or 1 (or in between), got {y!r}")
+    # No labels are set: nn.names finds z1[j], a1[j], z2, ŷ and L in the graph.
+    loss = autograd.binary_cross_entropy_with_logits(model.logits(list(x)), y)
+    panels = []
+    if model.activations == ["relu", "sigmoid"]:
+        panels.append(article_panel(model, x, y))
+    return Stepper(loss, title=f"One sample: x = {list(x)}, y = {y}", panels=panels)
