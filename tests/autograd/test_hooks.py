@@ -26,4 +26,4 @@ def test_the_faces_plug_the_displays_in() -> None:
 
     assert {"Value._repr_mimebundle_", "MLP.stepper", "MLP._repr_mimebundle_"} <= set(hooks.VIEWS)
     bundle = nn.seed_network()._repr_mimebundle_()
-    assert bundle["text/plain"].startswith("network view of MLP(2 inputs")
+    assert "MLP(2 inputs -> 3 relu, 1 sigmoid)" in bundle["text/plain"]  # a picture, with viz
