@@ -32,6 +32,8 @@ ACTIVATION_FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "linear": _linear,
 }
 ACTIVATIONS = tuple(ACTIVATION_FUNCTIONS)
+#: The activations that bend (all but linear): each is an op of the graph, after ``z``.
+NONLINEAR_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "linear")
 
 
 def check_activation(activation: str) -> None:

@@ -31,13 +31,11 @@ from autograd import names as engine_names
 from autograd.names import Namer, OpNode, Part
 from autograd.ops import OPS
 from autograd.value import Value
-from nn.layers import ACTIVATIONS
+from nn.layers import NONLINEAR_ACTIVATIONS
 
 #: How ``nn.MLP`` labels a weight: ``W{layer}[{row},{k}]``.
 WEIGHT = re.compile(r"W(\d+)\[(\d+),(\d+)\]")
 PRE_ACTIVATION = re.compile(r"z(\d+)(\[\d+\])?")
-#: The activations that are nodes of the graph (a linear layer makes none).
-ACTIVATION_OPS = tuple(name for name in ACTIVATIONS if name in OPS)
 
 
 def neuron_of(node: Value) -> tuple[int, int] | None:
@@ -124,7 +122,7 @@ class ArticleNames(Namer):
                 layer, row = neurons[node]
                 single = layer == top and rows == {0}
                 names[node] = f"z{layer}" if single else f"z{layer}[{row}]"
-            elif node.op in ACTIVATION_OPS and isinstance(node.operands[0], Value):
+            elif node.op in NONLINEAR_ACTIVATIONS and isinstance(node.operands[0], Value):
                 operand = node.operands[0]
                 name = _activation_name(node, operand.label or names.get(operand, ""))
                 if name is not None:
@@ -160,7 +158,7 @@ class ArticleNames(Namer):
             return f"W{layer}·{inputs}" + (f" + b{layer}" if len(node.operands) % 2 else "")
         if node.op == "bce_logits":
             return "BCE(ŷ, y)" if self.prediction_name(node, names) else None
-        if node.op in ACTIVATION_OPS:
+        if node.op in NONLINEAR_ACTIVATIONS:
             operand = node.operands[0]
             if isinstance(operand, Value) and PRE_ACTIVATION.fullmatch(names[operand]):
                 return OPS[node.op].output_formula(["z"])  # ReLU(z), σ(z), tanh(z)

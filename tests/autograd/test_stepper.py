@@ -346,3 +346,15 @@ def test_two_steppers_of_one_graph_on_one_page_step_independently(
 def test_a_models_stepper_wants_a_label_between_0_and_1(label: object) -> None:
     with pytest.raises(ValueError, match=r"y is the sample's label, 0 or 1"):
         nn.seed_network().stepper(x=[0.5, 1.0], y=label)  # type: ignore[arg-type]
+
+
+def test_json_for_a_script_block_cannot_end_it_and_refuses_nan() -> None:
+    import json
+
+    from autograd.stepper import json_for_script
+
+    text = json_for_script({"label": EVIL, "note": "a & b <!--"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"label": EVIL, "note": "a & b <!--"}
+    with pytest.raises(ValueError):
+        json_for_script({"loss": math.nan})
