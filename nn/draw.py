@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from autograd.draw import FONT, Drawing, MissingExtra
 from nn.layers import MLP
@@ -63,6 +64,14 @@ def draw_network(model: MLP, sample: Sequence[float] | None = None) -> Drawing:
             current.append(name)
         previous = current
     return Drawing(dot, _describe(model, outputs))
+
+
+def notebook_bundle(model: MLP) -> dict[str, Any]:
+    """What Jupyter shows for a model: its network view, or its text form without the viz extra."""
+    try:
+        return draw_network(model)._repr_mimebundle_()
+    except MissingExtra:
+        return {"text/plain": repr(model)}
 
 
 def _describe(model: MLP, outputs: list[list[float]] | None) -> str:
