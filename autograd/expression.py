@@ -13,7 +13,8 @@ Grammar
 An expression is one of
 
 * a number: an int or float literal (``2``, ``0.5``, ``1e-3``), taken as a float;
-* a variable given a value (``a`` with ``a=2``);
+* a variable given a value (``a`` with ``a=2``); names are read as Python
+  reads them, in NFKC form, so ``ﬁ=3`` and ``fi=3`` give the same variable;
 * ``x + y``, ``x - y``, ``x * y``, ``x / y``, ``x ** y``, ``-x``, ``+x``, ``(x)``;
 * a one-input op of the op table, as a method or a function, with no other
   arguments: ``x.tanh()`` or ``tanh(x)``, and likewise ``exp``, ``log``,
@@ -41,6 +42,7 @@ import ast
 import keyword
 import math
 import operator
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -175,13 +177,19 @@ def _parse_assignments(assignments: Sequence[str] | Mapping[str, float] | str) -
     for assignment in assignments:
         if not isinstance(assignment, str):
             raise ValueError(f"write variables as name=number, e.g. a=2.0 (got {assignment!r})")
-        name, _, number = assignment.partition("=")
+        written, _, number = assignment.partition("=")
+        # Python reads names in NFKC form, so the expression's "ﬁ" is the name "fi":
+        # a variable is that name too, however it was written.
+        name = unicodedata.normalize("NFKC", written)
         if not name.isidentifier() or keyword.iskeyword(name) or not number:
             raise ValueError(f"write variables as name=number, e.g. a=2.0 (got {assignment!r})")
         if name in FUNCTIONS:
             raise ValueError(f"{name} is the name of a function; give the variable another name")
         if name in variables:
-            raise ValueError(f"{name} is given twice ({name}={variables[name].data:g} already)")
+            also = "" if written == name else f" (as {written}, which Python reads as {name})"
+            raise ValueError(
+                f"{name} is given twice{also} ({name}={variables[name].data:g} already)"
+            )
         try:
             variables[name] = Value(float(number), label=name)
         except ValueError:

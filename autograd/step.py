@@ -23,9 +23,13 @@ gives (the tests check it).
 from __future__ import annotations
 
 import argparse
+import codecs
 import math
 import os
 import sys
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from autograd import floatmath
@@ -245,10 +249,19 @@ def table(all_steps: list[Step], start: int = 1) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Print or step through the passes of an expression.
 
+    On a terminal or pipe whose encoding lacks the math symbols (ASCII,
+    cp1252), each symbol it cannot show is written in ASCII (``d`` for
+    ``∂``, ``*`` for ``·``), see ``ASCII_SYMBOLS``.
+
     Returns:
         0, or 2 for a usage error (one line on stderr: a bad expression or
         variable, or input ended with Ctrl-D or Ctrl-C at the prompt).
     """
+    with _symbols_that_stdout_can_show():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autograd.step",
         description=(
@@ -290,6 +303,67 @@ def main(argv: list[str] | None = None) -> int:
             if answer.strip().lower() == "q":
                 break
     return 0
+
+
+#: What the step command writes for a symbol its output cannot encode (an
+#: ASCII or cp1252 terminal): ``∂L/∂a`` becomes ``dL/da``. Other letters lose
+#: their accents where they have one (``é`` is ``e``), else are written as
+#: Python escapes them (``\\u03b1``).
+ASCII_SYMBOLS = {
+    "∂": "d",
+    "·": "*",
+    "−": "-",
+    "×": "*",
+    "÷": "/",
+    "σ": "sigmoid",
+    "ŷ": "y_hat",
+    "Σ": "sum",
+    "±": "+/-",
+    "²": "^2",
+    "ᵀ": "^T",
+    "⊙": "*",
+    "→": "->",
+    "—": "-",
+    "…": "...",
+}
+
+_ASCII_FALLBACK = "glassgrad-ascii-symbols"
+
+
+def _ascii_symbols(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: each character the output cannot encode, in ASCII."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    return "".join(_in_ascii(char) for char in text), error.end
+
+
+def _in_ascii(char: str) -> str:
+    if char in ASCII_SYMBOLS:
+        return ASCII_SYMBOLS[char]
+    plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+    return plain or char.encode("ascii", "backslashreplace").decode("ascii")
+
+
+@contextmanager
+def _symbols_that_stdout_can_show() -> Iterator[None]:
+    """While inside, stdout writes what its encoding lacks in ASCII instead of failing."""
+    stream = sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        "∂·−σŷ±".encode(encoding)
+        lacking = False
+    except (UnicodeEncodeError, LookupError):
+        lacking = True
+    if not lacking or not hasattr(stream, "reconfigure") or stream.errors != "strict":
+        yield
+        return
+    codecs.register_error(_ASCII_FALLBACK, _ascii_symbols)
+    stream.reconfigure(errors=_ASCII_FALLBACK)
+    try:
+        yield
+    finally:
+        stream.reconfigure(errors="strict")
 
 
 def _expression_after_options(argv: list[str]) -> list[str]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
 import sys
+import warnings
 from pathlib import Path
 
 import nn
@@ -19,6 +21,44 @@ from nn.data import DATASETS
 from nn.train import fit
 
 DEFAULTS = {"epochs": 300, "lr": 0.2, "optimizer": "momentum", "samples": 200}
+
+# What the demo says, in one place (a message catalogue can take these over).
+LR_NOT_POSITIVE = "--lr must be a positive number, such as --lr {default:g}: {reason}"
+LR_REASONS = {
+    "nan": "nan is not a number",
+    "inf": "{lr} is not a finite number",
+    "zero": "0 would never change the weights (W ← W − 0·∂L/∂W)",
+    "negative": "{lr:g} is negative, which steps up the gradient and makes the loss grow",
+}
+OUT_LOOKS_LIKE_A_FILE = (
+    "--out {out} looks like a file name, but --out is the folder the demo writes its "
+    "pictures into (loss.png, boundary.png, graph.svg, stepper.html, ...): try --out {folder}"
+)
+#: File suffixes that make an --out name look like a file rather than a folder.
+FILE_SUFFIXES = {
+    ".png", ".svg", ".pdf", ".html", ".htm", ".jpg", ".jpeg", ".gif", ".webp",
+    ".json", ".txt", ".csv", ".dot", ".gv",
+}  # fmt: skip
+SAMPLES_FOR_XOR = (
+    "--samples is for the other datasets ({others}); xor is always the 4 corners of the "
+    "unit square, so --samples {samples} changes nothing"
+)
+LOSS_DID_NOT_FALL = (
+    "training did not learn: the loss did not go below its starting value "
+    "({start:.4f} in epoch 1, {end:.4f} in epoch {epochs})"
+)
+AT_CHANCE = (
+    "training did not learn: train accuracy {accuracy:.1%} is no better than always "
+    "guessing the commoner class ({chance:.1%})"
+)
+TRY_SMALLER_LR = "try a smaller learning rate, such as --lr {lr:g}, or another --seed"
+TRY_LARGER_LR = "--lr {lr:g} is small: try a larger one, such as --lr {default:g}, or more --epochs"
+NEXT_HEADING = "What to open next:"
+NEXT_STEPPER = "in a browser: this sample's forward and backward pass, one node at a time"
+NEXT_NOTEBOOKS = "installs Jupyter and opens the lessons in JupyterLab"
+NEXT_SITE = "builds the playground as a web page (needs Node.js and npm)"
+NEXT_STEP_COMMAND = "any expression, stepped through in this terminal"
+STEP_EXAMPLE = '-m autograd.step "(a*b + a).tanh()" a=2 b=-3'
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,7 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="xor", help="training data")
     parser.add_argument(
-        "--samples", type=int, default=DEFAULTS["samples"], help="points (not for xor)"
+        "--samples",
+        type=int,
+        default=argparse.SUPPRESS,  # so that a --samples given with xor can be noticed
+        help=f"points (default: {DEFAULTS['samples']}; not for xor, which has its 4)",
     )
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="passes over data")
     parser.add_argument("--lr", type=float, default=DEFAULTS["lr"], help="learning rate η")
@@ -76,10 +119,18 @@ def run(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
-    if not (math.isfinite(args.lr) and args.lr > 0):  # float() accepts "inf" and "nan"
-        parser.error("--lr must be a positive number, not inf or nan")
-    if args.dataset != "xor" and args.samples < 4:
+    problem = learning_rate_problem(args.lr)
+    if problem:
+        parser.error(problem)
+    samples = getattr(args, "samples", None)
+    if args.dataset != "xor" and samples is not None and samples < 4:
         parser.error("--samples must be at least 4")
+    if args.dataset == "xor" and samples is not None:
+        others = ", ".join(sorted(set(DATASETS) - {"xor"}))
+        note(parser, SAMPLES_FOR_XOR.format(others=others, samples=samples))
+    samples = DEFAULTS["samples"] if samples is None else samples
+    if args.out.suffix.lower() in FILE_SUFFIXES and not args.out.is_dir():
+        parser.error(OUT_LOOKS_LIKE_A_FILE.format(out=args.out, folder=args.out.with_suffix("")))
     # Check the output folder now, not after a long training run.
     try:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -89,23 +140,25 @@ def run(argv: list[str] | None = None) -> int:
         parser.error(f"--out {args.out}: cannot write in this folder")
 
     make = DATASETS[args.dataset]
-    X, y = make(seed=args.seed) if args.dataset == "xor" else make(args.samples, seed=args.seed)
-    test_X, test_y = (X, y) if args.dataset == "xor" else make(args.samples, seed=args.seed + 1000)
+    X, y = make(seed=args.seed) if args.dataset == "xor" else make(samples, seed=args.seed)
+    test_X, test_y = (X, y) if args.dataset == "xor" else make(samples, seed=args.seed + 1000)
     model = nn.seed_network(seed=args.seed)
     print(f"glassgrad: training {model} on {args.dataset} ({len(X)} samples)")
     print(f"  {args.optimizer}, learning rate {args.lr}, {args.epochs} epochs, seed {args.seed}")
     try:
-        history = fit(
-            model,
-            X,
-            y,
-            loss="bce",
-            optimizer=args.optimizer,
-            lr=args.lr,
-            epochs=args.epochs,
-            seed=args.seed,
-            progress=False if args.quiet else None,
-        )
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            history = fit(
+                model,
+                X,
+                y,
+                loss="bce",
+                optimizer=args.optimizer,
+                lr=args.lr,
+                epochs=args.epochs,
+                seed=args.seed,
+                progress=False if args.quiet else None,
+            )
     except FloatingPointError as error:
         print(f"{parser.prog}: error: {diverged(error, args.lr, args.epochs)}", file=sys.stderr)
         return 1
@@ -113,12 +166,67 @@ def run(argv: list[str] | None = None) -> int:
     print(f"train accuracy  {history.accuracy[-1]:.1%}")
     if args.dataset != "xor":
         print(f"test accuracy   {nn.accuracy(model, test_X, test_y):.1%}  (fresh points)")
+    # fit's own warnings first (a run that did not learn, say); the demo's check only without.
+    fit_warnings = [w for w in said if not issubclass(w.category, DeprecationWarning)]
+    for warning in fit_warnings:
+        note(parser, str(warning.message), "warning")
+    if not fit_warnings:
+        stalled = did_not_learn(history, y, args.lr)
+        if stalled:
+            note(parser, stalled, "warning")
 
     # Show a sample whose features are not zero, so that every formula has work to do.
     sample = max(range(len(X)), key=lambda i: min(abs(v) for v in X[i]))
     print_gradient_check(model, X[sample], y[sample])
-    write_pictures(model, history, X, y, sample, args.out)
+    written = write_pictures(model, history, X, y, sample, args.out)
+    print_next_steps(written)
     return 0
+
+
+def note(parser: argparse.ArgumentParser, message: str, kind: str = "note") -> None:
+    """One line on stderr, as argparse writes its errors: ``glassgrad: note: ...``."""
+    print(f"{parser.prog}: {kind}: {message}", file=sys.stderr)
+
+
+def learning_rate_problem(lr: float) -> str | None:
+    """What is wrong with a learning rate, or None for a good one (finite and positive)."""
+    if math.isnan(lr):  # float() accepts "nan" and "inf"
+        reason = LR_REASONS["nan"]
+    elif math.isinf(lr):
+        reason = LR_REASONS["inf"]
+    elif lr == 0:
+        reason = LR_REASONS["zero"]
+    elif lr < 0:
+        reason = LR_REASONS["negative"]
+    else:
+        return None
+    return LR_NOT_POSITIVE.format(default=DEFAULTS["lr"], reason=reason.format(lr=lr))
+
+
+def did_not_learn(history: nn.History, y: list[float], lr: float) -> str | None:
+    """A warning for a run that finished but did not learn, with what to try; else None.
+
+    Not learning: the last epoch's loss is not below the first's, or the
+    training accuracy is no better than always guessing the commoner class.
+    """
+    if len(history.loss) < 2 or not history.accuracy:
+        return None
+    start, end, accuracy = history.loss[0], history.loss[-1], history.accuracy[-1]
+    ones = sum(label > 0.5 for label in y) / len(y)
+    chance = max(ones, 1.0 - ones)
+    if not math.isfinite(end) or not math.isfinite(start):
+        return None  # fit reports those (it stops on nan or inf)
+    if end >= start:
+        what = LOSS_DID_NOT_FALL.format(start=start, end=end, epochs=len(history.loss))
+    elif accuracy <= chance:
+        what = AT_CHANCE.format(accuracy=accuracy, chance=chance)
+    else:
+        return None
+    if lr < DEFAULTS["lr"]:
+        advice = TRY_LARGER_LR.format(lr=lr, default=DEFAULTS["lr"])
+    else:
+        advice = TRY_SMALLER_LR.format(lr=min(lr / 10, DEFAULTS["lr"]))
+    return f"{what}; {advice}"
 
 
 def diverged(error: FloatingPointError, lr: float, epochs: int) -> str:
@@ -166,21 +274,58 @@ def print_gradient_check(model: nn.MLP, x: list[float], target: float) -> None:
     model.zero_grad()
 
 
-def write_pictures(model: nn.MLP, history: nn.History, X, y, sample: int, out: Path) -> None:  # type: ignore[no-untyped-def]
-    """Loss curve, decision boundary and one sample's graph, when the viz extra is here."""
+def print_next_steps(written: list[Path]) -> None:
+    """Where to go from here: the stepper page, the lessons, the site, the step command."""
+    steps: list[tuple[str, str]] = []
+    stepper = next((path for path in written if path.name == "stepper.html"), None)
+    if stepper is not None:
+        steps.append((str(stepper), NEXT_STEPPER))
+    dev = Path(__file__).resolve().parents[1] / "dev.py"
+    if dev.exists():  # a copy of the repository: its tasks are here
+        steps.append((f"python3 {_shown_path(dev)} notebooks", NEXT_NOTEBOOKS))
+        steps.append((f"python3 {_shown_path(dev)} site", NEXT_SITE))
+    steps.append((f"{_python_command()} {STEP_EXAMPLE}", NEXT_STEP_COMMAND))
+    print(f"\n{NEXT_HEADING}")
+    for command, what in steps:
+        print(f"  {command}\n      {what}")
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` as short as it can be written from here (relative when below this folder)."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _python_command() -> str:
+    """How to run this Python from here: ``python`` if that is it, else its path."""
+    on_path = shutil.which("python")
+    if on_path and Path(on_path).absolute() == Path(sys.executable).absolute():
+        return "python"
+    return _shown_path(Path(sys.executable).absolute())
+
+
+def write_pictures(model: nn.MLP, history: nn.History, X, y, sample: int, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    """Loss curve, decision boundary and one sample's graph, when the viz extra is here.
+
+    Returns:
+        The files written (none without the viz extra).
+    """
     try:
         from nn import plots
     except ImportError:
         print("\nPictures need the visualization extra: pip install 'glassgrad[viz]'")
-        return
+        return []
     try:
         written = plots.demo_pictures(model, history, X, y, out, sample=sample)
     except plots.MissingExtra as error:
         print(f"\nNo pictures: {error}")
-        return
+        return []
     print("\nPictures:")
     for path in written:
         print(f"  {path}")
+    return written
 
 
 if __name__ == "__main__":

@@ -314,7 +314,11 @@ def read_model_file(path: str | Path, *, max_bytes: int | None = None) -> dict[s
     text = _read_text(Path(path), limit)
     try:
         document = json.loads(
-            text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=float
+            text,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=float,
+            object_pairs_hook=_object_without_repeated_names,
         )
     except json.JSONDecodeError as error:
         raise ValueError(f"{path} is not valid JSON ({error}); was it cut short?") from None
@@ -346,6 +350,23 @@ def read_model_file(path: str | Path, *, max_bytes: int | None = None) -> dict[s
                 f'"nan", "inf", "-inf", got {type(raw).__name__}: {_short(raw)}'
             )
     document["parameters"] = parameters
+    return document
+
+
+def _object_without_repeated_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refused if it names a key twice.
+
+    Python's json keeps the last value of a repeated name without a word, so
+    a file that names a parameter twice would load whichever came last.
+    """
+    document: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in document:
+            raise ValueError(
+                f"{name!r} appears twice in one object, so which value is meant is unclear; "
+                "a model file names each entry once (was it edited by hand?)"
+            )
+        document[name] = value
     return document
 
 

@@ -6,6 +6,7 @@ import ast
 import math
 import os
 import time
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -173,6 +174,25 @@ def test_assignments_are_checked() -> None:
     ):
         with pytest.raises(ValueError, match=message):
             build_expression("a", assignments)
+
+
+@pytest.mark.parametrize(
+    ("expression", "assignment"),
+    [("ﬁ*2", "ﬁ=3"), ("fi*2", "ﬁ=3"), ("ﬁ*2", "fi=3"), ("ｘ*2", "x=3"), ("x*2", "ｘ=3")],
+)
+def test_names_are_read_in_nfkc_form_as_python_reads_them(expression: str, assignment: str) -> None:
+    # Python's parser reads "ﬁ" (a ligature) as the name "fi", so must the assignments.
+    out = build_expression(expression, [assignment])
+    assert out.data == 6.0
+    (leaf,) = out.parents
+    assert leaf.label == unicodedata.normalize("NFKC", assignment.split("=")[0])
+
+
+def test_one_name_written_two_ways_is_given_twice() -> None:
+    with pytest.raises(ValueError, match=r"fi is given twice \(as ﬁ, which Python reads as fi\)"):
+        build_expression("fi", ["fi=1", "ﬁ=2"])
+    with pytest.raises(ValueError, match="tanh is the name of a function"):
+        build_expression("a", ["ｔａｎｈ=1"])
 
 
 def test_syntax_errors_and_numbers_only_are_usage_errors() -> None:

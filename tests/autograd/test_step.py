@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import subprocess
 import sys
@@ -242,6 +243,45 @@ def test_too_big_an_expression_gets_advice_for_the_command_line(capsys) -> None:
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "makes 250 nodes, more than 200" in err and "write a shorter one" in err
     assert "Value" not in err  # advice for code, not for a terminal
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+def test_a_terminal_without_the_math_symbols_gets_ascii_ones(encoding: str) -> None:
+    # Windows' cp1252 consoles and ASCII locales cannot show ∂, −, σ or ŷ.
+    environment = {**os.environ, "PYTHONIOENCODING": encoding}
+
+    def step_command(*argv: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "autograd.step", *argv], capture_output=True, env=environment
+        )
+        assert result.returncode == 0 and result.stderr == b"", result.stderr
+        return result.stdout.decode(encoding)  # every byte is in the terminal's encoding
+
+    out = step_command("a*b", "a=2", "b=-3")
+    times = "*" if encoding == "ascii" else "·"  # cp1252 has the middle dot: it stays
+    assert f"dout/da += dout/dout {times} b = 1 {times} -3 = -3" in out
+    assert "∂" not in out
+    assert ("+/-1000" if encoding == "ascii" else "±1000") in step_command("-h")
+    out = step_command("α*a.sigmoid()", "α=2", "a=1")
+    assert "sigmoid(a) = sigmoid(1) = 0.7311" in out and "σ" not in out
+    assert "out = \\u03b1 " in out  # a letter it lacks, escaped as Python does
+
+
+def test_the_ascii_fallback_is_undone_when_the_command_returns(monkeypatch) -> None:
+    import io
+
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="strict")
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert main(["a*b", "a=2", "b=3"]) == 0
+    assert stream.errors == "strict"
+    stream.flush()
+    text = stream.buffer.getvalue().decode("ascii")  # type: ignore[attr-defined]
+    assert "dout/da += dout/dout * b = 1 * 3 = 3" in text
+
+
+def test_the_step_command_reads_names_as_python_does(capsys) -> None:
+    code, out, err = run(capsys, "ﬁ*2", "ﬁ=3", "--all")
+    assert code == 0 and err == "" and "out = fi · 2 = 3 · 2 = 6" in out
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:

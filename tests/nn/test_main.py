@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import nn
 from nn.__main__ import main
 from tests.conftest import run_with_reader_gone
 
@@ -32,15 +33,66 @@ def test_bad_flag_is_a_usage_error_not_a_traceback() -> None:
     assert result.returncode == 2 and "--epochs must be at least 1" in result.stderr
 
 
-@pytest.mark.parametrize("lr", ["inf", "-inf", "nan", "0", "-1"])
+@pytest.mark.parametrize(
+    ("lr", "reason"),
+    [
+        ("inf", "inf is not a finite number"),
+        ("-inf", "-inf is not a finite number"),
+        ("nan", "nan is not a number"),
+        ("0", "0 would never change the weights"),
+        ("-1", "-1 is negative, which steps up the gradient and makes the loss grow"),
+    ],
+)
 def test_learning_rate_must_be_a_finite_positive_number(
-    lr: str, capsys: pytest.CaptureFixture[str]
+    lr: str, reason: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["--quiet", f"--lr={lr}"])
     assert stop.value.code == 2
     err = capsys.readouterr().err
-    assert "--lr must be a positive number" in err and "Traceback" not in err
+    assert "--lr must be a positive number, such as --lr 0.2: " in err and "Traceback" not in err
+    assert err.endswith(f": {reason}\n") or f": {reason} (" in err, err
+
+
+@pytest.mark.parametrize("name", ["x.png", "pictures/graph.SVG", "stepper.html", "out.pdf"])
+def test_an_output_name_that_looks_like_a_file_is_refused(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        main(["--quiet", "--out", name])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    folder = str(Path(name).with_suffix(""))
+    assert err.startswith(f"glassgrad: error: --out {name} looks like a file name, but --out ")
+    assert err.endswith(f"try --out {folder}")
+    assert list(tmp_path.iterdir()) == []  # no folder named like a file, nothing trained
+
+
+def test_an_existing_folder_with_a_dot_in_its_name_is_still_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "run.png"  # odd, but a folder the user made
+    folder.mkdir()
+    assert main(["--quiet", "--epochs", "2", "--out", str(folder)]) == 0
+    assert "looks like a file" not in capsys.readouterr().err
+
+
+def test_samples_for_xor_gets_a_note_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--quiet", "--epochs", "2", "--samples", "50", "--out", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "on xor (4 samples)" in out
+    assert (
+        "glassgrad: note: --samples is for the other datasets (blobs, circles, moons, spirals); "
+        "xor is always the 4 corners of the unit square, so --samples 50 changes nothing"
+    ) in err
+    assert main(["--quiet", "--epochs", "2", "--out", str(tmp_path)]) == 0
+    assert "--samples" not in capsys.readouterr().err  # not given: no note
+    assert main(["--quiet", "--epochs", "2", "--dataset", "moons", "--samples", "10"]) == 0
+    out, err = capsys.readouterr()
+    assert "on moons (10 samples)" in out and "--samples" not in err
 
 
 def test_demo_prints_results_and_the_gradient_check(
@@ -118,3 +170,115 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     # As python -m nn | head: the pipe closes before the demo has printed everything.
     code, err = run_with_reader_gone(["nn", "--quiet", "--epochs", "2", "--out", str(tmp_path)])
     assert code == 1 and err == ""
+
+
+def test_the_demo_ends_with_what_to_open_next(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--quiet", "--epochs", "2", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    after = out.split("What to open next:\n", 1)[1].splitlines()
+    commands = after[0::2]
+    assert commands[0].strip() == str(tmp_path / "stepper.html")
+    assert (tmp_path / "stepper.html").exists()
+    assert commands[1].strip().endswith("dev.py notebooks")
+    assert commands[2].strip().endswith("dev.py site")
+    assert commands[3].strip().endswith('-m autograd.step "(a*b + a).tanh()" a=2 b=-3')
+    assert all(line.startswith("      ") for line in after[1::2])  # what each one is
+
+
+def test_the_step_command_shown_next_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shlex
+
+    assert main(["--quiet", "--epochs", "2", "--out", str(tmp_path)]) == 0
+    line = capsys.readouterr().out.splitlines()[-2].strip()
+    python, *arguments = shlex.split(line)
+    assert Path(python).name.startswith("python")
+    result = subprocess.run([sys.executable, *arguments], capture_output=True, text=True)
+    assert result.returncode == 0 and "∂out/∂a" in result.stdout
+
+
+def test_without_pictures_next_steps_leave_out_the_stepper_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    assert main(["--quiet", "--epochs", "2", "--out", str(tmp_path)]) == 0
+    after = capsys.readouterr().out.split("What to open next:\n", 1)[1]
+    assert "stepper.html" not in after and "dev.py notebooks" in after
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            ["--lr", "10", "--optimizer", "sgd"],
+            "the loss did not go below its starting value (0.7598 in epoch 1, ",
+        ),
+        (["--lr", "1e-6"], "train accuracy 50.0% is no better than always guessing"),
+    ],
+)
+def test_a_run_that_did_not_learn_says_so_and_what_to_try(
+    flags: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--quiet", *flags, "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    (line,) = err.splitlines()
+    assert line.startswith("glassgrad: warning: training did not learn: ") and message in line
+    if "10" in flags:
+        assert line.endswith("; try a smaller learning rate, such as --lr 0.2, or another --seed")
+    else:
+        assert line.endswith(
+            "; --lr 1e-06 is small: try a larger one, such as --lr 0.2, or more --epochs"
+        )
+
+
+def test_a_run_that_learns_gets_no_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--quiet", "--out", str(tmp_path)]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_the_demo_shows_fits_own_warning_instead_of_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warnings
+
+    import nn.__main__ as demo
+
+    real_fit = demo.fit
+
+    def fit_that_warns(*args: object, **kwargs: object) -> nn.History:
+        history = real_fit(*args, **kwargs)
+        warnings.warn("training did not learn (fit's words)", stacklevel=2)
+        return history
+
+    monkeypatch.setattr(demo, "fit", fit_that_warns)
+    assert main(["--quiet", "--lr", "1e-6", "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert err == "glassgrad: warning: training did not learn (fit's words)\n"
+
+
+@pytest.mark.parametrize(
+    ("losses", "accuracy", "labels", "lr", "said"),
+    [
+        ([0.7, 0.5], [0.5, 1.0], [0, 1, 1, 0], 0.2, None),
+        ([0.7, 0.7], [0.5, 1.0], [0, 1, 1, 0], 0.2, "did not go below"),
+        ([0.7, 0.5], [0.5, 0.5], [0, 1, 1, 0], 0.2, "no better than always guessing"),
+        ([0.7, 0.5], [0.8, 0.75], [0, 0, 0, 1], 0.2, "the commoner class (75.0%)"),
+        ([0.7, 0.5], [0.8, 0.76], [0, 0, 0, 1], 0.2, None),
+        ([0.7], [0.5], [0, 1, 1, 0], 0.2, None),  # one epoch: nothing to compare
+    ],
+)
+def test_did_not_learn_compares_with_the_start_and_with_chance(
+    losses: list[float], accuracy: list[float], labels: list[int], lr: float, said: str | None
+) -> None:
+    from nn.__main__ import did_not_learn
+
+    warning = did_not_learn(nn.History(losses, accuracy), labels, lr)
+    if said is None:
+        assert warning is None
+    else:
+        assert warning is not None and said in warning

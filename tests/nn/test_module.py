@@ -52,6 +52,11 @@ def broken_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     wrong_value["parameters"]["layers.1.neurons.0.b"] = "oops"
     missing_one = json.loads(json.dumps(document))
     del missing_one["parameters"]["layers.0.neurons.0.b"]
+    # The first bias named twice: json would keep the second value without a word.
+    text = (tmp_path / "good.json").read_text()
+    first = '"layers.0.neurons.0.b": '
+    at = text.index(first)
+    repeated = text[:at] + first + "99.0,\n " + text[at:]
     return {
         "missing": (tmp_path / "nope.json", "no model file"),
         "corrupt": (write("corrupt.json", '{"format": "glassgrad-model", "ver'), "not valid JSON"),
@@ -60,11 +65,25 @@ def broken_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         "shape": (tmp_path / "bigger.json", "another shape"),
         "value": (write("value.json", wrong_value), "must be a number"),
         "missing parameter": (write("missing.json", missing_one), "1 missing"),
+        "repeated": (
+            write("repeated.json", repeated),
+            "'layers.0.neurons.0.b' appears twice in one object",
+        ),
     }
 
 
 @pytest.mark.parametrize(
-    "case", ["missing", "corrupt", "not ours", "version", "shape", "value", "missing parameter"]
+    "case",
+    [
+        "missing",
+        "corrupt",
+        "not ours",
+        "version",
+        "shape",
+        "value",
+        "missing parameter",
+        "repeated",
+    ],
 )
 def test_bad_files_raise_clear_errors_and_change_nothing(tmp_path: Path, case: str) -> None:
     path, message = broken_files(tmp_path)[case]
