@@ -10,13 +10,18 @@ The article's network in one line::
 Watch it learn, live, in a notebook (pause, click a point, step through it)::
 
     nn.playground(model, dataset="moons")
+
+Move on to PyTorch with the same network and numbers (``nn.export``)::
+
+    torch_model = nn.export.to_torch(model)
+    print(nn.export.compare(model, X, y, steps=20))
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from nn import data, losses, optim, reference
+from nn import data, export, losses, optim, reference
 from nn.layers import MLP, Layer, Neuron, Outputs, seed_network
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
@@ -66,6 +71,7 @@ __all__ = [
     "Outputs",
     "accuracy",
     "data",
+    "export",
     "fit",
     "losses",
     "optim",
