@@ -10,6 +10,11 @@ The article's network in one line::
 Watch it learn, live, in a notebook (pause, click a point, step through it)::
 
     nn.playground(model, dataset="moons")
+
+Move on to PyTorch with the same network and numbers (``nn.export``)::
+
+    torch_model = nn.export.to_torch(model)
+    print(nn.export.compare(model, X, y, steps=20))
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd import hooks
-from nn import data, losses, names, optim, reference  # names: the article's, plugged in
+from nn import data, export, losses, names, optim, reference  # names: the article's, plugged in
 from nn.layers import MLP, Layer, Neuron, Outputs, seed_network
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
@@ -113,6 +118,7 @@ __all__ = [
     "Outputs",
     "accuracy",
     "data",
+    "export",
     "fit",
     "losses",
     "names",
