@@ -38,6 +38,7 @@ LAYERS = {
             "autograd.expression",
             "autograd.names",
             "autograd.hooks",
+            "autograd.language",  # the message catalogues: errors a learner meets come from here up
         ],
         ENGINE,
     ),
@@ -51,6 +52,7 @@ LAYERS = {
             "nn.train",
             "nn.reference",
             "nn.names",
+            "nn.export",  # the same model in PyTorch, through nn's public API
         ],
         NN,
     ),
