@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("graphviz")  # the README's pictures need the viz extra
+pytest.importorskip("anywidget")  # and its playground line the widget extra
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 PYTHON_SPAN = re.compile(
