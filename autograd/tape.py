@@ -50,7 +50,6 @@ starts, build the graph and call ``backward()``.
 from __future__ import annotations
 
 import keyword
-import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -58,6 +57,7 @@ from typing import Any
 
 from autograd.engine import _backward_lock, op_of, topological_order
 from autograd.ops import CODE_NAMESPACE, FINITE_LOCALS
+from autograd.symbolic import LITERALS, literal
 from autograd.value import Value
 
 
@@ -170,41 +170,12 @@ def record(output: Value, wrt: Iterable[Value] | None = None, also: Iterable[Val
 
 def _compile(source: str) -> Any:
     namespace: dict[str, Any] = dict(CODE_NAMESPACE)
-    namespace.update(_constants)
+    namespace.update(LITERALS)
     exec(compile(source, "<autograd.record>", "exec"), namespace)
     return namespace["replay"]
 
 
-# Non-finite constants by name (a literal cannot spell them).
-_constants = {"inf": math.inf, "nan": math.nan}
-
-
-def _literal(x: float) -> str:
-    """A float constant as Python source that gives it back bit for bit."""
-    if math.isfinite(x):
-        text = repr(float(x))
-        return f"({text})" if text.startswith("-") else text
-    if math.isnan(x):
-        # nan's sign and payload cannot be spelt; rebuild its bits.
-        return f"_nan({_bits(x)})"
-    return "inf" if x > 0 else "(-inf)"
-
-
-def _bits(x: float) -> int:
-    import struct
-
-    return int.from_bytes(struct.pack("<d", x), "little")
-
-
-def _nan(bits: int) -> float:
-    import struct
-
-    return float(struct.unpack("<d", bits.to_bytes(8, "little"))[0])
-
-
-_constants["_nan"] = _nan  # type: ignore[assignment]
-
-_RESERVED = {*CODE_NAMESPACE, *_constants, "replay", "leaves", "wrt", "nodes", "leaf", "node"}
+_RESERVED = {*CODE_NAMESPACE, *LITERALS, "replay", "leaves", "wrt", "nodes", "leaf", "node"}
 _RESERVED |= {"grad", "data", "value", "zip", "float", "True", "False", "None"}
 
 
@@ -241,7 +212,7 @@ def _write_source(tape: Tape, refresh: bool) -> str:
     name = names.names
 
     def operand(x: Any) -> str:
-        return name[x] if type(x) is Value else _literal(x)
+        return name[x] if type(x) is Value else literal(x)
 
     output = tape.output
     # needs: the nodes that take part in the backward pass: the wrt leaves and
