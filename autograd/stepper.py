@@ -459,6 +459,10 @@ _STYLE = """<style>
   padding: 4px 10px; cursor: pointer; }
 .gg-stepper .gg-slider { flex: 1 1 160px; min-width: 120px; height: 32px; }
 .gg-stepper .gg-count { min-width: 5em; }
+.gg-stepper .gg-steady { display: inline-grid; align-items: center; justify-items: center; }
+.gg-stepper .gg-now .gg-steady { display: grid; justify-items: start; }
+.gg-stepper .gg-steady > span { grid-area: 1 / 1; }
+.gg-stepper .gg-ghost { visibility: hidden; }
 .gg-stepper .gg-now { margin: 8px 0; }
 .gg-stepper .gg-phase { color: #455a64; font-size: 14px; }
 .gg-stepper .gg-formula { background: #f5f7f8; padding: 8px; margin: 4px 0;

@@ -346,3 +346,42 @@ def test_two_steppers_of_one_graph_on_one_page_step_independently(
 def test_a_models_stepper_wants_a_label_between_0_and_1(label: object) -> None:
     with pytest.raises(ValueError, match=r"y is the sample's label, 0 or 1"):
         nn.seed_network().stepper(x=[0.5, 1.0], y=label)  # type: ignore[arg-type]
+
+
+GRAPH_TOP = """(root) => {
+  const view = root.querySelector('.gg-view').getBoundingClientRect();
+  const above = ['.gg-title', '.gg-ui', '.gg-now'].map(
+    (s) => root.querySelector(s).getBoundingClientRect().height);
+  return [view.top + window.scrollY, ...above];
+}"""
+
+
+def test_the_graph_never_moves_as_the_steps_change_the_text_above_it(
+    browser: Any, served: tuple[Path, str]
+) -> None:
+    # The article's network on one sample: the texts above the graph range from one
+    # line (a forward step) to many (a neuron passing its gradient to its inputs).
+    folder, base = served
+    stepper = nn.seed_network(seed=0).stepper(x=[1.0, 0.0], y=1.0)
+    (folder / "model.html").write_text(stepper.page(), encoding="utf-8")
+    lines = [frame["text"].count("\n") + 1 for frame in stepper.frames]
+    assert max(lines) >= 3 and min(lines) == 1  # a page where text does grow
+    for viewport in (DESKTOP, PHONE):
+        page, errors, foreign = open_page(browser, f"{base}/model.html", viewport)
+        root = page.locator(".gg-stepper")
+        first = root.evaluate(GRAPH_TOP)
+        seen = []
+        for number in range(len(stepper.frames)):
+            assert root.get_attribute("data-current") == str(number)
+            seen.append(root.evaluate(GRAPH_TOP))
+            page.click("[data-act=next]")
+        moved = [(number, top) for number, top in enumerate(seen) if top != first]
+        assert moved == [], f"at {viewport}: the graph or the text above it moved: {moved[:3]}"
+        # Playing changes the button's words (Play, Pause): nothing moves either.
+        page.click("[data-act=first]")
+        page.click("[data-act=play]")
+        assert root.evaluate(GRAPH_TOP) == first
+        page.click("[data-act=play]")
+        assert root.evaluate(GRAPH_TOP) == first
+        assert errors == [] and foreign == []
+        page.context.close()
