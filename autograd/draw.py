@@ -54,6 +54,10 @@ FONT = "DejaVu Sans"
 class MissingExtra(RuntimeError):
     """Raised when drawing or rendering needs a package that is not installed."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython and Jupyter show this instead of a traceback: one line, what to install.
+        return [f"{type(self).__name__}: {self}"]
+
 
 class Drawing:
     """A picture of a graph: Graphviz DOT source that knows how to show itself.

@@ -11,18 +11,22 @@
   var last = frames.length - 1;
 
   // The picture: the <img> (shown without JavaScript) becomes inline SVG, so
-  // that its boxes can be restyled. Both come from the same bytes.
+  // that its boxes can be restyled. Both come from the same bytes. A machine
+  // without Graphviz sends no picture, only the steps: they work all the same.
   var view = root.querySelector(".gg-view");
   var still = view.querySelector("img");
-  var bytes = atob(still.getAttribute("src").split(",")[1]);
-  var codes = new Uint8Array(bytes.length);
-  for (var b = 0; b < bytes.length; b++) { codes[b] = bytes.charCodeAt(b); }
-  view.innerHTML = new TextDecoder("utf-8").decode(codes);
-  var svg = view.querySelector("svg");
-  var naturalWidth = parseFloat(svg.getAttribute("width")) * 4 / 3;  // pt to px
-  var naturalHeight = parseFloat(svg.getAttribute("height")) * 4 / 3;
+  var svg = null, naturalWidth = 0, naturalHeight = 0;
+  if (still) {
+    var bytes = atob(still.getAttribute("src").split(",")[1]);
+    var codes = new Uint8Array(bytes.length);
+    for (var b = 0; b < bytes.length; b++) { codes[b] = bytes.charCodeAt(b); }
+    view.innerHTML = new TextDecoder("utf-8").decode(codes);
+    svg = view.querySelector("svg");
+    naturalWidth = parseFloat(svg.getAttribute("width")) * 4 / 3;  // pt to px
+    naturalHeight = parseFloat(svg.getAttribute("height")) * 4 / 3;
+  }
 
-  function part(id) { return svg.querySelector('[id="' + id + '"]'); }
+  function part(id) { return svg ? svg.querySelector('[id="' + id + '"]') : null; }
   var boxes = {};
   Object.keys(frames[0].boxes).forEach(function (id) {
     var g = part(id);
@@ -81,15 +85,18 @@
   });
   speed.value = "1";
   ui.appendChild(speed);
-  button("zoom-out", "−", "smaller picture");
-  button("fit", "fit", "fit the picture to the width");
-  button("zoom-in", "+", "larger picture");
+  if (svg) {
+    button("zoom-out", "−", "smaller picture");
+    button("fit", "fit", "fit the picture to the width");
+    button("zoom-in", "+", "larger picture");
+  }
 
   var now = root.querySelector(".gg-now");
-  now.innerHTML = '<div class="gg-phase"></div><div class="gg-formula"></div>' +
-    '<div class="gg-legend"><b class="a">orange</b>: this step\u2019s node and the edges ' +
-    'it uses; <b class="m">purple</b>: the nodes it reads (forward) or gives gradient to ' +
-    '(backward). \u201c?\u201d: not known yet.</div>';
+  now.innerHTML = '<div class="gg-phase"></div><div class="gg-formula"></div>' + (svg
+    ? '<div class="gg-legend"><b class="a">orange</b>: this step\u2019s node and the edges ' +
+      'it uses; <b class="m">purple</b>: the nodes it reads (forward) or gives gradient to ' +
+      '(backward). \u201c?\u201d: not known yet.</div>'
+    : "");
   var FORWARD = "Forward pass: compute this node from its inputs";
   var BACKWARD = "Backward pass: the chain rule, \u2202L/\u2202input += " +
     "\u2202L/\u2202node \u00b7 local derivative";
@@ -110,6 +117,7 @@
   var zoom = 1;
   var readable = 0.76;
   function setZoom(z) {
+    if (!svg) { return; }
     zoom = Math.max(0.2, Math.min(3, z));
     svg.style.width = (naturalWidth * zoom) + "px";
     svg.style.height = (naturalHeight * zoom) + "px";

@@ -283,3 +283,22 @@ def test_a_pdf_reader_shows_the_page(tmp_path: Path) -> None:
     with Image.open(page) as shown:
         colours = shown.convert("RGB").getcolors(maxcolors=1 << 20)
     assert colours is not None and len(colours) > 10  # a picture, not a blank page
+
+
+def test_a_missing_extra_in_ipython_is_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    interactiveshell = pytest.importorskip("IPython.core.interactiveshell")
+    shell = interactiveshell.InteractiveShell.instance()
+    try:
+        shell.run_cell(
+            "from autograd.draw import MissingExtra\n"
+            'raise MissingExtra("drawing graphs needs the graphviz package: '
+            "pip install 'glassgrad[viz]'\")"
+        )
+    finally:
+        interactiveshell.InteractiveShell.clear_instance()
+    shown = capsys.readouterr().out
+    assert shown.strip() == (
+        "MissingExtra: drawing graphs needs the graphviz package: pip install 'glassgrad[viz]'"
+    )
