@@ -20,7 +20,7 @@ from nn import data, losses, optim, reference
 from nn.layers import MLP, Layer, Neuron, Outputs, seed_network
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
-from nn.train import History, accuracy, fit, predict
+from nn.train import History, TrainingLoop, TrainingWarning, accuracy, fit, predict
 
 
 def playground(model: MLP | None = None, dataset: str = "xor", **options: Any) -> Any:
@@ -64,6 +64,8 @@ __all__ = [
     "Neuron",
     "Optimizer",
     "Outputs",
+    "TrainingLoop",
+    "TrainingWarning",
     "accuracy",
     "data",
     "fit",
