@@ -14,7 +14,7 @@ from typing import Any
 
 from autograd import Value
 from nn.layers import MLP
-from nn.optim import Optimizer
+from nn.optim import Optimizer, make_optimizer
 
 
 def samples(X: Any, nin: int) -> list[list[Any]]:
@@ -108,8 +108,22 @@ def one_output(model: MLP, what: str) -> None:
         )
 
 
-def optimizer_of(optimizer: Any, model: MLP) -> None:
-    """An Optimizer that updates this model's parameters, or a clear error."""
+def compiled(value: Any, recordable: bool, loss: str) -> None:
+    """A ValueError unless ``value`` is None, True or False, and True only for a recordable loss."""
+    if value not in (None, True, False):
+        raise ValueError(f"compiled is None (record where exact), True or False, got {value!r}")
+    if value and not recordable:
+        raise ValueError(
+            f"loss {loss!r} cannot be recorded (compiled=True): its clamp is a Python decision "
+            "on each prediction, which a replay would keep as first made. Use loss='bce' (on "
+            "logits, stable without a clamp) or compiled=False"
+        )
+
+
+def optimizer(optimizer: Any, model: MLP, lr: float) -> Optimizer:
+    """The optimizer ``fit`` was asked for: made from its name, or checked to fit ``model``."""
+    if isinstance(optimizer, str):
+        return make_optimizer(optimizer, model.parameters(), lr)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
             "optimizer must be a name (sgd, momentum or adam) or an nn.Optimizer such as "
@@ -124,3 +138,4 @@ def optimizer_of(optimizer: Any, model: MLP) -> None:
             f"{strangers} of the optimizer's {len(optimizer.parameters)} parameters are not "
             "this model's (was it made for another model?): make it with model.parameters()"
         )
+    return optimizer

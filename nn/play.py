@@ -216,7 +216,7 @@ class Playground:
             batch_size=s["batch_size"],
             seed=s["seed"],
             compiled=s["compiled"],
-            accuracy=False,
+            track_accuracy=False,
             reuse=reuse,
         )
 

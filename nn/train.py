@@ -22,10 +22,24 @@ from autograd import Value, collector_paused
 from nn import checks
 from nn.data import batches, check_batch_size
 from nn.diagnosis import diagnose
+from nn.evaluate import accuracy, decision_threshold, fraction_right, predict
 from nn.layers import MLP
 from nn.losses import LOSSES, RECORDABLE, check_targets
-from nn.optim import Optimizer, Snapshot, make_optimizer
+from nn.optim import Optimizer, Snapshot
 from nn.recorded import RecordedPredictions, RecordedStep
+
+__all__ = [
+    "Diverged",
+    "History",
+    "Step",
+    "TrainingLoop",
+    "TrainingWarning",
+    "accuracy",
+    "decision_threshold",
+    "fit",
+    "forward_batch",
+    "predict",
+]
 
 #: One training step: a batch ``(X, y)`` in; the parameters updated from its
 #: gradients; the batch's loss before the update out.
@@ -45,11 +59,6 @@ DIVERGED_ADVICE = (
     " The learning rate {lr:g} is probably too large: try a smaller one, such as {smaller:g}. "
     "The model holds the parameters from before the bad update; the finished epochs are in "
     "this error's .history."
-)
-NOT_RECORDABLE = (
-    "loss {loss!r} cannot be recorded (compiled=True): its clamp is a Python decision on each "
-    "prediction, which a replay would keep as first made. Use loss='bce' (on logits, stable "
-    "without a clamp) or compiled=False"
 )
 
 
@@ -94,14 +103,10 @@ class Diverged(FloatingPointError):
         self.epoch, self.epochs, self.what, self.lr = epoch, epochs, what, lr
         # A tenth of a huge rate (1e5) diverges too: never suggest more than 0.1.
         self.suggested_lr = min(lr / 10, 0.1)
-        self.before_any_update = before_any_update
-        self.history = history
-        message = DIVERGED.format(epoch=epoch, epochs=epochs, what=what)
-        if before_any_update:
-            message += DIVERGED_AT_START
-        else:
-            message += DIVERGED_ADVICE.format(lr=lr, smaller=self.suggested_lr)
-        super().__init__(message)
+        self.before_any_update, self.history = before_any_update, history
+        advice = DIVERGED_AT_START if before_any_update else DIVERGED_ADVICE
+        where = DIVERGED.format(epoch=epoch, epochs=epochs, what=what)
+        super().__init__(where + advice.format(lr=lr, smaller=self.suggested_lr))
 
 
 class TrainingLoop:
@@ -118,7 +123,7 @@ class TrainingLoop:
     Args:
         model, X, y, loss, optimizer, lr, batch_size, weight_decay, seed,
         compiled: as for ``fit``.
-        accuracy: compute the training accuracy after each epoch
+        track_accuracy: compute the training accuracy after each epoch
             (``history.accuracy``); a view that measures its own turns it off.
         reuse: a loop over the same model, loss and weight decay whose
             recorded steps this one may replay (they read the parameters'
@@ -147,7 +152,7 @@ class TrainingLoop:
         weight_decay: float = 0.0,
         seed: int = 0,
         compiled: bool | None = None,
-        accuracy: bool = True,
+        track_accuracy: bool = True,
         reuse: TrainingLoop | None = None,
     ) -> None:
         if loss not in LOSSES:
@@ -160,24 +165,16 @@ class TrainingLoop:
         check_batch_size(batch_size)
         self.batch_size = None if batch_size is None else int(batch_size)
         self.weight_decay = checks.weight_decay(weight_decay)
-        if compiled not in (None, True, False):
-            raise ValueError(
-                f"compiled is None (record where exact), True or False, got {compiled!r}"
-            )
-        if compiled and loss not in RECORDABLE:
-            raise ValueError(NOT_RECORDABLE.format(loss=loss))
-        if isinstance(optimizer, str):
-            optimizer = make_optimizer(optimizer, model.parameters(), lr)
-        else:
-            checks.optimizer_of(optimizer, model)
-        self.model, self.loss, self.optimizer = model, loss, optimizer
+        checks.compiled(compiled, loss in RECORDABLE, loss)
+        self.optimizer = checks.optimizer(optimizer, model, lr)
+        self.model, self.loss = model, loss
         if compiled is None:
             # Exact where the loss has a recordable form and the features are
             # numbers (gradients flowing into Value features need the graph).
             plain = all(type(v) is float for row in self.samples for v in row)
             compiled = loss in RECORDABLE and plain
         self.compiled = compiled
-        self.track_accuracy = accuracy
+        self.track_accuracy = track_accuracy
         self.history = History()
         self._recorded: dict[int, RecordedStep] = {}  # one recorded step per batch size
         if reuse is not None and (reuse.model, reuse.loss, reuse.weight_decay) == (
@@ -285,7 +282,7 @@ class TrainingLoop:
     def run_epoch(self, step: Step | None = None) -> float:
         """Every batch once, shuffled with ``seed + epoch``; returns the epoch's mean loss.
 
-        The loss and (with ``accuracy``) the training accuracy go into the history.
+        The loss and (with ``track_accuracy``) the training accuracy go into the history.
         """
         self.optimizer.set_epoch(self.epoch)
         total = 0.0
@@ -299,12 +296,10 @@ class TrainingLoop:
             ):
                 total += self.train_batch(X_batch, y_batch, step) * len(X_batch)
         mean = total / len(self.samples)
-        if self.track_accuracy:
-            accuracy = self.accuracy()
-            self.history.loss.append(mean)
-            self.history.accuracy.append(accuracy)
-        else:
-            self.history.loss.append(mean)
+        right = self.accuracy() if self.track_accuracy else None
+        self.history.loss.append(mean)
+        if right is not None:
+            self.history.accuracy.append(right)
         return mean
 
     def train(
@@ -360,7 +355,7 @@ class TrainingLoop:
     def accuracy(self) -> float:
         """The fraction of training samples classified right, at the current parameters."""
         if not self.compiled:
-            return _accuracy(self.model, self.samples, self.labels)
+            return fraction_right(self.model, self.samples, self.labels)
         if self._predictions is None:
             self._predictions = RecordedPredictions(
                 self.model, self.samples, decision_threshold(self.model)
@@ -415,16 +410,13 @@ def fit(
         seed: shuffles the batches (the same seed, the same run).
         progress: show a progress bar; None means "only in a terminal".
         on_epoch: called after each epoch with ``(epoch, history)``.
-        compiled: whether to record the training step once per batch size
-            and replay it (``autograd.record``): the same losses, gradients
-            and parameters bit for bit, several times faster once recorded
-            (recording costs a compile, once). None (the default) records
-            wherever that is exact: a loss with a recordable form (bce, mse,
-            hinge: ``nn.losses.RECORDABLE``) and samples of plain numbers;
-            otherwise every graph is built. True insists (an error for
-            bce_prob); False always builds the graph. The batch's features
-            and labels are leaves of the recorded graph, set for each
-            batch; the training accuracy is computed by a replay too.
+        compiled: record the step once per batch size and replay it
+            (``autograd.record``, the batch's features and labels as leaves):
+            the same losses and parameters bit for bit, several times faster
+            after a one-off compile. None (the default) records wherever
+            that is exact (bce, mse or hinge: ``nn.losses.RECORDABLE``, and
+            samples of plain numbers) and builds every graph otherwise; True
+            insists (an error for bce_prob); False always builds.
 
     Returns:
         The ``History``: loss and training accuracy per epoch.
@@ -483,67 +475,6 @@ def forward_batch(model: MLP, X: Sequence[Sequence[float]], loss: str) -> list[V
     if loss == "bce":
         return [model.logits(x) for x in X]
     return [model(x) for x in X]
-
-
-def predict(model: MLP, X: Sequence[Sequence[float]]) -> list[Any]:
-    """The model's output for each sample, without recording a graph.
-
-    Args:
-        model: the model.
-        X: the samples: a list of feature lists, or a 2-D numpy array.
-
-    Returns:
-        One float per sample; for a model with several outputs, one list of
-        floats per sample.
-
-    Raises:
-        ValueError, TypeError: if X is empty or not a sequence of samples of
-            ``model.nin`` numbers.
-    """
-    return _predict(model, checks.samples(X, model.nin))
-
-
-def _predict(model: MLP, samples: list[list[Any]], logits: bool = False) -> list[Any]:
-    # On floats, with the forward pass's own functions: the same numbers.
-    outputs = [layers[-1] for layers in model.layer_outputs(samples, logits)]
-    if model.sizes[-1] == 1:
-        return [out[0] for out in outputs]
-    return outputs
-
-
-def decision_threshold(model: MLP) -> float:
-    """Where a model's output separates the classes: 0.5 after a sigmoid, else 0."""
-    return 0.5 if model.activations[-1] == "sigmoid" else 0.0
-
-
-def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float]) -> float:
-    """Fraction of samples classified right (labels 0/1, or −1/+1).
-
-    Args:
-        model: a model with one output.
-        X: the samples: a list of feature lists, or a 2-D numpy array.
-        y: one label per sample (a list or a numpy array).
-
-    Raises:
-        ValueError, TypeError: if X is empty, X and y differ in length, a
-            sample is not made of real numbers, or a label is not 0, 1 or -1.
-    """
-    checks.one_output(model, "accuracy")
-    samples = checks.samples(X, model.nin)
-    labels = checks.labels(y, len(samples))
-    for i, label in enumerate(labels):
-        if label not in (0.0, 1.0, -1.0):  # nan too
-            raise ValueError(
-                f"label {label} at index {i}: accuracy takes class labels, 0/1 or -1/+1"
-            )
-    return _accuracy(model, samples, labels)
-
-
-def _accuracy(model: MLP, samples: list[list[Any]], labels: list[float]) -> float:
-    threshold = decision_threshold(model)
-    outputs = _predict(model, samples)
-    right = sum((out > threshold) == (label > 0) for out, label in zip(outputs, labels))
-    return right / len(samples)
 
 
 def _progress(epochs: range, show: bool | None) -> Iterable[int]:
