@@ -15,6 +15,9 @@ Everything public is listed in ``__all__`` below.
 
 from __future__ import annotations
 
+from typing import Any
+
+from autograd import hooks, names
 from autograd.collector import collector_paused
 from autograd.engine import (
     backward,
@@ -30,15 +33,41 @@ from autograd.tape import Tape, record
 from autograd.value import Value, binary_cross_entropy_with_logits, dot, matvec
 from autograd.value import sum_of as sum
 
+#: The views, reachable as ``autograd.draw``, ``autograd.step`` and ``autograd.stepper``
+#: once ``autograd`` is imported, each imported on first use: importing the
+#: engine imports no drawing or stepping code (nor Graphviz).
+_VIEWS = ("draw", "step", "stepper")
+
 
 def __getattr__(name: str) -> object:
-    # ``autograd.draw`` is imported on first use, so that importing the engine
-    # never imports drawing code (nor Graphviz).
     if name == "draw":
         import autograd.draw
 
         return autograd.draw
+    if name == "step":
+        import autograd.step
+
+        return autograd.step
+    if name == "stepper":
+        import autograd.stepper
+
+        return autograd.stepper
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_VIEWS])
+
+
+def _notebook_bundle(value: Value, include: Any = None, exclude: Any = None, **_: Any) -> dict:
+    """A Value in Jupyter: its graph (``autograd.draw.notebook_bundle``), drawn on first use."""
+    import autograd.draw
+
+    return autograd.draw.notebook_bundle(value)
+
+
+# The engine calls its views only through hooks (see autograd.hooks).
+hooks.plug_in("Value._repr_mimebundle_", _notebook_bundle)
 
 
 __all__ = [
@@ -54,9 +83,11 @@ __all__ = [
     "enable_grad",
     "grad",
     "gradcheck",
+    "hooks",
     "is_recording",
     "local_derivatives",
     "matvec",
+    "names",
     "no_grad",
     "record",
     "sum",

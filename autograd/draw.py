@@ -33,14 +33,24 @@ from typing import Any
 
 from autograd import floatmath
 from autograd.engine import topological_order
-from autograd.names import constant_name, fmt, names_of, neuron_of, operand_names, prediction_name
+from autograd.names import (
+    OpNode,
+    columns,
+    constant_name,
+    fmt,
+    names_of,
+    operand_names,
+    prediction_name,
+    tidy_signs,
+)
+from autograd.names import op_text as named_op_text
 from autograd.ops import OPS
 from autograd.value import Value
 
 #: Beyond this many Values, ``draw`` refuses (a picture that big helps no one).
 MAX_NODES = 400
 
-OP_SYMBOLS = {"*": "×", "/": "÷", "-": "−", "**": "^", "neg": "−x", "sigmoid": "σ"}
+OP_SYMBOLS = {"*": "×", "/": "÷", "-": "−", "**": "^", "neg": "−x", "sigmoid": "σ", "relu": "ReLU"}
 
 #: A function from DOT source to SVG text that renders every picture when set,
 #: before ``dot`` and the WebAssembly Graphviz are tried. A page running
@@ -152,10 +162,6 @@ def _graphviz() -> Any:
             "drawing graphs needs the graphviz package: pip install 'glassgrad[viz]'"
         ) from None
     return graphviz
-
-
-def _number(x: float) -> str:
-    return f"{x:.4g}" if math.isfinite(x) else str(x)
 
 
 def _visible(text: str) -> str:
@@ -279,28 +285,23 @@ def add_key(svg: str, scale: float, output_name: str) -> str:
 
 def _signed(x: float) -> str:
     """A key's number: a sign and 3 significant digits, so it fits its cell."""
-    return "0" if x == 0 else ("+" if x > 0 else "−") + f"{abs(x):.3g}"
+    return ("+" if x > 0 else "") + fmt(x, digits=3)
 
 
 def op_text(node: Value, names: Mapping[Value, str]) -> str:
-    """What an op node says: its formula, short (``W1·x + b1``, ``σ(z)``, ``×``)."""
+    """What an op node says: its formula, short (``w·x + b``, ``σ``, ``×``).
+
+    A naming plug-in may say more (``nn``: ``W1·x + b1``, ``ReLU(z)``).
+    """
+    named = named_op_text(node, names)
+    if named is not None:
+        return named
     if node.op == "dot":
-        where = neuron_of(node)
-        bias = len(node.operands) % 2 == 1
-        if where is None:
-            return "w·x + b" if bias else "w·x"
-        layer = where[0]
-        inputs = "x" if layer == 1 else f"a{layer - 1}"
-        return f"W{layer}·{inputs}" + (f" + b{layer}" if bias else "")
+        return "w·x + b" if len(node.operands) % 2 == 1 else "w·x"
     if node.op == "sum":
         return f"Σ ({len(node.operands)} terms)"
     if node.op == "bce_logits":
-        return "BCE(ŷ, y)"
-    if node.op in ("relu", "sigmoid", "tanh"):
-        function = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh"}[node.op]
-        operand = node.operands[0]
-        named_z = isinstance(operand, Value) and re.fullmatch(r"z\d+(\[\d+\])?", names[operand])
-        return f"{function}(z)" if named_z else function
+        return "BCE"
     return OP_SYMBOLS.get(node.op, node.op)
 
 
@@ -409,7 +410,7 @@ def picture(
         dot.node(shown.ids[node], lines_label(fields[node]), id=shown.ids[node], **node_attrs)
         if node.operands:
             _draw_op(shown, node, features, prediction_fields, prediction_fills)
-    _keep_layers_in_order(shown, features)
+    _keep_columns_in_order(shown, features)
     return shown
 
 
@@ -464,7 +465,7 @@ def _constant(
     if name is None:
         constant_id = f"{shown.ids[node]}_c{position}"
         shown.graph.node(
-            constant_id, _number(number), shape="plaintext", style="solid", fontcolor="#607d8b"
+            constant_id, fmt(number), shape="plaintext", style="solid", fontcolor="#607d8b"
         )
         return constant_id
     key = (name, number)
@@ -512,42 +513,27 @@ def _prediction(
     return box
 
 
-def _keep_layers_in_order(shown: Picture, features: Mapping[tuple[str, float], str]) -> None:
-    """Neurons top to bottom in index order, each layer's parameters beside its inputs.
+def _keep_columns_in_order(shown: Picture, features: Mapping[tuple[str, float], str]) -> None:
+    """Keep the columns a naming plug-in asks for in its order (``autograd.names.columns``).
 
-    Graphviz orders the nodes of a column to cross few edges, and may put
-    neuron 1 above neuron 0; an invisible chain through a column keeps the
-    order the article draws.
+    Graphviz orders the nodes of a column to cross few edges; an invisible
+    chain through a column keeps the order given (``nn``: a model's neurons
+    in index order, as the article draws them).
     """
-    by_name = {name: node for node, name in shown.names.items()}
-    ids, ops = shown.ids, shown.ops
-    inputs = [node_id for (name, _), node_id in features.items() if re.fullmatch(r"x\d+", name)]
-    layers = sorted({int(m.group(1)) for n in by_name if (m := re.fullmatch(r"z(\d+).*", n))})
-    for layer in layers:
-        zs = [by_name[n] for n in _indexed(by_name, f"z{layer}")]
-        acts = [by_name[n] for n in _indexed(by_name, f"a{layer}")]
-        previous = (
-            inputs if layer == 1 else [ids[by_name[n]] for n in _indexed(by_name, f"a{layer - 1}")]
-        )
-        parameters = []
-        for j in range(len(zs)):
-            parameters += [ids[by_name[n]] for n in _indexed(by_name, f"W{layer}[{j},")]
-            parameters += [ids[by_name[n]] for n in (f"b{layer}[{j}]",) if n in by_name]
-        _chain(shown.graph, previous + parameters)
-        _chain(shown.graph, [ops[z] for z in zs if z in ops])
-        _chain(shown.graph, [ids[z] for z in zs])
-        _chain(shown.graph, [ops[a] for a in acts if a in ops])
-        if layer == layers[-1]:  # otherwise they head the next layer's column
-            _chain(shown.graph, [ids[a] for a in acts])
-
-
-def _indexed(by_name: Mapping[str, Value], prefix: str) -> list[str]:
-    """The names ``prefix[0]``, ``prefix[1]``, ... (or ``prefix`` alone) present, in index order."""
-    pattern = re.compile(
-        re.escape(prefix) + (r"(\d+)" if prefix.endswith(",") else r"(?:\[(\d+)\])?") + r"\]?"
-    )
-    found = [(int(m.group(1) or 0), n) for n in by_name if (m := pattern.fullmatch(n))]
-    return [n for _, n in sorted(found)]
+    inputs = [name for name, _ in features]  # in drawing order; a name twice for two samples
+    for column in columns(shown.names, inputs):
+        drawn = {name: iter([i for (n, _), i in features.items() if n == name]) for name in inputs}
+        node_ids: list[str] = []
+        for part in column:
+            if isinstance(part, OpNode):
+                node_ids += [shown.ops[part.value]] if part.value in shown.ops else []
+            elif isinstance(part, str):  # the next input drawn with this name
+                node_id = next(drawn.get(part, iter(())), None)
+                if node_id is not None:
+                    node_ids.append(node_id)
+            elif part in shown.ids:
+                node_ids.append(shown.ids[part])
+        _chain(shown.graph, node_ids)
 
 
 def _chain(dot: Any, node_ids: list[str]) -> None:
@@ -571,13 +557,13 @@ def draw(
     """The computation graph behind ``output``, as a ``Drawing``.
 
     Each Value is a box with its name and data over its grad; each op a small
-    node with its formula (``W1·x + b1``, ``σ(z)``, ``×``). Names come from
-    ``autograd.names.names_of``: labels, else the article's names where the
-    graph shows them (``x1``, ``z1[0]``, ``a1[0]``, ``z2``, ``ŷ``, ``L``). A
-    model's layers are columns, its neurons in index order top to bottom. A
-    fused ``BCE(σ(z), y)`` is drawn as the article writes it, ``z → σ(z) →
-    ŷ → BCE(ŷ, y) → L``, with ŷ dashed: the engine computes it inside the
-    one stable op.
+    node with its formula (``×``, ``σ``, ``w·x + b``). Names come from
+    ``autograd.names.names_of``: labels, else a plug-in's names (with ``nn``
+    imported, the article's where the graph shows them: ``x1``, ``z1[0]``,
+    ``a1[0]``, ``z2``, ``ŷ``, ``L``, and a model's layers as columns, its
+    neurons in index order top to bottom), else places. A fused ``BCE(σ(z),
+    y)`` is drawn as the article writes it, ``z → σ(z) → ŷ → BCE(ŷ, y) →
+    L``, with ŷ dashed: the engine computes it inside the one stable op.
 
     Args:
         output: the Value whose graph to draw.
@@ -641,7 +627,7 @@ def draw(
 
 
 def _known(grad: float | None) -> str | None:
-    return None if grad is None else _number(grad)
+    return None if grad is None else fmt(grad)
 
 
 #: The text form of a drawing lists at most this many nodes.
@@ -654,7 +640,7 @@ def describe_graph(order: list[Value], names: Mapping[Value, str], grads: Mappin
     for node in order[-DESCRIBED_NODES:]:
         line = f"  {names[node]} = "
         if node.operands:
-            line += OPS[node.op].output_formula(operand_names(node, names)) + " = "
+            line += tidy_signs(OPS[node.op].output_formula(operand_names(node, names))) + " = "
         grad = grads.get(node)
         lines.append(line + fmt(node.data) + ("" if grad is None else f"   grad {fmt(grad)}"))
     if len(order) > DESCRIBED_NODES:

@@ -38,8 +38,8 @@ from autograd.engine import local_derivatives, topological_order
 from autograd.expression import FUNCTIONS, MAX_EXPONENT, MAX_LENGTH, MAX_NESTING
 from autograd.expression import build_expression as build_expression  # public here too
 from autograd.names import fmt as fmt  # public here too
+from autograd.names import fmt_factor, operand_names, prediction_name, sum_text, tidy_signs
 from autograd.names import names_of as names_of
-from autograd.names import operand_names, prediction_name
 from autograd.ops import OPS
 from autograd.value import Value
 from autograd.value import numbers as numbers_of
@@ -89,8 +89,9 @@ class Step:
 
 
 def _operand_texts(node: Value, names: dict[Value, str]) -> tuple[list[str], list[str]]:
+    """The operands as a formula writes them: their names, and their numbers (``(−3)``)."""
     symbols = operand_names(node, names)
-    values = [fmt(x.data) if isinstance(x, Value) else fmt(x) for x in node.operands]
+    values = [fmt_factor(x.data if isinstance(x, Value) else x) for x in node.operands]
     return symbols, values
 
 
@@ -104,14 +105,13 @@ def forward_steps(output: Value) -> list[Step]:
             continue
         op = OPS[node.op]
         symbols, values = _operand_texts(node, names)
-        text = (
-            f"{names[node]} = {op.output_formula(symbols)} = {op.output_formula(values)} "
-            f"= {fmt(node.data)}"
-        )
-        if node.op == "bce_logits":  # the article's two steps, inside one stable op
+        formula = tidy_signs(op.output_formula(symbols))
+        in_numbers = tidy_signs(op.output_formula(values))
+        text = f"{names[node]} = {formula} = {in_numbers} = {fmt(node.data)}"
+        if node.op == "bce_logits":  # two steps, σ then BCE, inside one stable op
             y_hat = prediction_name(node, names)
             p = fmt(floatmath.sigmoid(numbers_of(node.operands)[0]))
-            text = (
+            text = tidy_signs(
                 f"{y_hat} = σ({symbols[0]}) = σ({values[0]}) = {p}\n"
                 f"{names[node]} = BCE({y_hat}, {symbols[1]}) = BCE({p}, {values[1]}) "
                 f"= {fmt(node.data)}"
@@ -123,7 +123,7 @@ def forward_steps(output: Value) -> list[Step]:
                 node,
                 names[node],
                 text,
-                formula=op.output_formula(symbols),
+                formula=formula,
                 inputs=numbers,
             )
         )
@@ -171,15 +171,15 @@ def backward_steps(output: Value) -> list[Step]:
         ):
             before = grads.get(parent)
             grads[parent] = (0.0 if before is None else before) + amount
-            formula = op.derivative_formula(position, symbols, names[node])
-            if any(sign in formula for sign in " +−"):
+            formula = tidy_signs(op.derivative_formula(position, symbols, names[node]))
+            if any(sign in formula for sign in " +−") and not _one_bracket(formula):
                 formula = f"({formula})"  # it is multiplied by the upstream gradient
             contributions.append(
                 Contribution(parent, names[parent], formula, local, amount, grads[parent], before)
             )
             lines.append(
                 f"∂{out_name}/∂{names[parent]} += ∂{out_name}/∂{names[node]} · {formula} "
-                f"= {fmt(upstream)} · {fmt(local)} = {fmt(amount)}"
+                f"= {fmt_factor(upstream)} · {fmt_factor(local)} = {fmt(amount)}"
             )
             if before is not None:  # a second path into the same node: say the sum
                 lines.append(f"    {accumulation(out_name, names[parent], before, amount)}")
@@ -199,9 +199,20 @@ def backward_steps(output: Value) -> list[Step]:
 
 def accumulation(out_name: str, name: str, before: float, amount: float) -> str:
     """The running total of a gradient that arrives by a second path:
-    ``∂L/∂a = -0.002682 + (-0.004023) = -0.006705``."""
-    added = fmt(amount) if amount >= 0 else f"({fmt(amount)})"
-    return f"∂{out_name}/∂{name} = {fmt(before)} + {added} = {fmt(before + amount)}"
+    ``∂L/∂a = 0.001341 − 0.004023 = −0.002682``."""
+    return f"∂{out_name}/∂{name} = {sum_text([before, amount])} = {fmt(before + amount)}"
+
+
+def _one_bracket(formula: str) -> bool:
+    """Whether ``formula`` is one bracketed group, such as ``(−2)`` (no second pair needed)."""
+    if not (formula.startswith("(") and formula.endswith(")")):
+        return False
+    depth = 0
+    for position, char in enumerate(formula):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and position < len(formula) - 1:
+            return False
+    return True
 
 
 def steps(output: Value) -> list[Step]:

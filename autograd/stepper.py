@@ -44,7 +44,7 @@ from autograd.draw import (
     to_svg,
 )
 from autograd.engine import topological_order
-from autograd.names import fmt, prediction_name
+from autograd.names import fmt, prediction_name, sum_text
 from autograd.step import Step, steps, table
 from autograd.value import Value
 
@@ -220,11 +220,7 @@ class Stepper:
             ]
             if node in several:  # the gradient arrives by more than one path
                 amounts = sums.get(node, [])
-                lines.append(
-                    "sum " + " + ".join(fmt(a) if a >= 0 else f"({fmt(a)})" for a in amounts)
-                    if amounts
-                    else "sum ?"
-                )
+                lines.append(f"sum {sum_text(amounts)}" if amounts else "sum ?")
             texts[node] = lines
         return texts
 
@@ -321,7 +317,7 @@ class Stepper:
                 two independent steppers.
         """
         uid = uid or "gg-" + secrets.token_hex(8)
-        payload = _json_for_script({"frames": self.frames, "panels": len(self.panels)})
+        payload = json_for_script({"frames": self.frames, "panels": len(self.panels)})
         panels = "".join(_panel_html(panel, i) for i, panel in enumerate(self.panels))
         script = SCRIPT_FILE.read_text(encoding="utf-8")
         return (
@@ -422,10 +418,16 @@ def _steps_table(all_steps: list[Step]) -> str:
     )
 
 
-def _json_for_script(data: Any) -> str:
-    # Inside <script>, "</script>" or "<!--" in a label must not end the block.
+def json_for_script(data: Any) -> str:
+    """``data`` as JSON to put inside a ``<script>`` block of a page.
+
+    ``</script>`` or ``<!--`` in a label must not end the block, so ``<``,
+    ``>`` and ``&`` are escaped; nan and inf are refused (``ValueError``):
+    JSON has no such numbers, and a browser's ``JSON.parse`` would fail.
+    Every page glassgrad writes (the stepper, the playground) uses it.
+    """
     return (
-        json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         .replace("&", "\\u0026")
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")

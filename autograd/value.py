@@ -258,11 +258,14 @@ class Value:
         return _record(RELU, floatmath.relu(self.data), self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
-        """Jupyter shows a Value as its graph: SVG, PNG and text (with the viz extra)."""
-        # Imported here, only when a notebook asks: the engine itself never draws.
-        from autograd.draw import notebook_bundle
+        """Jupyter shows a Value as its graph: SVG, PNG and text (with the viz extra).
 
-        return notebook_bundle(self)
+        The engine never draws: the picture comes from ``autograd.draw``, which
+        ``autograd/__init__.py`` plugs into this method's hook (``autograd.hooks``).
+        """
+        from autograd import hooks
+
+        return hooks.call("Value._repr_mimebundle_", self)
 
     # Comparisons look at data only; they are not part of the graph.
 

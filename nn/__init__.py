@@ -10,13 +10,19 @@ The article's network in one line::
 Watch it learn, live, in a notebook (pause, click a point, step through it)::
 
     nn.playground(model, dataset="moons")
+
+Move on to PyTorch with the same network and numbers (``nn.export``)::
+
+    torch_model = nn.export.to_torch(model)
+    print(nn.export.compare(model, X, y, steps=20))
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from nn import data, losses, optim, reference
+from autograd import hooks
+from nn import data, export, losses, names, optim, reference  # names: the article's, plugged in
 from nn.layers import MLP, Layer, Neuron, Outputs, seed_network
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
@@ -54,6 +60,52 @@ def playground(model: MLP | None = None, dataset: str = "xor", **options: Any) -
     return PlaygroundWidget(Playground(model, dataset=dataset, **options))
 
 
+#: The views, reachable as ``nn.draw``, ``nn.plots``, ``nn.steps`` and ``nn.play``
+#: once ``nn`` is imported, each imported on first use (they need the viz extra).
+_VIEWS = ("draw", "plots", "play", "steps")
+
+
+def __getattr__(name: str) -> object:
+    if name == "draw":
+        import nn.draw
+
+        return nn.draw
+    if name == "plots":
+        import nn.plots
+
+        return nn.plots
+    if name == "play":
+        import nn.play
+
+        return nn.play
+    if name == "steps":
+        import nn.steps
+
+        return nn.steps
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_VIEWS])
+
+
+def _model_stepper(model: MLP, x: Any = (0.0, 1.0), y: float = 1.0) -> Any:
+    import nn.steps
+
+    return nn.steps.model_stepper(model, x, y)
+
+
+def _network_bundle(model: MLP, include: Any = None, exclude: Any = None, **_: Any) -> dict:
+    import nn.draw
+
+    return nn.draw.notebook_bundle(model)
+
+
+# A model's displays are views: they reach it through hooks (see autograd.hooks).
+hooks.plug_in("MLP.stepper", _model_stepper)
+hooks.plug_in("MLP._repr_mimebundle_", _network_bundle)
+
+
 __all__ = [
     "MLP",
     "SGD",
@@ -66,8 +118,10 @@ __all__ = [
     "Outputs",
     "accuracy",
     "data",
+    "export",
     "fit",
     "losses",
+    "names",
     "optim",
     "playground",
     "predict",

@@ -3,6 +3,7 @@
 python -m nn                      # XOR, default settings
 python -m nn --dataset moons      # two moons
 glassgrad --help                  # the same, as a console script
+python -m nn export model.json --torch train.py   # a PyTorch training script
 """
 
 from __future__ import annotations
@@ -99,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         0, 1 if training diverged or the output stopped being read (as in
         ``python -m nn | head``), or 2 for a usage error (argparse's exit code).
     """
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == ["export"]:
+        return export(arguments[1:])
     try:
         try:
             return run(argv)
@@ -326,6 +330,120 @@ def write_pictures(model: nn.MLP, history: nn.History, X, y, sample: int, out: P
     for path in written:
         print(f"  {path}")
     return written
+
+
+EXPORT_DEFAULTS = {"loss": "bce", "optimizer": "sgd", "lr": 0.1, "epochs": 100, "samples": 200}
+
+
+def build_export_parser() -> argparse.ArgumentParser:
+    """The flags of ``python -m nn export``: the model, the script, and fit's arguments."""
+    from nn.losses import LOSSES
+
+    parser = argparse.ArgumentParser(
+        prog="glassgrad export",
+        description=(
+            "Write a standalone PyTorch training script for a saved glassgrad model: the same "
+            "network and weights, the data, the loss, the optimizer and the loop. It trains as "
+            "nn.fit(model, X, y, ...) with these flags would, and prints the same losses."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("model", type=Path, help="a model file written by model.save(path)")
+    parser.add_argument(
+        "--torch",
+        type=Path,
+        required=True,
+        metavar="SCRIPT",
+        default=argparse.SUPPRESS,  # required: no default to show
+        help="the script to write (.py)",
+    )
+    data = parser.add_mutually_exclusive_group()
+    data.add_argument("--dataset", choices=sorted(DATASETS), default="xor", help="training data")
+    data.add_argument(
+        "--data",
+        type=Path,
+        metavar="CSV",
+        default=argparse.SUPPRESS,
+        help="points of your own, one x1,x2,label row each (instead of --dataset)",
+    )
+    parser.add_argument(
+        "--samples", type=int, default=EXPORT_DEFAULTS["samples"], help="points (not for xor)"
+    )
+    parser.add_argument(
+        "--loss", choices=list(LOSSES), default=EXPORT_DEFAULTS["loss"], help="as for nn.fit"
+    )
+    parser.add_argument(
+        "--optimizer",
+        choices=["sgd", "momentum", "adam"],
+        default=EXPORT_DEFAULTS["optimizer"],
+        help="as for nn.fit",
+    )
+    parser.add_argument("--lr", type=float, default=EXPORT_DEFAULTS["lr"], help="learning rate η")
+    parser.add_argument(
+        "--epochs", type=int, default=EXPORT_DEFAULTS["epochs"], help="passes over data"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=None, help="samples per update; None is all"
+    )
+    parser.add_argument("--weight-decay", type=float, default=0.0, help="λ of λ·Σp²")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the data and the batches")
+    return parser
+
+
+def export(argv: list[str]) -> int:
+    """``python -m nn export``: write a PyTorch training script; returns the exit status.
+
+    Returns:
+        0, 1 if the script could not be written, or 2 for a usage error (a
+        bad flag, or a model or data file that cannot be used).
+    """
+    import importlib.util
+
+    from nn import export as exporting
+    from nn.data import from_csv
+
+    parser = build_export_parser()
+    args = parser.parse_args(argv)
+    args.data = getattr(args, "data", None)
+    if args.dataset != "xor" and args.data is None and args.samples < 4:
+        parser.error("--samples must be at least 4")
+    try:
+        model = nn.MLP.from_file(args.model)
+        if args.data is not None:
+            X, y = from_csv(args.data)
+            source = f"{args.data} ({len(X)} samples)"
+        else:
+            make = DATASETS[args.dataset]
+            X, y = (
+                make(seed=args.seed)
+                if args.dataset == "xor"
+                else make(args.samples, seed=args.seed)
+            )
+            source = f"{args.dataset} ({len(X)} samples)"
+        exporting.torch_script(
+            model,
+            X,
+            y,
+            loss=args.loss,
+            optimizer=args.optimizer,
+            lr=args.lr,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            weight_decay=args.weight_decay,
+            seed=args.seed,
+            path=args.torch,
+        )
+    except OSError as error:  # writing the script
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 1
+    except (ValueError, TypeError) as error:
+        parser.error(str(error))
+    print(f"wrote {args.torch}: PyTorch trains {model} on {source} as nn.fit would")
+    print(f"  run it: python {args.torch}")
+    if importlib.util.find_spec("torch") is None:
+        version = exporting.TORCH_VERSION
+        print(f"  (it needs PyTorch: pip install 'glassgrad[torch]', or torch=={version})")
+    return 0
 
 
 if __name__ == "__main__":

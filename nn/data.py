@@ -1,15 +1,20 @@
-"""Small seeded 2-D datasets, splitting and batching.
+"""Small seeded 2-D datasets, points of your own from CSV, splitting and batching.
 
 Every generator returns ``(X, y)``: X a list of ``[x1, x2]`` feature pairs,
 y a list of 0/1 labels. The same seed always gives the same points.
+``from_csv(path)`` and ``parse_csv(text)`` read points of your own, one
+``x1,x2,label`` row each, into the same shape.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import os
 import random
+import stat
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 Dataset = tuple[list[list[float]], list[float]]
 
@@ -99,6 +104,216 @@ def blobs(n: int = 100, spread: float = 0.4, seed: int = 0) -> Dataset:
 
 
 DATASETS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "blobs": blobs}
+
+
+# Points of your own: one ``x1,x2,label`` row per point.
+
+#: The most data rows ``parse_csv`` and ``from_csv`` read unless told
+#: otherwise: ten thousand points, far more than a scalar engine trains on
+#: in reasonable time.
+MAX_CSV_ROWS = 10_000
+#: The largest CSV file (in bytes) or text (in characters) read unless told
+#: otherwise: 1 MiB, room for the rows above with long numbers.
+MAX_CSV_BYTES = 1024 * 1024
+#: The columns of a row, in order.
+CSV_COLUMNS = ("x1", "x2", "label")
+
+#: What a learner reads when a CSV cannot be used, in one place.
+CSV_MESSAGES = {
+    "fields": "expected 3 values, x1,x2,label, separated by commas; got {count}: {text!r}",
+    "number": "{column} is {text!r}, not a number",
+    "finite": "{column} is {text!r}; features must be finite numbers",
+    "label": (
+        "label is {text!r}; a label is 0 or 1 (two classes). For -1/+1 labels write 0 for -1"
+    ),
+    "rows": "more than {limit} rows of data; pass max_rows= to read more",
+    "empty": "no data rows: give one row x1,x2,label per point, such as 0.5,-1.2,1",
+    "too long": "more than {limit} characters; pass max_bytes= to read more",
+    "too big": "{size} is more than the limit of {limit} bytes; pass max_bytes= to read more",
+    "not text": "the text is {kind}, not a str: read the file with from_csv(path)",
+    "missing": "no such file: check the path",
+    "not a file": "not a regular file (a directory, device or pipe?): give the path of a CSV file",
+    "unreadable": "cannot be read: {error}",
+    "not utf-8": "is not UTF-8 text ({error}): save it as CSV (UTF-8)",
+    "limit": "{name} must be a whole number >= 0, got {value!r}",
+}
+
+
+class CSVError(ValueError):
+    """Points in CSV that cannot be used: which row, and what is wrong with it.
+
+    Attributes:
+        row: the line number of the bad row, counted from 1 as an editor
+            counts lines (a header and blank lines included); None when the
+            trouble is the whole text or file (too big, missing, no rows).
+        reason: what is wrong, in a sentence (without the row and source),
+            for a page that shows it beside the row.
+        source: where the text came from: a file's path, or "the text".
+    """
+
+    def __init__(self, reason: str, row: int | None = None, source: str = "the text") -> None:
+        self.row, self.reason, self.source = row, reason, source
+        where = source if row is None else f"{source}, row {row}"
+        super().__init__(f"{where}: {reason}")
+
+
+def parse_csv(
+    text: str, *, max_rows: int = MAX_CSV_ROWS, max_bytes: int = MAX_CSV_BYTES
+) -> Dataset:
+    """Points from CSV text: one ``x1,x2,label`` row per point.
+
+    Blank lines and lines starting with ``#`` are skipped, as is a first
+    row of three names (such as ``x1,x2,label``). Values may be padded with
+    spaces or wrapped in double quotes. Features are finite numbers; a
+    label is 0 or 1. The whole text is checked before anything is returned:
+    a bad row anywhere gives an error, never part of the points.
+
+    Args:
+        text: the CSV text (pasted points, say).
+        max_rows: the most data rows to accept.
+        max_bytes: the longest text to accept, in characters.
+
+    Returns:
+        ``(X, y)``: X a list of ``[x1, x2]`` pairs, y a list of 0.0/1.0
+        labels, as the generators above give them.
+
+    Raises:
+        CSVError (a ValueError): naming the first bad row (its line number,
+            ``error.row``) and what is wrong with it (``error.reason``); or
+            the text is too long, over ``max_rows`` rows, or has no rows.
+    """
+    return _parse_csv(text, _limit(max_rows, "max_rows"), _limit(max_bytes, "max_bytes"))
+
+
+def from_csv(
+    path: str | Path, *, max_rows: int = MAX_CSV_ROWS, max_bytes: int = MAX_CSV_BYTES
+) -> Dataset:
+    """Points from a CSV file: one ``x1,x2,label`` row per point (see ``parse_csv``).
+
+    Args:
+        path: a UTF-8 text file (a spreadsheet's CSV export works: its
+            byte order mark is skipped).
+        max_rows: the most data rows to accept.
+        max_bytes: the largest file to read, in bytes; a bigger one is
+            refused before it is read.
+
+    Returns:
+        ``(X, y)``, ready for ``nn.fit(model, X, y)``.
+
+    Raises:
+        CSVError (a ValueError): for a missing, unreadable or too big file,
+            one that is not UTF-8, or a bad row (its line number and what is
+            wrong). Nothing is returned unless every row is good.
+    """
+    rows = _limit(max_rows, "max_rows")
+    limit = _limit(max_bytes, "max_bytes")
+    return _parse_csv(_read_csv_file(Path(path), limit), rows, None, source=str(path))
+
+
+def _parse_csv(
+    text: str, max_rows: int, max_chars: int | None, source: str = "the text"
+) -> Dataset:
+    if not isinstance(text, str):
+        raise CSVError(CSV_MESSAGES["not text"].format(kind=type(text).__name__), source=source)
+    if max_chars is not None and len(text) > max_chars:
+        raise CSVError(CSV_MESSAGES["too long"].format(limit=max_chars), source=source)
+    X: list[list[float]] = []
+    y: list[float] = []
+    first = True
+    for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = [_unquoted(field) for field in line.split(",")]
+        if first and len(fields) == 3 and not any(_is_number(field) for field in fields):
+            first = False
+            continue  # a header row of names
+        first = False
+        if len(X) == max_rows:
+            raise CSVError(CSV_MESSAGES["rows"].format(limit=max_rows), number, source)
+        try:
+            point, label = _csv_row(fields, line)
+        except ValueError as error:
+            raise CSVError(str(error), number, source) from None
+        X.append(point)
+        y.append(label)
+    if not X:
+        raise CSVError(CSV_MESSAGES["empty"], source=source)
+    return X, y
+
+
+def _csv_row(fields: list[str], line: str) -> tuple[list[float], float]:
+    """One row's point and label, or a ValueError saying what is wrong with it."""
+    if len(fields) != len(CSV_COLUMNS):
+        raise ValueError(CSV_MESSAGES["fields"].format(count=len(fields), text=line))
+    x1, x2 = (_csv_feature(column, field) for column, field in zip(CSV_COLUMNS[:2], fields))
+    try:
+        label = float(fields[2])
+    except ValueError:
+        label = math.nan
+    if label not in (0.0, 1.0):  # nan too
+        raise ValueError(CSV_MESSAGES["label"].format(text=fields[2]))
+    return [x1, x2], label + 0.0  # + 0.0: a label of -0 is 0
+
+
+def _csv_feature(column: str, field: str) -> float:
+    try:
+        value = float(field)
+    except ValueError:
+        raise ValueError(CSV_MESSAGES["number"].format(column=column, text=field)) from None
+    if not math.isfinite(value):
+        raise ValueError(CSV_MESSAGES["finite"].format(column=column, text=field))
+    return value
+
+
+def _unquoted(field: str) -> str:
+    field = field.strip()
+    if len(field) >= 2 and field[0] == field[-1] == '"':
+        return field[1:-1].strip()
+    return field
+
+
+def _is_number(field: str) -> bool:
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
+def _limit(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise ValueError(CSV_MESSAGES["limit"].format(name=name, value=value))
+    return int(value)
+
+
+def _read_csv_file(path: Path, limit: int) -> str:
+    """The text of a regular file of at most ``limit`` bytes, or a CSVError."""
+    source = str(path)
+    try:
+        # Look before opening: opening a FIFO to read waits for a writer.
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise CSVError(CSV_MESSAGES["not a file"], source=source)
+        if info.st_size > limit:
+            size = f"{info.st_size} bytes"
+            raise CSVError(CSV_MESSAGES["too big"].format(size=size, limit=limit), source=source)
+        # O_NONBLOCK: should the path be swapped for a FIFO meanwhile, do not wait.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        with open(os.open(path, flags), "rb") as file:
+            data = file.read(limit + 1)  # a file that grew meanwhile is still bounded
+    except FileNotFoundError:
+        raise CSVError(CSV_MESSAGES["missing"], source=source) from None
+    except OSError as error:
+        reason = CSV_MESSAGES["unreadable"].format(error=error.strerror or error)
+        raise CSVError(reason, source=source) from None
+    if len(data) > limit:
+        size = f"more than {limit} bytes"
+        raise CSVError(CSV_MESSAGES["too big"].format(size=size, limit=limit), source=source)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CSVError(CSV_MESSAGES["not utf-8"].format(error=error), source=source) from None
 
 
 def train_test_split(

@@ -234,6 +234,14 @@ def _halo_edge_numbers(svg: str) -> str:
     return re.sub(rf'<text text-anchor="middle" [^>]*{size}[^>]*>[^<]*</text>', ground, svg)
 
 
+def notebook_bundle(model: MLP) -> dict[str, Any]:
+    """What Jupyter shows for a model: its network view, or its text form without the viz extra."""
+    try:
+        return draw_network(model)._repr_mimebundle_()
+    except MissingExtra:
+        return {"text/plain": repr(model)}
+
+
 def _describe(model: MLP, outputs: list[list[float]] | None) -> str:
     """The network in words: each layer's neurons, biases and (with a sample) outputs."""
     lines = [f"network view of {model}"]

@@ -12,13 +12,12 @@ import operator
 import random
 import reprlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import autograd
-from autograd import Value
+from autograd import Value, hooks
 from autograd.ops import OPS
-from nn.module import Module, read_model_file
+from nn.module import Module, whole_number
 
 
 def _linear(z: Value) -> Value:
@@ -33,6 +32,8 @@ ACTIVATION_FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "linear": _linear,
 }
 ACTIVATIONS = tuple(ACTIVATION_FUNCTIONS)
+#: The activations that bend (all but linear): each is an op of the graph, after ``z``.
+NONLINEAR_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "linear")
 
 
 def check_activation(activation: str) -> None:
@@ -455,118 +456,61 @@ class MLP(Module):
         return shape == mine
 
     @classmethod
-    def from_file(cls, path: str | Path, *, max_bytes: int | None = None) -> MLP:
-        """Rebuild a model saved with ``save()``: its architecture and parameters.
-
-        ``MLP.load(path)`` does the same. The architecture is checked against
-        the parameters in the file before anything is built, so a small file
-        cannot ask for a huge model.
-
-        Args:
-            path: a file written by ``save()``.
-            max_bytes: the largest file to read (default
-                ``nn.module.MAX_MODEL_FILE_BYTES``).
-
-        Returns:
-            The model, with the file's parameters.
-
-        Raises:
-            ValueError: if the file is missing, too big, corrupt or not an MLP.
-        """
-        document = read_model_file(path, max_bytes=max_bytes)
-        nin, sizes, activations, fused = cls._checked_architecture(path, document)
-        model = cls(nin, sizes, activations, fused=fused)
-        model.load_state_dict(document["parameters"])
-        return model
-
-    @staticmethod
-    def _checked_architecture(
-        path: str | Path, document: dict[str, Any]
-    ) -> tuple[int, list[int], list[str], bool]:
-        """``nin``, ``sizes``, ``activations`` and ``fused`` from a model file, or a ValueError.
+    def settings_from(cls, architecture: dict[str, Any]) -> dict[str, Any]:
+        """``MLP``'s arguments from a saved architecture: ``nin``, ``sizes``,
+        ``activations``, ``fused`` (``Module.from_file`` asks, before building).
 
         A file without ``fused`` (written before models saved it) holds a
         fused model, the default.
 
-        The parameter count is worked out from the numbers, never by building
-        the model, and must equal the count in the file (which the file size
-        limit bounds).
+        Raises:
+            ValueError: what is wrong with the architecture.
         """
-        arch = document["architecture"]
-
-        def whole(number: Any) -> bool:
-            return type(number) is int and number >= 1  # not True, not 2.0
-
-        if arch.get("type") != "MLP":
-            raise ValueError(f"{path} holds a {reprlib.repr(arch.get('type'))}, not an MLP")
-        nin, sizes, activations = arch.get("nin"), arch.get("sizes"), arch.get("activations")
-        if not whole(nin):
-            raise ValueError(f"{path}: 'nin' must be a whole number >= 1, got {reprlib.repr(nin)}")
-        if not isinstance(sizes, list) or not sizes or not all(whole(size) for size in sizes):
+        nin, sizes = architecture.get("nin"), architecture.get("sizes")
+        activations = architecture.get("activations")
+        if not whole_number(nin):
+            raise ValueError(f"'nin' must be a whole number >= 1, got {reprlib.repr(nin)}")
+        if not isinstance(sizes, list) or not sizes or not all(map(whole_number, sizes)):
             raise ValueError(
-                f"{path}: 'sizes' must be a list of whole numbers >= 1, got {reprlib.repr(sizes)}"
+                f"'sizes' must be a list of whole numbers >= 1, got {reprlib.repr(sizes)}"
             )
         if not isinstance(activations, list) or len(activations) != len(sizes):
             raise ValueError(
-                f"{path}: give one activation per layer: {len(sizes)} layers, "
+                f"give one activation per layer: {len(sizes)} layers, "
                 f"activations {reprlib.repr(activations)}"
             )
         for activation in activations:
             if not isinstance(activation, str):
-                raise ValueError(
-                    f"{path}: an activation must be a name, got {reprlib.repr(activation)}"
-                )
-            try:
-                check_activation(activation)
-            except ValueError as error:
-                raise ValueError(f"{path}: {error}") from None
-        fused = arch.get("fused", True)
+                raise ValueError(f"an activation must be a name, got {reprlib.repr(activation)}")
+            check_activation(activation)
+        fused = architecture.get("fused", True)
         if type(fused) is not bool:
-            raise ValueError(f"{path}: 'fused' must be true or false, got {reprlib.repr(fused)}")
+            raise ValueError(f"'fused' must be true or false, got {reprlib.repr(fused)}")
+        return {"nin": nin, "sizes": sizes, "activations": activations, "fused": fused}
+
+    @staticmethod
+    def parameter_count(nin: int, sizes: Sequence[int], **_: Any) -> int:
+        """How many parameters ``MLP(nin, sizes, ...)`` has, worked out without building it."""
         widths = [nin, *sizes]
-        expected = sum((widths[i] + 1) * widths[i + 1] for i in range(len(sizes)))
-        found = len(document["parameters"])
-        if expected != found:
-            raise ValueError(
-                f"{path} declares a model of {expected} parameters but holds {found}: "
-                "the file is damaged or was edited"
-            )
-        return nin, sizes, activations, fused
+        return sum((widths[i] + 1) * widths[i + 1] for i in range(len(sizes)))
 
     def stepper(self, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -> Any:
         """A step-through of the loss on one sample ``(x, y)`` (needs the viz extra).
 
         The loss is binary cross-entropy on the output logit. For the
         article's network the page also shows the article's six backward
-        formulas with this sample's numbers.
+        formulas with this sample's numbers. The page is a view
+        (``nn.steps.model_stepper``), plugged into this method's hook.
         """
-        from autograd.stepper import Stepper
-        from nn.steps import article_panel
-
-        if self.sizes[-1] != 1:
-            raise ValueError("the step-through needs a model with one output")
-        if isinstance(y, bool) or not isinstance(y, numbers.Real) or not 0.0 <= y <= 1.0:
-            raise ValueError(f"y is the sample's label, 0 or 1 (or in between), got {y!r}")
-        # No labels are set: autograd.names finds z1[j], a1[j], z2, ŷ and L in the graph.
-        loss = autograd.binary_cross_entropy_with_logits(self.logits(list(x)), y)
-        panels = []
-        if self.activations == ["relu", "sigmoid"]:
-            panels.append(article_panel(self, x, y))
-        return Stepper(loss, title=f"One sample: x = {list(x)}, y = {y}", panels=panels)
+        return hooks.call("MLP.stepper", self, x=x, y=y)
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{s} {a}" for s, a in zip(self.sizes, self.activations))
         return f"MLP({self.nin} inputs -> {inner})"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
-        """In Jupyter, a model shows its network view (with the viz extra)."""
-        from autograd.draw import MissingExtra
-        from nn.draw import draw_network
-
-        try:
-            return draw_network(self)._repr_mimebundle_()
-        except MissingExtra:  # no viz extra: the text form alone
-            return {"text/plain": repr(self)}
+        """In Jupyter, a model shows its network view (``nn.draw``, with the viz extra)."""
+        return hooks.call("MLP._repr_mimebundle_", self)
 
 
 def seed_network(seed: int = 0, fused: bool = True) -> MLP:

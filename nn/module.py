@@ -48,7 +48,7 @@ import stat
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Self
 
 from autograd import Value
 
@@ -238,19 +238,58 @@ class Module:
         return cls.from_file(path, max_bytes=max_bytes)
 
     @classmethod
-    def from_file(cls, path: str | Path, *, max_bytes: int | None = None) -> Module:
-        """Build a model from a file written by ``save()``.
+    def from_file(cls, path: str | Path, *, max_bytes: int | None = None) -> Self:
+        """Rebuild a model saved with ``save()``: its architecture and parameters.
 
-        A subclass that can rebuild itself from its architecture (``MLP``)
-        implements this.
+        ``cls.load(path)`` does the same. The architecture is checked against
+        the parameters in the file before anything is built, so a small file
+        cannot ask for a huge model. A class can rebuild itself when it says
+        how: ``settings_from(architecture)``, its constructor's arguments
+        (checked), and ``parameter_count(**settings)``, worked out without
+        building anything (``MLP`` does).
+
+        Args:
+            path: a file written by ``save()``.
+            max_bytes: the largest file to read (default ``MAX_MODEL_FILE_BYTES``).
+
+        Returns:
+            The model, with the file's parameters.
 
         Raises:
-            TypeError: here, in the base class: it cannot know what to build.
+            ValueError: if the file is missing, too big, corrupt, another
+                kind of model, or its architecture does not fit its parameters.
+            TypeError: for a class that cannot rebuild itself (``Module``).
         """
-        raise TypeError(
-            f"{cls.__name__} cannot build itself from a file: build the model, then call "
-            "model.load(path), or use a class that can, such as MLP.from_file(path)"
-        )
+        settings_from = getattr(cls, "settings_from", None)
+        parameter_count = getattr(cls, "parameter_count", None)
+        if settings_from is None or parameter_count is None:
+            raise TypeError(
+                f"{cls.__name__} cannot build itself from a file: build the model, then call "
+                "model.load(path), or use a class that can, such as MLP.from_file(path)"
+            )
+        document = read_model_file(path, max_bytes=max_bytes)
+        architecture = document["architecture"]
+        kind = architecture.get("type")
+        if kind != cls.__name__:
+            raise ValueError(f"{path} holds a {_short(kind)}, not an {cls.__name__}")
+        try:
+            settings = settings_from(architecture)
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from None
+        expected, found = parameter_count(**settings), len(document["parameters"])
+        if expected != found:
+            raise ValueError(
+                f"{path} declares a model of {expected} parameters but holds {found}: "
+                "the file is damaged or was edited"
+            )
+        model = cls(**settings)
+        model.load_state_dict(document["parameters"])
+        return model
+
+
+def whole_number(value: Any) -> bool:
+    """Whether a value read from a model file is a whole number >= 1 (not True, not 2.0)."""
+    return type(value) is int and value >= 1
 
 
 def read_model_file(path: str | Path, *, max_bytes: int | None = None) -> dict[str, Any]:

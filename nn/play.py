@@ -44,13 +44,13 @@ from autograd.floatmath import bce_with_logits as bce_float
 from autograd.names import fmt
 from autograd.ops import OPS
 from nn import data as datasets
-from nn.layers import MLP
+from nn.layers import MLP, NONLINEAR_ACTIVATIONS
 from nn.losses import RECORDABLE, bce_with_logits
 from nn.optim import Optimizer, make_optimizer
 
 #: The choices a view offers, in the order it shows them.
 DATASETS = tuple(datasets.DATASETS)
-ACTIVATIONS = ("relu", "tanh", "sigmoid")
+ACTIVATIONS = NONLINEAR_ACTIVATIONS
 OPTIMIZERS = ("sgd", "momentum", "adam")
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (1, 10, 30, None)  # None: the whole training set

@@ -10,12 +10,14 @@ filling in as the pass reaches each one.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Callable, Iterable, Sequence
 
 import autograd
-from autograd.step import Step, fmt
-from autograd.stepper import Panel
+from autograd.names import fmt, fmt_factor
+from autograd.step import Step
+from autograd.stepper import Panel, Stepper
 from nn.layers import MLP
 
 
@@ -58,12 +60,12 @@ def layer_view(model: MLP, x: Sequence[float], y: float) -> list[tuple[str, str]
         ("∂L/∂z2 = ŷ − y", f"{fmt(y_hat)} − {fmt(y)} = {fmt(dz2)}"),
         (
             "∂L/∂W2 = ∂L/∂z2 · a1ᵀ",
-            f"{fmt(dz2)} · {_vector(a.data for a in a1)} = {_vector(dW2)}",
+            f"{fmt_factor(dz2)} · {_vector(a.data for a in a1)} = {_vector(dW2)}",
         ),
         ("∂L/∂b2 = ∂L/∂z2", fmt(db2)),
         (
             "∂L/∂z1 = (W2ᵀ · ∂L/∂z2) ⊙ ReLU'(z1)",
-            f"({_vector(w2)} · {fmt(dz2)}) ⊙ {_vector(relu_prime)} = {_vector(dz1)}",
+            f"({_vector(w2)} · {fmt_factor(dz2)}) ⊙ {_vector(relu_prime)} = {_vector(dz1)}",
         ),
         (
             "∂L/∂W1 = ∂L/∂z1 · Xᵀ",
@@ -123,14 +125,14 @@ def article_panel(model: MLP, x: Sequence[float], y: float) -> Callable[[list[St
         dw2 = [f"W2[0,{k}]" for k in range(n)]
         rows = ["", "", "", "", "", ""]
         if "z2" in grads:
-            dz2 = fmt(grads["z2"])
+            dz2, factor = fmt(grads["z2"]), fmt_factor(grads["z2"])
             rows[0] = f"{fmt(y_hat)} − {fmt(y)} = {dz2}"
             if dw2[0] in grads:
-                rows[1] = f"{dz2} · {_vector(a1)} = {vector(dw2)}"
+                rows[1] = f"{factor} · {_vector(a1)} = {vector(dw2)}"
             if "b2[0]" in grads:
                 rows[2] = fmt(grads["b2[0]"])
             if any(k in grads for k in dz1):
-                rows[3] = f"({_vector(w2)} · {dz2}) ⊙ {_vector(relu_prime)} = {vector(dz1)}"
+                rows[3] = f"({_vector(w2)} · {factor}) ⊙ {_vector(relu_prime)} = {vector(dz1)}"
         if any(f"W1[{j},0]" in grads for j in range(n)):
             rows[4] = (
                 f"{vector(dz1)} · {_vector(x)} = ["
@@ -159,3 +161,26 @@ def article_panel(model: MLP, x: Sequence[float], y: float) -> Callable[[list[St
         )
 
     return panel
+
+
+def model_stepper(model: MLP, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -> Stepper:
+    """A step-through of ``model``'s loss on one sample ``(x, y)``: ``MLP.stepper``.
+
+    The loss is binary cross-entropy on the output logit. For the article's
+    network (a ReLU layer, then one sigmoid output) the page also shows the
+    article's six backward formulas with this sample's numbers.
+
+    Raises:
+        ValueError: if the model has more than one output, or ``y`` is not a
+            label between 0 and 1.
+    """
+    if model.sizes[-1] != 1:
+        raise ValueError("the step-through needs a model with one output")
+    if isinstance(y, bool) or not isinstance(y, numbers.Real) or not 0.0 <= y <= 1.0:
+        raise ValueError(f"y is the sample's label, 0 or 1 (or in between), got {y!r}")
+    # No labels are set: nn.names finds z1[j], a1[j], z2, ŷ and L in the graph.
+    loss = autograd.binary_cross_entropy_with_logits(model.logits(list(x)), y)
+    panels = []
+    if model.activations == ["relu", "sigmoid"]:
+        panels.append(article_panel(model, x, y))
+    return Stepper(loss, title=f"One sample: x = {list(x)}, y = {y}", panels=panels)

@@ -212,7 +212,7 @@ def test_untrusted_notebook_shows_pictures_and_text_never_soup(
             text = output.inner_text()
             # No CSS, script or the bare text of an SVG spilled as text.
             assert "{" not in text and "function" not in text
-            assert "grad -0.002682grad" not in text.replace("\n", "")
+            assert "grad −0.002682grad" not in text.replace("\n", "")
             assert output.bounding_box()["height"] < 2500
         steppers = page.locator(".gg-stepper")
         if steppers.count():  # sanitised HTML: the steps as a table, and a note why

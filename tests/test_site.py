@@ -189,7 +189,7 @@ def test_the_playground_trains_pauses_steps_resets_and_explains(browser: Any, si
     page.click("#expression-go")
     page.wait_for_selector("#expression-out .gg-stepper .gg-view svg", timeout=30_000)
     page.locator("#expression-out [data-act=last]").click()
-    assert "grad -0.002682" in page.locator("#expression-out .gg-view svg").text_content()
+    assert "grad −0.002682" in page.locator("#expression-out .gg-view svg").text_content()
     page.fill("#expression-text", "__import__('os')")
     page.click("#expression-go")
     page.wait_for_selector("#expression-out pre.error")

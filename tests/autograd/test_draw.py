@@ -114,13 +114,13 @@ def test_a_drawing_shows_itself_in_jupyter(renderer: str) -> None:
     assert "<svg" in bundle["image/svg+xml"] and "tanh" in bundle["image/svg+xml"]
     assert bundle["image/png"].startswith(b"\x89PNG")
     assert bundle["text/plain"].splitlines() == [
-        "computation graph of n5: 6 values",
+        "computation graph of n3: 6 values",
         "  a = 2",
-        "  b = -3",
-        "  c = a · b = -6",
-        "  n3 = a · a = 4",
-        "  n4 = c + n3 = -2",
-        "  n5 = tanh(n4) = -0.964",
+        "  b = −3",
+        "  c = a · b = −6",
+        "  n1 = a · a = 4",
+        "  n2 = c + n1 = −2",
+        "  n3 = tanh(n2) = −0.964",
     ]
 
 
@@ -209,7 +209,7 @@ def test_notebook_display_small_inline_big_note(renderer: str) -> None:
     assert "<svg" in bundle["image/svg+xml"] and bundle["image/png"].startswith(b"\x89PNG")
     assert "text/html" not in bundle  # nothing for an untrusted notebook to strip
     assert bundle["text/plain"].startswith("Value(data=-0.96")
-    assert "n4 = c + n3 = -2" in bundle["text/plain"]
+    assert "n2 = c + n1 = −2" in bundle["text/plain"]
     big = Value(1.0)
     for _ in range(100):
         big = big + 1.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -57,7 +58,7 @@ def test_unlabelled_nodes_get_short_generated_names() -> None:
     y = (x * 2).exp()
     names = [step.name for step in forward_steps(y)]
     assert names == ["n1", "n2"]
-    assert "∂n2/∂n0" in backward_steps(y)[-1].text
+    assert "∂n2/∂v1" in backward_steps(y)[-1].text  # x: an unlabelled input
 
 
 def test_gradients_after_the_last_step_equal_backward() -> None:
@@ -82,6 +83,24 @@ def test_step_gradients_equal_backward_on_random_graphs(point, program) -> None:
     for node in topological_order(out):
         if node.is_leaf:
             assert last.get(node.label, 0.0) == node.grad
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    point=st.lists(st.floats(-2.0, 2.0), min_size=1, max_size=3),
+    program=st.lists(instruction, min_size=1, max_size=15),
+)
+def test_no_step_writes_a_sign_after_an_operator(point, program) -> None:
+    # "+ -2.125", "+ (−2.125)", "2·−3" or an ASCII minus never appear: a
+    # subtraction is "− 2.125" and a negative factor "(−3)".
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
+    out = build(program, leaves)
+    if not isinstance(out, Value) or out.is_leaf:
+        return
+    for step in steps(out):
+        assert not re.search(r"[-+·/^] ?[-−]\d|\+ \(−[\d.e−+]+\)(?![·/^])|-\d", step.text), (
+            step.text
+        )
 
 
 def test_backward_step_order_is_reverse_topological() -> None:
@@ -207,14 +226,14 @@ def test_an_expression_may_start_with_a_minus_sign(capsys, argv) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 0 and err == ""
     assert out.splitlines()[:2] == [
-        "  1  forward   n2 = −a = −2 = -2",
-        "  2  forward   out = n2 · b = -2 · 3 = -6",
+        "  1  forward   n1 = −a = −2 = −2",
+        "  2  forward   out = n1 · b = (−2) · 3 = −6",
     ]
 
 
 def test_a_negative_variable_and_help_still_work(capsys) -> None:
     code, out, _ = run(capsys, "a*b", "a=-2", "b=3")
-    assert code == 0 and "out = a · b = -2 · 3 = -6" in out
+    assert code == 0 and "out = a · b = (−2) · 3 = −6" in out
     code, out, _ = run(capsys, "-a", "a=1", "-h")
     assert code == 0 and out.startswith("usage: python -m autograd.step")
 
@@ -240,7 +259,7 @@ def test_a_terminal_without_the_math_symbols_gets_ascii_ones(encoding: str) -> N
 
     out = step_command("a*b", "a=2", "b=-3")
     times = "*" if encoding == "ascii" else "·"  # cp1252 has the middle dot: it stays
-    assert f"dout/da += dout/dout {times} b = 1 {times} -3 = -3" in out
+    assert f"dout/da += dout/dout {times} b = 1 {times} (-3) = -3" in out  # − written -
     assert "∂" not in out
     assert ("+/-1000" if encoding == "ascii" else "±1000") in step_command("-h")
     out = step_command("α*a.sigmoid()", "α=2", "a=1")
@@ -345,8 +364,9 @@ def test_every_running_total_adds_up_to_the_gradient_backward_gives() -> None:
             else:
                 sums += 1
                 assert c.grad_after == c.grad_before + c.amount
-                added = fmt(c.amount) if c.amount >= 0 else f"({fmt(c.amount)})"
-                line = f"∂L/∂{c.parent_name} = {fmt(c.grad_before)} + {added} = {fmt(c.grad_after)}"
+                # A negative amount is a subtraction: "0.001341 − 0.004023".
+                added = f"+ {fmt(c.amount)}" if c.amount >= 0 else f"− {fmt(-c.amount)}"
+                line = f"∂L/∂{c.parent_name} = {fmt(c.grad_before)} {added} = {fmt(c.grad_after)}"
                 assert line in step.text
             last[c.parent] = c.grad_after
     assert sums >= 3  # a (three uses) and b (twice)
@@ -407,3 +427,53 @@ def test_step_through_applies_masks_as_backward_does() -> None:
     last = backward_steps(power)[-1].grads
     power.backward()
     assert last["a"] == a.grad == 0.0
+
+
+@pytest.mark.parametrize(
+    ("expression", "positive", "negative"),
+    [
+        ("a + b", "2 + 3", "2 − 3"),
+        ("a - b", "2 − 3", "2 − (−3)"),
+        ("a * b", "2 · 3", "2 · (−3)"),
+        ("b * a", "3 · 2", "(−3) · 2"),
+        ("a / b", "2 / 3", "2 / (−3)"),
+        ("b ** 2", "3^2", "(−3)^2"),
+        ("-b", "−3", "−(−3)"),
+        ("b.tanh()", "tanh(3)", "tanh(−3)"),
+        ("b + a", "3 + 2", "−3 + 2"),
+    ],
+)
+def test_formulas_with_numbers_write_each_sign(
+    expression: str, positive: str, negative: str
+) -> None:
+    for b, numbers in (("3", positive), ("-3", negative)):
+        (step,) = forward_steps(build_expression(expression, ["a=2", f"b={b}"]))
+        assert step.text.split(" = ")[2] == numbers, step.text
+        assert "-" not in step.text and "+ (−" not in step.text
+
+
+def test_a_neurons_formula_subtracts_a_negative_bias_and_brackets_a_negative_weight() -> None:
+    import autograd
+    import nn
+
+    model = nn.seed_network(seed=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = -0.5, 1.672, -2.125
+    loss = autograd.binary_cross_entropy_with_logits(model.logits([0.25, 1.089]), 1.0)
+    first = forward_steps(loss)[0].text
+    assert first.startswith("z1[0] = W1[0,0]·x1 + W1[0,1]·x2 + b1[0] = ")
+    assert "= (−0.5)·0.25 + 1.672·1.089 − 2.125 = " in first
+
+
+def test_backward_lines_bracket_negative_factors() -> None:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = a * b
+    out.label = "L"
+    lines = backward_steps(out)[1].text.splitlines()
+    assert lines == ["∂L/∂a += ∂L/∂L · b = 1 · (−3) = −3", "∂L/∂b += ∂L/∂L · a = 1 · 2 = 2"]
+    c = Value(1.0, label="c")
+    twice = c * b + c * a  # backward reaches c * a first
+    twice.label = "L"
+    text = "\n".join(step.text for step in backward_steps(twice))
+    assert "∂L/∂c += ∂L/∂n1 · b = 1 · (−3) = −3" in text
+    assert "∂L/∂c = 2 − 3 = −1" in text  # a second path: the running sum subtracts

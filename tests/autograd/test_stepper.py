@@ -62,9 +62,9 @@ def test_forward_fills_in_and_leaves_are_known_from_the_start() -> None:
     stepper = Stepper(lecture_graph())
     first = stepper.frames[0]["boxes"]
     assert first["v0"] == ["a = 2", "grad ?", "sum ?"]  # a leaf: known; its grad: not yet
-    assert first["v2"][0] == "z = -6"  # computed at this step
-    assert first["v3"][0] == "n3 = ?" and first["v4"][0] == "L = ?"  # not yet
-    assert stepper.frames[2]["boxes"]["v4"][0] == "L = -0.9993"
+    assert first["v2"][0] == "z = −6"  # computed at this step
+    assert first["v3"][0] == "n1 = ?" and first["v4"][0] == "L = ?"  # not yet
+    assert stepper.frames[2]["boxes"]["v4"][0] == "L = −0.9993"
 
 
 def test_backward_frames_mark_the_node_its_edges_and_the_parents_receiving() -> None:
@@ -74,8 +74,8 @@ def test_backward_frames_mark_the_node_its_edges_and_the_parents_receiving() -> 
     assert sorted(frame["marked"]) == ["v0", "v1"]
     assert frame["edges"] == ["v2_e0", "v2_e1", "v2_out"]
     # a already had 0.001341 from the + node: the sum is written, in the text and on the box.
-    assert "∂L/∂a = 0.001341 + (-0.004023) = -0.002682" in frame["text"]
-    assert frame["boxes"]["v0"] == ["a = 2", "grad -0.002682", "sum 0.001341 + (-0.004023)"]
+    assert "∂L/∂a = 0.001341 − 0.004023 = −0.002682" in frame["text"]
+    assert frame["boxes"]["v0"] == ["a = 2", "grad −0.002682", "sum 0.001341 − 0.004023"]
 
 
 def test_fills_use_one_scale_for_the_whole_pass() -> None:
@@ -93,7 +93,7 @@ def test_model_page_has_the_article_formulas_filling_in(tmp_path: Path) -> None:
     (panel,) = stepper.panels
     forward = sum(step.phase == "forward" for step in stepper.steps)
     assert panel.numbers[forward - 1] == [""] * 6  # nothing known before backward
-    assert panel.numbers[forward + 1][0] == "0.7115 − 1 = -0.2885"  # after L's step
+    assert panel.numbers[forward + 1][0] == "0.7115 − 1 = −0.2885"  # after L's step
     assert panel.current[forward + 1] == [0]
     assert panel.current[forward + 2] == [1, 2, 3]  # z2 gives to W2, a1 and b2
     assert "?" in panel.numbers[forward + 3][3]  # ∂L/∂z1 arrives one entry at a time
@@ -117,9 +117,9 @@ def test_each_showing_of_a_stepper_gets_its_own_id() -> None:
 def test_jupyter_gets_a_picture_and_text_beside_the_html() -> None:
     bundle = Stepper(lecture_graph())._repr_mimebundle_()
     assert set(bundle) == {"text/html", "image/svg+xml", "image/png", "text/plain"}
-    assert "grad -0.002682" in bundle["image/svg+xml"]  # the finished pass
+    assert "grad −0.002682" in bundle["image/svg+xml"]  # the finished pass
     assert bundle["image/png"].startswith(b"\x89PNG")
-    assert "∂L/∂a = 0.001341 + (-0.004023) = -0.002682" in bundle["text/plain"]
+    assert "∂L/∂a = 0.001341 − 0.004023 = −0.002682" in bundle["text/plain"]
 
 
 def test_big_graphs_get_a_clear_message() -> None:
@@ -235,9 +235,9 @@ def test_stepper_in_a_real_browser(browser: Any, served: tuple[Path, str]) -> No
     # The accumulation, on the graph and in the text.
     page.click("[data-act=first]")
     page.locator(".gg-slider").fill("6")
-    assert "∂L/∂a = 0.001341 + (-0.004023) = -0.002682" in page.inner_text(".gg-formula")
+    assert "∂L/∂a = 0.001341 − 0.004023 = −0.002682" in page.inner_text(".gg-formula")
     box = page.locator('.gg-view svg [id="v0"] text')
-    assert box.all_text_contents() == ["a = 2", "grad -0.002682", "sum 0.001341 + (-0.004023)"]
+    assert box.all_text_contents() == ["a = 2", "grad −0.002682", "sum 0.001341 − 0.004023"]
     # Keys: Home, End, arrows, space.
     root.focus()
     page.keyboard.press("Home")
@@ -315,7 +315,7 @@ def test_without_javascript_the_page_shows_the_whole_pass(
         assert picture.is_visible() and picture.evaluate("(img) => img.naturalWidth") > 100
         rows = page.locator(".gg-table tr")
         assert rows.count() == len(stepper.steps) + 1
-        assert "∂L/∂a = 0.001341 + (-0.004023) = -0.002682" in page.inner_text(".gg-table")
+        assert "∂L/∂a = 0.001341 − 0.004023 = −0.002682" in page.inner_text(".gg-table")
         assert errors == [] and foreign == []
         page.context.close()
 
@@ -347,6 +347,18 @@ def test_two_steppers_of_one_graph_on_one_page_step_independently(
 def test_a_models_stepper_wants_a_label_between_0_and_1(label: object) -> None:
     with pytest.raises(ValueError, match=r"y is the sample's label, 0 or 1"):
         nn.seed_network().stepper(x=[0.5, 1.0], y=label)  # type: ignore[arg-type]
+
+
+def test_json_for_a_script_block_cannot_end_it_and_refuses_nan() -> None:
+    import json
+
+    from autograd.stepper import json_for_script
+
+    text = json_for_script({"label": EVIL, "note": "a & b <!--"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"label": EVIL, "note": "a & b <!--"}
+    with pytest.raises(ValueError):
+        json_for_script({"loss": math.nan})
 
 
 GRAPH_TOP = """(root) => {

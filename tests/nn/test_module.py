@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from nn.module import MAX_MODEL_FILE_BYTES, read_model_file
+from autograd import Value
+from nn.module import MAX_MODEL_FILE_BYTES, Module, read_model_file, whole_number
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
@@ -599,3 +600,46 @@ def test_load_on_a_class_that_cannot_rebuild_itself_says_what_to_do(tmp_path: Pa
     nn.seed_network().save(tmp_path / "model.json")
     with pytest.raises(TypeError, match=r"model\.load\(path\)"):
         nn.Module.load(tmp_path / "model.json")
+
+
+class Scale(Module):
+    """A model of ``size`` weights that says how to rebuild itself: loading is Module's."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.w = [Value(float(i)) for i in range(size)]
+
+    def named_parameters(self):  # type: ignore[no-untyped-def]
+        yield from ((f"w.{i}", w) for i, w in enumerate(self.w))
+
+    def architecture(self) -> dict[str, object]:
+        return {"type": "Scale", "size": self.size}
+
+    @classmethod
+    def settings_from(cls, architecture: dict[str, object]) -> dict[str, object]:
+        if not whole_number(architecture.get("size")):
+            raise ValueError("'size' must be a whole number >= 1")
+        return {"size": architecture["size"]}
+
+    @staticmethod
+    def parameter_count(size: int) -> int:
+        return size
+
+
+def test_any_module_that_says_how_rebuilds_itself_from_a_file(tmp_path: Path) -> None:
+    model = Scale(3)
+    model.w[1].data = -2.5
+    model.save(tmp_path / "scale.json")
+    rebuilt = Scale.from_file(tmp_path / "scale.json")
+    assert isinstance(rebuilt, Scale) and rebuilt.state_dict() == model.state_dict()
+    with pytest.raises(ValueError, match=r"holds a 'Scale', not an MLP"):
+        nn.MLP.from_file(tmp_path / "scale.json")
+    document = json.loads((tmp_path / "scale.json").read_text())
+    document["architecture"]["size"] = 10**9  # a small file asking for a huge model
+    (tmp_path / "huge.json").write_text(json.dumps(document))
+    with pytest.raises(ValueError, match=r"declares a model of 1000000000 parameters but holds 3"):
+        Scale.from_file(tmp_path / "huge.json")
+    document["architecture"]["size"] = 0
+    (tmp_path / "zero.json").write_text(json.dumps(document))
+    with pytest.raises(ValueError, match=r"zero\.json: 'size' must be a whole number"):
+        Scale.from_file(tmp_path / "zero.json")
