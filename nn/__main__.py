@@ -19,7 +19,7 @@ from pathlib import Path
 import nn
 from nn import reference
 from nn.data import DATASETS
-from nn.train import fit
+from nn.train import TrainingWarning, fit
 
 DEFAULTS = {"epochs": 300, "lr": 0.2, "optimizer": "momentum", "samples": 200}
 
@@ -44,16 +44,6 @@ SAMPLES_FOR_XOR = (
     "--samples is for the other datasets ({others}); xor is always the 4 corners of the "
     "unit square, so --samples {samples} changes nothing"
 )
-LOSS_DID_NOT_FALL = (
-    "training did not learn: the loss did not go below its starting value "
-    "({start:.4f} in epoch 1, {end:.4f} in epoch {epochs})"
-)
-AT_CHANCE = (
-    "training did not learn: train accuracy {accuracy:.1%} is no better than always "
-    "guessing the commoner class ({chance:.1%})"
-)
-TRY_SMALLER_LR = "try a smaller learning rate, such as --lr {lr:g}, or another --seed"
-TRY_LARGER_LR = "--lr {lr:g} is small: try a larger one, such as --lr {default:g}, or more --epochs"
 NEXT_HEADING = "What to open next:"
 NEXT_STEPPER = "in a browser: this sample's forward and backward pass, one node at a time"
 NEXT_NOTEBOOKS = "installs Jupyter and opens the lessons in JupyterLab"
@@ -170,14 +160,10 @@ def run(argv: list[str] | None = None) -> int:
     print(f"train accuracy  {history.accuracy[-1]:.1%}")
     if args.dataset != "xor":
         print(f"test accuracy   {nn.accuracy(model, test_X, test_y):.1%}  (fresh points)")
-    # fit's own warnings first (a run that did not learn, say); the demo's check only without.
-    fit_warnings = [w for w in said if not issubclass(w.category, DeprecationWarning)]
-    for warning in fit_warnings:
-        note(parser, str(warning.message), "warning")
-    if not fit_warnings:
-        stalled = did_not_learn(history, y, args.lr)
-        if stalled:
-            note(parser, stalled, "warning")
+    # fit says when a run did not learn (diverged, stalled, dead units) and what to try.
+    for warning in said:
+        if issubclass(warning.category, TrainingWarning):
+            note(parser, str(warning.message), "warning")
 
     # Show a sample whose features are not zero, so that every formula has work to do.
     sample = max(range(len(X)), key=lambda i: min(abs(v) for v in X[i]))
@@ -205,32 +191,6 @@ def learning_rate_problem(lr: float) -> str | None:
     else:
         return None
     return LR_NOT_POSITIVE.format(default=DEFAULTS["lr"], reason=reason.format(lr=lr))
-
-
-def did_not_learn(history: nn.History, y: list[float], lr: float) -> str | None:
-    """A warning for a run that finished but did not learn, with what to try; else None.
-
-    Not learning: the last epoch's loss is not below the first's, or the
-    training accuracy is no better than always guessing the commoner class.
-    """
-    if len(history.loss) < 2 or not history.accuracy:
-        return None
-    start, end, accuracy = history.loss[0], history.loss[-1], history.accuracy[-1]
-    ones = sum(label > 0.5 for label in y) / len(y)
-    chance = max(ones, 1.0 - ones)
-    if not math.isfinite(end) or not math.isfinite(start):
-        return None  # fit reports those (it stops on nan or inf)
-    if end >= start:
-        what = LOSS_DID_NOT_FALL.format(start=start, end=end, epochs=len(history.loss))
-    elif accuracy <= chance:
-        what = AT_CHANCE.format(accuracy=accuracy, chance=chance)
-    else:
-        return None
-    if lr < DEFAULTS["lr"]:
-        advice = TRY_LARGER_LR.format(lr=lr, default=DEFAULTS["lr"])
-    else:
-        advice = TRY_SMALLER_LR.format(lr=min(lr / 10, DEFAULTS["lr"]))
-    return f"{what}; {advice}"
 
 
 def diverged(error: FloatingPointError, lr: float, epochs: int) -> str:
