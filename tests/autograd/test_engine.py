@@ -191,50 +191,5 @@ def test_grad_and_zero_grad_want_a_list_and_say_so() -> None:
     assert grad(x * x, [x]) == [4.0]
 
 
-# The engine's modules, and the views it must never import (not even inside a
-# function): the engine knows no pictures, steps or names.
-ENGINE = ["floatmath", "symbolic", "ops", "mode", "collector", "value", "fast_paths"]
-ENGINE += ["engine", "gradcheck", "tape"]
-VIEWS = {"draw", "step", "stepper", "names", "expression"}
-
-
-def autograd_imports(module: str) -> set[str]:
-    """The autograd modules ``module`` imports anywhere in its source ("" for the package)."""
-    import ast
-    from pathlib import Path
-
-    source = (Path(autograd.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
-    found = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module == "autograd":  # from autograd import floatmath, Value
-                names = [f"autograd.{alias.name}" for alias in node.names]
-            else:
-                names = [node.module]
-        else:
-            continue
-        for name in names:
-            if name == "autograd" or name.startswith("autograd."):
-                inner = name.removeprefix("autograd").lstrip(".")
-                found.add(inner if inner in ENGINE or inner in VIEWS else "")
-    return found
-
-
-def test_the_engine_modules_import_no_circle_and_no_view() -> None:
-    graph = {module: autograd_imports(module) for module in ENGINE}
-    for module, imported in graph.items():
-        assert "" not in imported, f"autograd.{module} imports the package face autograd"
-        if module != "value":  # Value's notebook display moves out of value.py
-            assert not imported & VIEWS, f"autograd.{module} imports {imported & VIEWS}"
-    # Depth-first search for a path back to where it started.
-    for start in ENGINE:
-        stack, seen = [(start, [start])], set()
-        while stack:
-            module, path = stack.pop()
-            for imported in graph.get(module, set()) - VIEWS:
-                assert imported != start, f"import circle: {' -> '.join([*path, imported])}"
-                if imported not in seen:
-                    seen.add(imported)
-                    stack.append((imported, [*path, imported]))
+# The engine imports no view and closes no import circle: tests/test_layering.py
+# checks every module of both packages, imports inside functions included.
