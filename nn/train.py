@@ -338,8 +338,15 @@ class TrainingLoop:
         ends otherwise, ``history.warning`` says whether it learned (``diagnose``).
 
         Raises:
+            ValueError, TypeError: for epochs that are not a whole number >= 1, or
+                an on_epoch that cannot be called.
             Diverged: see ``train_batch``.
         """
+        epochs = checks.whole_number(epochs, "epochs", minimum=1)
+        if on_epoch is not None and not callable(on_epoch):
+            raise TypeError(
+                f"on_epoch must be a function called as on_epoch(epoch, history), got {on_epoch!r}"
+            )
         history = self.history
         start = self.epoch
         self._planned = start + epochs
@@ -360,8 +367,7 @@ class TrainingLoop:
         finally:
             if hasattr(bar, "close"):
                 bar.close()
-        if not history.interrupted:
-            history.warning = self.diagnose()
+        history.warning = "" if history.interrupted else self.diagnose()
         return history
 
     # -- what the epochs show -------------------------------------------------------
@@ -457,11 +463,6 @@ def fit(
             computed, and the History of the finished epochs is attached as
             ``error.history``.
     """
-    epochs = checks.whole_number(epochs, "epochs", minimum=1)
-    if on_epoch is not None and not callable(on_epoch):
-        raise TypeError(
-            f"on_epoch must be a function called as on_epoch(epoch, history), got {on_epoch!r}"
-        )
     loop = TrainingLoop(
         model,
         X,
