@@ -178,14 +178,14 @@ class TrainingLoop:
         self.history = History()
         # One recorded step per batch size; a loop of the same graph lends its own.
         self._recorded: dict[int, RecordedStep] = {}
-        if reuse is not None and reuse.records(model, loss, self.weight_decay):
+        if reuse is not None and reuse.same_graph(model, loss, self.weight_decay):
             self._recorded = reuse._recorded
         self._predictions: RecordedPredictions | None = None
         self._before: Snapshot | None = None  # the parameters before the last update
         self._now: Snapshot | None = None  # the parameters now, within an epoch
         self._planned = 0
 
-    def records(self, model: MLP, loss: str, weight_decay: float) -> bool:
+    def same_graph(self, model: MLP, loss: str, weight_decay: float) -> bool:
         """Whether this loop's recorded steps are the graphs of that model, loss and decay."""
         return (self.model, self.loss, self.weight_decay) == (model, loss, weight_decay)
 
