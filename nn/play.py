@@ -24,7 +24,8 @@ one batch at a time: forward, binary cross-entropy on the output logit,
 ``backward()``, update, with its recorded step (the default, from the first
 epoch: the same numbers bit for bit, several times faster) and its guard
 against nan and inf. The playground adds only what a live view needs: the
-test split, the curves and maps of each frame, and a status line.
+test split, the curves and maps of each frame, and a status line (why
+training stopped, or the loop's warning that it is not learning).
 Explaining a sample always builds the real graph.
 """
 

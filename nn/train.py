@@ -25,7 +25,7 @@ from nn.diagnosis import diagnose
 from nn.evaluate import accuracy, decision_threshold, fraction_right, predict
 from nn.layers import MLP
 from nn.losses import LOSSES, RECORDABLE, check_targets
-from nn.optim import Optimizer, Snapshot
+from nn.optim import Optimizer, Snapshot, finite
 from nn.recorded import RecordedPredictions, RecordedStep
 
 __all__ = [
@@ -176,16 +176,18 @@ class TrainingLoop:
         self.compiled = compiled
         self.track_accuracy = track_accuracy
         self.history = History()
-        self._recorded: dict[int, RecordedStep] = {}  # one recorded step per batch size
-        if reuse is not None and (reuse.model, reuse.loss, reuse.weight_decay) == (
-            model,
-            loss,
-            self.weight_decay,
-        ):
+        # One recorded step per batch size; a loop of the same graph lends its own.
+        self._recorded: dict[int, RecordedStep] = {}
+        if reuse is not None and reuse.same_graph(model, loss, self.weight_decay):
             self._recorded = reuse._recorded
         self._predictions: RecordedPredictions | None = None
         self._before: Snapshot | None = None  # the parameters before the last update
+        self._now: Snapshot | None = None  # the parameters now, within an epoch
         self._planned = 0
+
+    def same_graph(self, model: MLP, loss: str, weight_decay: float) -> bool:
+        """Whether this loop's recorded steps are the graphs of that model, loss and decay."""
+        return (self.model, self.loss, self.weight_decay) == (model, loss, weight_decay)
 
     @property
     def epoch(self) -> int:
@@ -257,18 +259,23 @@ class TrainingLoop:
                 computed.
         """
         optimizer = self.optimizer
-        before = optimizer.snapshot()
+        before = optimizer.snapshot() if self._now is None else self._now
         try:
-            loss = (step or self.step)(X_batch, y_batch)
+            loss = step(X_batch, y_batch) if step is not None else self.step(X_batch, y_batch)
         except BaseException:  # Ctrl-C or an error mid-update: undo all of it
             optimizer.restore(before)
             raise
-        if not math.isfinite(loss):
-            # The loss was computed at ``before``: the update before it led here.
-            self._diverge("the loss", before if self._before is None else self._before)
-        if not optimizer.parameters_finite():
-            self._diverge("a parameter", before)
+        after = optimizer.snapshot()
+        # One test for the loss and every parameter: nan and inf survive a sum.
+        if not math.isfinite(loss + sum(after[0])):
+            if not math.isfinite(loss):
+                # The loss was computed at ``before``: the update before it led here.
+                self._diverge("the loss", before if self._before is None else self._before)
+            if not finite(after[0]):  # not merely huge parameters adding up to inf
+                self._diverge("a parameter", before)
         self._before = before
+        if self._now is not None:  # within an epoch, nothing else moves the parameters
+            self._now = after
         return loss
 
     def _diverge(self, what: str, good: Snapshot) -> None:
@@ -285,16 +292,23 @@ class TrainingLoop:
         The loss and (with ``track_accuracy``) the training accuracy go into the history.
         """
         self.optimizer.set_epoch(self.epoch)
+        if step is None:
+            step = self.recorded_step if self.compiled else self.built_step
         total = 0.0
-        with collector_paused():  # graphs have no cycles: see collector_paused
-            for X_batch, y_batch in batches(
-                self.samples,
-                self.labels,
-                self.batch_size,
-                shuffle=True,
-                seed=self.seed + self.epoch,
-            ):
-                total += self.train_batch(X_batch, y_batch, step) * len(X_batch)
+        # Each update's snapshot is the next one's "before" (taken once per batch).
+        self._now = self.optimizer.snapshot()
+        try:
+            with collector_paused():  # graphs have no cycles: see collector_paused
+                for X_batch, y_batch in batches(
+                    self.samples,
+                    self.labels,
+                    self.batch_size,
+                    shuffle=True,
+                    seed=self.seed + self.epoch,
+                ):
+                    total += self.train_batch(X_batch, y_batch, step) * len(X_batch)
+        finally:
+            self._now = None  # between epochs, anyone may change the parameters
         mean = total / len(self.samples)
         right = self.accuracy() if self.track_accuracy else None
         self.history.loss.append(mean)
@@ -324,8 +338,15 @@ class TrainingLoop:
         ends otherwise, ``history.warning`` says whether it learned (``diagnose``).
 
         Raises:
+            ValueError, TypeError: for epochs that are not a whole number >= 1, or
+                an on_epoch that cannot be called.
             Diverged: see ``train_batch``.
         """
+        epochs = checks.whole_number(epochs, "epochs", minimum=1)
+        if on_epoch is not None and not callable(on_epoch):
+            raise TypeError(
+                f"on_epoch must be a function called as on_epoch(epoch, history), got {on_epoch!r}"
+            )
         history = self.history
         start = self.epoch
         self._planned = start + epochs
@@ -346,8 +367,7 @@ class TrainingLoop:
         finally:
             if hasattr(bar, "close"):
                 bar.close()
-        if not history.interrupted:
-            history.warning = self.diagnose()
+        history.warning = "" if history.interrupted else self.diagnose()
         return history
 
     # -- what the epochs show -------------------------------------------------------
@@ -443,11 +463,6 @@ def fit(
             computed, and the History of the finished epochs is attached as
             ``error.history``.
     """
-    epochs = checks.whole_number(epochs, "epochs", minimum=1)
-    if on_epoch is not None and not callable(on_epoch):
-        raise TypeError(
-            f"on_epoch must be a function called as on_epoch(epoch, history), got {on_epoch!r}"
-        )
     loop = TrainingLoop(
         model,
         X,
