@@ -161,8 +161,10 @@ def _gradients(output: Value, create_graph: bool) -> dict[Value, Any]:
     grads: dict[Value, Any] = {output: Value(1.0) if create_graph else 1.0}
     check = modes.anomaly
     for node in reversed(topological_order(output)):
-        upstream = grads.get(node)
-        if upstream is None or node.is_leaf or skips(node, upstream):
+        # As in backward(), where every interior node starts from 0: a node whose
+        # children were all skipped still passes its 0 on (0 · inf is nan).
+        upstream = grads.get(node, 0.0)
+        if node.is_leaf or skips(node, upstream):
             continue
         for parent, total in contributions(node, upstream, create_graph):
             if parent in grads:
