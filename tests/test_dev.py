@@ -1,4 +1,4 @@
-"""dev.py's notebooks task: what it installs, the command it runs, and that command for real."""
+"""dev.py, the one command a fresh machine needs: its help, usage errors and notebooks task."""
 
 from __future__ import annotations
 
@@ -122,3 +122,24 @@ def test_the_lab_command_serves_the_lessons(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             lab.kill()
             lab.wait()
+
+
+def dev_command(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(dev.ROOT / "dev.py"), *arguments], capture_output=True, text=True
+    )
+
+
+def test_help_lists_the_tasks_and_succeeds() -> None:
+    for flag in ("--help", "-h", "help"):
+        answer = dev_command(flag)
+        assert answer.returncode == 0, answer.stderr
+        for task in ("demo", "test", "bench", "site", "notebooks"):
+            assert f"python3 dev.py {task}" in answer.stdout
+
+
+def test_an_unknown_task_fails_with_the_usage() -> None:
+    for arguments in ((), ("deploy",)):
+        answer = dev_command(*arguments)
+        assert answer.returncode != 0
+        assert "python3 dev.py site" in answer.stderr

@@ -1,16 +1,21 @@
 """The static playground site in Chromium: glassgrad in Pyodide, served from localhost.
 
 The site is built once per test session (``dev.build_site``, as ``python3
-dev.py site`` does) into a temporary folder and served on localhost; every
-request must go there. Skipped where Node.js/npm or Chromium is missing
-(failed in CI, whose set-up installs them).
+dev.py site`` does) into a temporary folder, as on a machine without Node.js:
+no ``node`` or ``npm`` on PATH, only the pinned Node of the ``site`` extra.
+It is served on localhost; every request must go there. Beside the browser
+tests: a second build gives the same bytes, and the machine's own Node and
+npm give the same site. Skipped where Chromium (or, for that comparison,
+Node.js and npm) is missing; failed in CI, whose set-up installs them.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import json
+import os
 import shutil
 import sys
 import threading
@@ -33,18 +38,54 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site, built once and served on localhost: its base URL."""
-    if shutil.which("npm") is None or shutil.which("node") is None:
-        need("Node.js and npm", "building the site needs Node.js and npm")
-    chromium()
-    pytest.importorskip("playwright.sync_api")
+NODE_PROGRAMS = ("node", "nodejs", "npm", "npx")
+
+
+def path_without_node() -> str:
+    """This process's PATH minus every folder that holds Node.js or npm."""
+    folders = os.environ.get("PATH", "").split(os.pathsep)
+    return os.pathsep.join(
+        folder
+        for folder in folders
+        if folder and not any((Path(folder) / name).exists() for name in NODE_PROGRAMS)
+    )
+
+
+def dev_module() -> Any:
+    """``dev.py``, the script that builds the site."""
     sys.path.insert(0, str(ROOT))
     import dev
 
-    folder = dev.build_site(tmp_path_factory.mktemp("site") / "site", sys.executable)
-    handler = functools.partial(QuietHandler, directory=str(folder))
+    return dev
+
+
+def files_of(folder: Path) -> dict[str, str]:
+    """Every file under ``folder``, by relative path, with the SHA-256 of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once as on a machine without Node.js: its folder."""
+    dev = dev_module()
+    if dev.pinned_node(sys.executable) is None:
+        need("the site extra", "building the site needs its Node.js: pip install 'glassgrad[site]'")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", path_without_node())
+        assert all(shutil.which(name) is None for name in NODE_PROGRAMS)
+        return dev.build_site(tmp_path_factory.mktemp("site") / "site", sys.executable)
+
+
+@pytest.fixture(scope="session")
+def site(built_site: Path) -> Iterator[str]:
+    """The site, served on localhost: its base URL."""
+    chromium()
+    pytest.importorskip("playwright.sync_api")
+    handler = functools.partial(QuietHandler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -211,3 +252,35 @@ def test_the_playground_fits_a_phone(browser: Any, site: str) -> None:
     page.screenshot(path=str(ARTIFACTS / "site-phone.png"), full_page=True)
     assert errors == [] and foreign == []
     page.context.close()
+
+
+def test_every_build_of_the_site_is_the_same_bytes(built_site: Path, tmp_path: Path) -> None:
+    again = dev_module().build_site(tmp_path / "site", sys.executable)
+    assert files_of(again) == files_of(built_site)
+
+
+def test_the_machines_own_node_and_npm_build_the_same_site(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """The way the site was built before its Node came from PyPI gives the same files."""
+    dev = dev_module()
+    system = dev.system_node()
+    if system is None:
+        need("Node.js and npm", "the comparison needs the machine's own Node.js and npm")
+    # The machine's npm installs the very files the pinned npm did...
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(ROOT / "web" / name, tmp_path / name)
+    theirs = files_of(dev.npm_packages(system, tmp_path))
+    ours = files_of(ROOT / "web" / "node_modules")
+    for listing in (theirs, ours):  # npm's own record of the install, not a package
+        listing.pop(".package-lock.json", None)
+    assert theirs == ours
+    # ...and the machine's Node builds the same site, but for Python's saved start-up,
+    # which records the Node that made it (Pyodide notes its version and features).
+    snapshot = "pyodide/snapshot.bin.gz"
+    site = files_of(dev.build_site(tmp_path / "site", sys.executable, system))
+    expected = files_of(built_site)
+    assert site.keys() == expected.keys()
+    assert {k: v for k, v in site.items() if k != snapshot} == {
+        k: v for k, v in expected.items() if k != snapshot
+    }
