@@ -131,7 +131,18 @@ def test_other_pythons(pytest_args: list[str]) -> None:
         python = ensure_environment("test", base, ROOT / f".venv-{version}")
         # Pages and notebooks are checked under this Python; under the others,
         # everything that computes (engine, nn, drawings, the step data).
-        run([python, "-m", "pytest", "-n", "2", "-m", "not browser and not notebook", *pytest_args])
+        run(
+            [
+                python,
+                "-m",
+                "pytest",
+                "-n",
+                "2",
+                "-m",
+                "not browser and not notebook and not site",
+                *pytest_args,
+            ]
+        )
 
 
 def run(command: list[object], env: dict[str, str] | None = None) -> None:

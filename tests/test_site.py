@@ -31,7 +31,7 @@ from tests.autograd.test_stepper import ARTIFACTS, CHROMIUM_ARGS, QuietHandler, 
 from tests.conftest import need, refuse_other_origins
 
 # One worker builds and serves the site for every test here.
-pytestmark = pytest.mark.xdist_group("site")
+pytestmark = [pytest.mark.xdist_group("site"), pytest.mark.site]
 
 ROOT = Path(__file__).resolve().parents[1]
 DESKTOP = {"width": 1280, "height": 900}
