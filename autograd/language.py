@@ -282,6 +282,12 @@ def argument_parser(lang: str | None = None, **options: Any) -> Any:
         def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any = None) -> None:
             super().add_usage(usage, actions, groups, prefix or text("cli.usage", chosen))
 
+        def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any) -> str:
+            # argparse indents the usage's later lines by len(prefix): "用法：" is wider.
+            lines = super()._format_usage(usage, actions, groups, prefix).split("\n")
+            extra = " " * (display_width(prefix or "") - len(prefix or ""))
+            return "\n".join([lines[0], *(extra + line if line else line for line in lines[1:])])
+
         def _get_help_string(self, action: argparse.Action) -> str:
             help = action.help or ""
             # As argparse.ArgumentDefaultsHelpFormatter decides, in the chosen language.

@@ -17,79 +17,51 @@ import warnings
 from pathlib import Path
 
 import nn
+from autograd.language import argument_parser, display_width, language_asked, text, using_language
 from nn import reference
 from nn.data import DATASETS
 from nn.train import fit
 
 DEFAULTS = {"epochs": 300, "lr": 0.2, "optimizer": "momentum", "samples": 200}
 
-# What the demo says, in one place (a message catalogue can take these over).
-LR_NOT_POSITIVE = "--lr must be a positive number, such as --lr {default:g}: {reason}"
-LR_REASONS = {
-    "nan": "nan is not a number",
-    "inf": "{lr} is not a finite number",
-    "zero": "0 would never change the weights (W ← W − 0·∂L/∂W)",
-    "negative": "{lr:g} is negative, which steps up the gradient and makes the loss grow",
-}
-OUT_LOOKS_LIKE_A_FILE = (
-    "--out {out} looks like a file name, but --out is the folder the demo writes its "
-    "pictures into (loss.png, boundary.png, graph.svg, stepper.html, ...): try --out {folder}"
-)
 #: File suffixes that make an --out name look like a file rather than a folder.
 FILE_SUFFIXES = {
     ".png", ".svg", ".pdf", ".html", ".htm", ".jpg", ".jpeg", ".gif", ".webp",
     ".json", ".txt", ".csv", ".dot", ".gv",
 }  # fmt: skip
-SAMPLES_FOR_XOR = (
-    "--samples is for the other datasets ({others}); xor is always the 4 corners of the "
-    "unit square, so --samples {samples} changes nothing"
-)
-LOSS_DID_NOT_FALL = (
-    "training did not learn: the loss did not go below its starting value "
-    "({start:.4f} in epoch 1, {end:.4f} in epoch {epochs})"
-)
-AT_CHANCE = (
-    "training did not learn: train accuracy {accuracy:.1%} is no better than always "
-    "guessing the commoner class ({chance:.1%})"
-)
-TRY_SMALLER_LR = "try a smaller learning rate, such as --lr {lr:g}, or another --seed"
-TRY_LARGER_LR = "--lr {lr:g} is small: try a larger one, such as --lr {default:g}, or more --epochs"
-NEXT_HEADING = "What to open next:"
-NEXT_STEPPER = "in a browser: this sample's forward and backward pass, one node at a time"
-NEXT_NOTEBOOKS = "installs Jupyter and opens the lessons in JupyterLab"
-NEXT_SITE = "builds the playground as a web page (needs Node.js and npm)"
-NEXT_STEP_COMMAND = "any expression, stepped through in this terminal"
 STEP_EXAMPLE = '-m autograd.step "(a*b + a).tanh()" a=2 b=-3'
+# What the demo says is in the message catalogue (autograd/messages), under demo.*.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The demo's flags, their help in the current language."""
+    parser = argument_parser(
         prog="glassgrad",
-        description=(
-            "Train the article's network (2 inputs -> 3 ReLU -> 1 sigmoid) with glassgrad's "
-            "scalar autograd engine, then compare the engine's gradients for one sample with "
-            "the article's closed-form backward formulas."
-        ),
+        description=text("demo.description"),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--dataset", choices=sorted(DATASETS), default="xor", help="training data")
+    parser.add_argument(
+        "--dataset", choices=sorted(DATASETS), default="xor", help=text("demo.help.dataset")
+    )
     parser.add_argument(
         "--samples",
         type=int,
         default=argparse.SUPPRESS,  # so that a --samples given with xor can be noticed
-        help=f"points (default: {DEFAULTS['samples']}; not for xor, which has its 4)",
+        help=text("demo.help.samples", samples=DEFAULTS["samples"]),
     )
-    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="passes over data")
-    parser.add_argument("--lr", type=float, default=DEFAULTS["lr"], help="learning rate η")
+    parser.add_argument(
+        "--epochs", type=int, default=DEFAULTS["epochs"], help=text("demo.help.epochs")
+    )
+    parser.add_argument("--lr", type=float, default=DEFAULTS["lr"], help=text("demo.help.lr"))
     parser.add_argument(
         "--optimizer",
         choices=["sgd", "momentum", "adam"],
         default=DEFAULTS["optimizer"],
-        help="sgd is the article's W ← W − η·∂L/∂W; momentum adds a velocity",
+        help=text("demo.help.optimizer"),
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed for data and weights")
-    parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the pictures")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--seed", type=int, default=0, help=text("demo.help.seed"))
+    parser.add_argument("--out", type=Path, default=Path("out"), help=text("demo.help.out"))
+    parser.add_argument("--quiet", action="store_true", help=text("demo.help.quiet"))
     return parser
 
 
@@ -105,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         return export(arguments[1:])
     try:
         try:
-            return run(argv)
+            with using_language(language_asked(arguments)):
+                return run(arguments)
         finally:
             # A reader that stopped early shows here, not as a traceback at exit.
             sys.stdout.flush()
@@ -122,33 +95,35 @@ def run(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.epochs < 1:
-        parser.error("--epochs must be at least 1")
+        parser.error(text("demo.epochs_at_least_one"))
     problem = learning_rate_problem(args.lr)
     if problem:
         parser.error(problem)
     samples = getattr(args, "samples", None)
     if args.dataset != "xor" and samples is not None and samples < 4:
-        parser.error("--samples must be at least 4")
+        parser.error(text("demo.samples_at_least_four"))
     if args.dataset == "xor" and samples is not None:
         others = ", ".join(sorted(set(DATASETS) - {"xor"}))
-        note(parser, SAMPLES_FOR_XOR.format(others=others, samples=samples))
+        note(parser, text("demo.samples_for_xor", others=others, samples=samples))
     samples = DEFAULTS["samples"] if samples is None else samples
     if args.out.suffix.lower() in FILE_SUFFIXES and not args.out.is_dir():
-        parser.error(OUT_LOOKS_LIKE_A_FILE.format(out=args.out, folder=args.out.with_suffix("")))
+        folder = args.out.with_suffix("")
+        parser.error(text("demo.out_is_a_file", out=args.out, folder=folder))
     # Check the output folder now, not after a long training run.
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        parser.error(f"--out {args.out}: cannot make a folder there ({error.strerror})")
+        parser.error(text("demo.out_cannot_make", out=args.out, reason=error.strerror))
     if not os.access(args.out, os.W_OK | os.X_OK):
-        parser.error(f"--out {args.out}: cannot write in this folder")
+        parser.error(text("demo.out_cannot_write", out=args.out))
 
     make = DATASETS[args.dataset]
     X, y = make(seed=args.seed) if args.dataset == "xor" else make(samples, seed=args.seed)
     test_X, test_y = (X, y) if args.dataset == "xor" else make(samples, seed=args.seed + 1000)
     model = nn.seed_network(seed=args.seed)
-    print(f"glassgrad: training {model} on {args.dataset} ({len(X)} samples)")
-    print(f"  {args.optimizer}, learning rate {args.lr}, {args.epochs} epochs, seed {args.seed}")
+    print(text("demo.training", model=model, dataset=args.dataset, count=len(X)))
+    settings = {"optimizer": args.optimizer, "lr": args.lr, "epochs": args.epochs}
+    print(text("demo.settings", **settings, seed=args.seed))
     try:
         with warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")
@@ -164,20 +139,22 @@ def run(argv: list[str] | None = None) -> int:
                 progress=False if args.quiet else None,
             )
     except FloatingPointError as error:
-        print(f"{parser.prog}: error: {diverged(error, args.lr, args.epochs)}", file=sys.stderr)
+        said = diverged(error, args.lr, args.epochs)
+        print(text("cli.error_line", prog=parser.prog, message=said), file=sys.stderr)
         return 1
-    print(f"final loss      {history.loss[-1]:.6f}")
-    print(f"train accuracy  {history.accuracy[-1]:.1%}")
+    print(text("demo.final_loss", loss=f"{history.loss[-1]:.6f}"))
+    print(text("demo.train_accuracy", accuracy=f"{history.accuracy[-1]:.1%}"))
     if args.dataset != "xor":
-        print(f"test accuracy   {nn.accuracy(model, test_X, test_y):.1%}  (fresh points)")
+        tested = nn.accuracy(model, test_X, test_y)
+        print(text("demo.test_accuracy", accuracy=f"{tested:.1%}"))
     # fit's own warnings first (a run that did not learn, say); the demo's check only without.
     fit_warnings = [w for w in said if not issubclass(w.category, DeprecationWarning)]
     for warning in fit_warnings:
-        note(parser, str(warning.message), "warning")
+        note(parser, str(warning.message), warning=True)
     if not fit_warnings:
         stalled = did_not_learn(history, y, args.lr)
         if stalled:
-            note(parser, stalled, "warning")
+            note(parser, stalled, warning=True)
 
     # Show a sample whose features are not zero, so that every formula has work to do.
     sample = max(range(len(X)), key=lambda i: min(abs(v) for v in X[i]))
@@ -187,24 +164,26 @@ def run(argv: list[str] | None = None) -> int:
     return 0
 
 
-def note(parser: argparse.ArgumentParser, message: str, kind: str = "note") -> None:
-    """One line on stderr, as argparse writes its errors: ``glassgrad: note: ...``."""
-    print(f"{parser.prog}: {kind}: {message}", file=sys.stderr)
+def note(parser: argparse.ArgumentParser, message: str, warning: bool = False) -> None:
+    """One line on stderr, as argparse writes its errors: ``glassgrad: note: ...``
+    (or ``glassgrad: warning: ...``), in the current language."""
+    key = "cli.warning_line" if warning else "cli.note_line"
+    print(text(key, prog=parser.prog, message=message), file=sys.stderr)
 
 
 def learning_rate_problem(lr: float) -> str | None:
     """What is wrong with a learning rate, or None for a good one (finite and positive)."""
     if math.isnan(lr):  # float() accepts "nan" and "inf"
-        reason = LR_REASONS["nan"]
+        reason = text("demo.lr.nan")
     elif math.isinf(lr):
-        reason = LR_REASONS["inf"]
+        reason = text("demo.lr.inf", lr=lr)
     elif lr == 0:
-        reason = LR_REASONS["zero"]
+        reason = text("demo.lr.zero")
     elif lr < 0:
-        reason = LR_REASONS["negative"]
+        reason = text("demo.lr.negative", lr=f"{lr:g}")
     else:
         return None
-    return LR_NOT_POSITIVE.format(default=DEFAULTS["lr"], reason=reason.format(lr=lr))
+    return text("demo.lr_not_positive", default=f"{DEFAULTS['lr']:g}", reason=reason)
 
 
 def did_not_learn(history: nn.History, y: list[float], lr: float) -> str | None:
@@ -221,16 +200,21 @@ def did_not_learn(history: nn.History, y: list[float], lr: float) -> str | None:
     if not math.isfinite(end) or not math.isfinite(start):
         return None  # fit reports those (it stops on nan or inf)
     if end >= start:
-        what = LOSS_DID_NOT_FALL.format(start=start, end=end, epochs=len(history.loss))
+        what = text(
+            "demo.loss_did_not_fall",
+            start=f"{start:.4f}",
+            end=f"{end:.4f}",
+            epochs=len(history.loss),
+        )
     elif accuracy <= chance:
-        what = AT_CHANCE.format(accuracy=accuracy, chance=chance)
+        what = text("demo.at_chance", accuracy=f"{accuracy:.1%}", chance=f"{chance:.1%}")
     else:
         return None
     if lr < DEFAULTS["lr"]:
-        advice = TRY_LARGER_LR.format(lr=lr, default=DEFAULTS["lr"])
+        advice = text("demo.try_larger_lr", lr=f"{lr:g}", default=f"{DEFAULTS['lr']:g}")
     else:
-        advice = TRY_SMALLER_LR.format(lr=min(lr / 10, DEFAULTS["lr"]))
-    return f"{what}; {advice}"
+        advice = text("demo.try_smaller_lr", lr=f"{min(lr / 10, DEFAULTS['lr']):g}")
+    return text("demo.did_not_learn", what=what, advice=advice)
 
 
 def diverged(error: FloatingPointError, lr: float, epochs: int) -> str:
@@ -241,10 +225,8 @@ def diverged(error: FloatingPointError, lr: float, epochs: int) -> str:
     """
     finished = len(getattr(error, "history", nn.History()).loss)
     smaller = min(lr / 10, DEFAULTS["lr"])
-    return (
-        f"training diverged in epoch {finished + 1} of {epochs} (the loss or a parameter "
-        f"became nan or inf): --lr {lr:g} is too large; try a smaller one, such as "
-        f"--lr {smaller:g}"
+    return text(
+        "demo.diverged", epoch=finished + 1, epochs=epochs, lr=f"{lr:g}", smaller=f"{smaller:g}"
     )
 
 
@@ -257,8 +239,12 @@ def print_gradient_check(model: nn.MLP, x: list[float], target: float) -> None:
     loss.backward()
     engine = reference.engine_gradients(model)
     closed = reference.backward(reference.Weights.of(model), x, target)
-    print(f"\nOne sample, x = {x}, y = {target}: engine vs the article's formulas")
-    print(f"  {'parameter':<10} {'engine':>14} {'closed form':>14}   formula")
+    print("\n" + text("demo.check_heading", x=x, y=target))
+    columns = [text(f"demo.column.{name}") for name in ("parameter", "engine", "closed_form")]
+    print(
+        f"  {_padded(columns[0], 10)} {_padded(columns[1], 14, right=True)} "
+        f"{_padded(columns[2], 14, right=True)}   {text('demo.column.formula')}"
+    )
     rows = [
         ("W2", engine.dW2, closed.dW2, "∂L/∂W2 = (ŷ − y) · a1ᵀ"),
         ("b2", [engine.db2], [closed.db2], "∂L/∂b2 = ŷ − y"),
@@ -274,8 +260,14 @@ def print_gradient_check(model: nn.MLP, x: list[float], target: float) -> None:
                 shown = formula if j == k == 0 else ""
                 # "+ 0.0" prints -0.0 as 0.0
                 print(f"  {name + index:<10} {a + 0.0:>14.10f} {b + 0.0:>14.10f}   {shown}")
-    print(f"  largest difference: {worst:.1e}")
+    print(text("demo.largest_difference", difference=f"{worst:.1e}"))
     model.zero_grad()
+
+
+def _padded(word: str, width: int, right: bool = False) -> str:
+    """``word`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    space = " " * max(0, width - display_width(word))
+    return space + word if right else word + space
 
 
 def print_next_steps(written: list[Path]) -> None:
@@ -283,13 +275,13 @@ def print_next_steps(written: list[Path]) -> None:
     steps: list[tuple[str, str]] = []
     stepper = next((path for path in written if path.name == "stepper.html"), None)
     if stepper is not None:
-        steps.append((str(stepper), NEXT_STEPPER))
+        steps.append((str(stepper), text("demo.next.stepper")))
     dev = Path(__file__).resolve().parents[1] / "dev.py"
     if dev.exists():  # a copy of the repository: its tasks are here
-        steps.append((f"python3 {_shown_path(dev)} notebooks", NEXT_NOTEBOOKS))
-        steps.append((f"python3 {_shown_path(dev)} site", NEXT_SITE))
-    steps.append((f"{_python_command()} {STEP_EXAMPLE}", NEXT_STEP_COMMAND))
-    print(f"\n{NEXT_HEADING}")
+        steps.append((f"python3 {_shown_path(dev)} notebooks", text("demo.next.notebooks")))
+        steps.append((f"python3 {_shown_path(dev)} site", text("demo.next.site")))
+    steps.append((f"{_python_command()} {STEP_EXAMPLE}", text("demo.next.step_command")))
+    print("\n" + text("demo.next_heading"))
     for command, what in steps:
         print(f"  {command}\n      {what}")
 
@@ -319,14 +311,14 @@ def write_pictures(model: nn.MLP, history: nn.History, X, y, sample: int, out: P
     try:
         from nn import plots
     except ImportError:
-        print("\nPictures need the visualization extra: pip install 'glassgrad[viz]'")
+        print("\n" + text("demo.no_viz"))
         return []
     try:
         written = plots.demo_pictures(model, history, X, y, out, sample=sample)
     except plots.MissingExtra as error:
-        print(f"\nNo pictures: {error}")
+        print("\n" + text("demo.no_pictures", reason=error))
         return []
-    print("\nPictures:")
+    print("\n" + text("demo.pictures"))
     for path in written:
         print(f"  {path}")
     return written

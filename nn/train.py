@@ -11,6 +11,7 @@ from typing import Any
 
 import autograd
 from autograd import Value, collector_paused
+from autograd.language import text
 from nn.data import batches, check_batch_size
 from nn.layers import MLP
 from nn.losses import LOSSES, RECORDABLE, check_targets
@@ -210,6 +211,7 @@ def fit(
     recorded: dict[int, _RecordedStep] = {}  # compiled: one recorded step per batch size
     predictions = _RecordedPredictions(model, samples) if compiled else None
     bar = _progress(range(epochs), progress)
+    the_loss, a_parameter = text("error.fit.the_loss"), text("error.fit.a_parameter")
     try:
         for epoch in bar:
             optimizer.set_epoch(epoch)
@@ -230,13 +232,13 @@ def fit(
                         optimizer.zero_grad()
                         loss_value = step.tape.replay()
                         if not math.isfinite(loss_value):
-                            _diverged(optimizer, before, history, epoch, epochs, "the loss")
+                            _diverged(optimizer, before, history, epoch, epochs, the_loss)
                     else:
                         batch_loss = _batch_loss(model, X_batch, y_batch, loss, weight_decay)
                         loss_value = batch_loss.data
                         if not math.isfinite(loss_value):
                             # The last update led here: undo it.
-                            _diverged(optimizer, before, history, epoch, epochs, "the loss")
+                            _diverged(optimizer, before, history, epoch, epochs, the_loss)
                         optimizer.zero_grad()
                         batch_loss.backward()
                     before = optimizer.snapshot()
@@ -246,7 +248,7 @@ def fit(
                         optimizer.restore(before)
                         raise
                     if not optimizer.parameters_finite():
-                        _diverged(optimizer, before, history, epoch, epochs, "a parameter")
+                        _diverged(optimizer, before, history, epoch, epochs, a_parameter)
                 total += loss_value * len(X_batch)
                 count += len(X_batch)
             if predictions is None:
@@ -262,11 +264,7 @@ def fit(
         del history.loss[len(history.accuracy) :]
         del history.accuracy[len(history.loss) :]
         history.interrupted = True
-        print(
-            f"training interrupted: {len(history.loss)} of {epochs} epochs finished; "
-            "the model keeps its finished updates (history.interrupted is True)",
-            file=sys.stderr,
-        )
+        print(text("fit.interrupted", finished=len(history.loss), epochs=epochs), file=sys.stderr)
     finally:
         if hasattr(bar, "close"):
             bar.close()
@@ -386,22 +384,16 @@ def _diverged(
     what: str,
 ) -> None:
     """Undo the last update and raise the FloatingPointError that ``fit`` documents."""
-    where = f"training diverged in epoch {epoch + 1} of {epochs}: {what} became nan or inf."
+    diverged = text("error.fit.diverged", epoch=epoch + 1, epochs=epochs, what=what)
     if before is None:  # the very first loss: no update to blame
-        _raise_with_history(
-            f"{where} This happened before any update: check the data and the model's "
-            "output for values too large for the loss.",
-            history,
-        )
+        _raise_with_history(text("error.fit.before_any_update", diverged=diverged), history)
     optimizer.restore(before)
     # A tenth of a huge rate (1e5) diverges too: never suggest more than 0.1.
     smaller = min(optimizer.lr / 10, 0.1)
-    _raise_with_history(
-        f"{where} The learning rate {optimizer.lr:g} is probably too large: try a smaller one, "
-        f"such as {smaller:g}. The model holds the parameters from before the bad "
-        "update; the finished epochs are in this error's .history.",
-        history,
+    said = text(
+        "error.fit.lr_too_large", diverged=diverged, lr=f"{optimizer.lr:g}", smaller=f"{smaller:g}"
     )
+    _raise_with_history(said, history)
 
 
 def _raise_with_history(message: str, history: History) -> None:
@@ -474,4 +466,4 @@ def _progress(epochs: range, show: bool | None) -> Iterable[int]:
         from tqdm import tqdm
     except ImportError:  # the progress extra is not installed: train quietly
         return epochs
-    return tqdm(epochs, desc="training", unit="epoch", leave=False)
+    return tqdm(epochs, desc=text("fit.progress"), unit=text("fit.epoch"), leave=False)

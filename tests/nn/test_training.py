@@ -586,3 +586,22 @@ def test_every_loss_takes_plain_numbers_as_constant_predictions() -> None:
         on_numbers = loss([0.25, -0.5], [1.0, 0.0])
         on_values = loss([Value(0.25), Value(-0.5)], [1.0, 0.0])
         assert on_numbers.data == on_values.data, name
+
+
+def test_fits_words_follow_the_language(capsys: pytest.CaptureFixture[str]) -> None:
+    from autograd.language import using_language
+
+    model = nn.MLP(2, [8, 1], seed=0)
+    X, y = data.moons(40)
+    with using_language("zh"), pytest.raises(FloatingPointError) as caught:
+        nn.fit(model, X, [10.0 * v for v in y], loss="mse", lr=5.0, epochs=50, progress=False)
+    assert "发散了：损失变成了 nan 或 inf。学习速率 5 可能太大了：试试更小的，例如 0.1。" in str(
+        caught.value
+    )
+
+    def stop(epoch: int, history: nn.History) -> None:
+        raise KeyboardInterrupt
+
+    with using_language("zh"):
+        nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=5, progress=False, on_epoch=stop)
+    assert "训练被中断：5 轮中完成了 1 轮" in capsys.readouterr().err
