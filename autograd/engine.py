@@ -15,6 +15,7 @@ from math import isfinite
 from typing import Any
 
 from autograd.collector import collector_paused
+from autograd.language import text
 from autograd.mode import enable_grad, modes
 from autograd.ops import FINITE_LOCALS, OPS, VJP_RULES, AnyOp, Op
 from autograd.value import Value, describe, numbers
@@ -135,12 +136,11 @@ def op_of(node: Value) -> AnyOp:
 
 
 def _unknown_op(node: Value) -> ValueError:
-    who = f"node {node.label!r}" if node.label else f"a node ({describe(node)})"
-    return ValueError(
-        f"{who} was made with op {node.op!r}, which the op table does not know, so no "
-        f"rule can pass its gradient on. Known ops: {' '.join(OPS)}. Make it with an "
-        "operator or method (a ** 2, a.tanh(), ...) or give one of these names as _op"
-    )
+    if node.label:
+        who = text("error.engine.node_named", label=repr(node.label))
+    else:
+        who = text("error.engine.node_described", description=describe(node))
+    return ValueError(text("error.engine.unknown_op", who=who, op=repr(node.op), ops=" ".join(OPS)))
 
 
 def propagate(node: Value) -> None:
@@ -191,7 +191,7 @@ def backward(output: Value) -> None:
     arrives even where their graphs share nodes (a model's parameters).
     """
     if not isinstance(output, Value):
-        raise TypeError(f"backward: output must be a Value, got {type(output).__name__}")
+        raise TypeError(text("error.engine.backward_needs_a_value", type=type(output).__name__))
     check = modes.anomaly
     with _backward_lock, collector_paused():
         order = topological_order(output)
@@ -266,15 +266,14 @@ def grad(
         TypeError: if ``output`` or an input is not a Value.
     """
     if not isinstance(output, Value):
-        raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
+        raise TypeError(text("error.engine.grad_needs_a_value", type=type(output).__name__))
     if isinstance(inputs, Value):
-        raise TypeError("grad: inputs is a list of Values; for one, write grad(output, [x])")
+        raise TypeError(text("error.engine.grad_inputs_list"))
     inputs = list(inputs)
     for index, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(
-                f"grad: inputs[{index}] must be a Value, got {type(x).__name__} ({x!r}); "
-                "gradients exist only for Values in the graph"
+                text("error.engine.grad_input", index=index, type=type(x).__name__, item=repr(x))
             )
     with collector_paused():
         if create_graph:
@@ -314,7 +313,7 @@ def zero_grad(values: Iterable[Value]) -> None:
         TypeError: for a single Value (``zero_grad([x])``, or ``x.grad = 0.0``).
     """
     if isinstance(values, Value):
-        raise TypeError("zero_grad takes a list of Values; for one, write zero_grad([x])")
+        raise TypeError(text("error.engine.zero_grad_list"))
     for value in values:
         value.grad = 0.0
 

@@ -24,7 +24,6 @@ else English. Pages follow the browser's language and have a switch.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -132,6 +131,8 @@ def fill(template: str, fields: dict[str, object]) -> str:
 
 @cache
 def _load(lang: str) -> dict[str, str]:
+    import json  # only once a text is asked for: importing the engine stays light
+
     with open(_FOLDER / f"{lang}.json", encoding="utf-8") as handle:
         return json.load(handle)
 

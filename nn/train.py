@@ -90,9 +90,7 @@ def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float]) -> fl
     labels = _labels(y, len(samples))
     for i, label in enumerate(labels):
         if label not in (0.0, 1.0, -1.0):  # nan too
-            raise ValueError(
-                f"label {label} at index {i}: accuracy takes class labels, 0/1 or -1/+1"
-            )
+            raise ValueError(text("error.fit.accuracy_labels", label=label, index=i))
     return _accuracy(model, samples, labels)
 
 
@@ -105,10 +103,7 @@ def _accuracy(model: MLP, samples: list[list[Any]], labels: list[float]) -> floa
 
 def _check_one_output(model: MLP, what: str) -> None:
     if model.sizes[-1] != 1:
-        raise ValueError(
-            f"{what} needs a model with one output (a score or probability per sample); "
-            f"this model has {model.sizes[-1]}"
-        )
+        raise ValueError(text("error.fit.one_output", what=what, count=model.sizes[-1]))
 
 
 def fit(
@@ -179,7 +174,9 @@ def fit(
             History of the finished epochs is attached as ``error.history``.
     """
     if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+        raise ValueError(
+            text("error.fit.unknown_loss", given=repr(loss), choices=", ".join(LOSSES))
+        )
     _check_one_output(model, "fit")
     samples = _samples(X, model.nin)
     labels = _labels(y, len(samples))
@@ -195,7 +192,7 @@ def fit(
     if isinstance(weight_decay, bool) or not (
         isinstance(weight_decay, numbers.Real) and math.isfinite(weight_decay) and weight_decay >= 0
     ):
-        raise ValueError(f"weight_decay must be a number >= 0 (0 for none), got {weight_decay!r}")
+        raise ValueError(text("error.fit.weight_decay", given=repr(weight_decay)))
     if compiled and loss not in RECORDABLE:
         raise ValueError(
             f"loss {loss!r} cannot be recorded (compiled=True): its clamp is a Python decision "
@@ -274,10 +271,13 @@ def fit(
 def _whole_number(value: Any, name: str, minimum: int | None = None) -> int:
     """``value`` as an int (numpy's integers too), or a ValueError naming the argument."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        at_least = f", at least {minimum}" if minimum is not None else ""
-        raise ValueError(f"{name} must be a whole number{at_least}, got {value!r}")
+        if minimum is None:
+            raise ValueError(text("error.fit.whole_number", name=name, given=repr(value)))
+        raise ValueError(
+            text("error.fit.whole_number_at_least", name=name, minimum=minimum, given=repr(value))
+        )
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+        raise ValueError(text("error.fit.at_least", name=name, minimum=minimum, given=repr(value)))
     return int(value)
 
 
@@ -411,29 +411,27 @@ def _samples(X: Any, nin: int) -> list[list[Any]]:
     try:
         count = len(X)
     except TypeError:
-        raise TypeError(
-            f"X must be a sequence of samples (a list of lists or a 2-D numpy array), "
-            f"got {type(X).__name__}"
-        ) from None
+        raise TypeError(text("error.fit.samples", type=type(X).__name__)) from None
     if count == 0:
-        raise ValueError("X is empty: give at least one sample")
+        raise ValueError(text("error.fit.empty"))
     samples = []
     for i, x in enumerate(X):
         if isinstance(x, Value | numbers.Real) or not hasattr(x, "__len__"):
             raise TypeError(
-                f"sample {i} of X is {x!r}, not a sequence of {nin} features; for one feature "
-                "per sample write [[v] for v in X] (numpy: X.reshape(-1, 1))"
+                text("error.fit.sample_not_a_sequence", index=i, given=repr(x), nin=nin)
             )
         if len(x) != nin:
-            raise ValueError(f"sample {i} of X has {len(x)} features; the model takes {nin}")
+            raise ValueError(text("error.fit.sample_features", index=i, count=len(x), nin=nin))
         row: list[Any] = []
         for j, v in enumerate(x):
             if type(v) is not float and not isinstance(v, Value):
                 if isinstance(v, str) or not isinstance(v, numbers.Real):
-                    raise TypeError(f"sample {i}, feature {j} of X is {v!r}; features are numbers")
+                    raise TypeError(
+                        text("error.fit.feature_not_a_number", index=i, feature=j, given=repr(v))
+                    )
                 v = float(v)
             if type(v) is float and not math.isfinite(v):
-                raise ValueError(f"sample {i}, feature {j} of X is {v}; features must be finite")
+                raise ValueError(text("error.fit.feature_not_finite", index=i, feature=j, given=v))
             row.append(v)
         samples.append(row)
     return samples
@@ -444,15 +442,13 @@ def _labels(y: Any, count: int) -> list[float]:
     try:
         size = len(y)
     except TypeError:
-        raise TypeError(f"y must be a sequence of labels, got {type(y).__name__}") from None
+        raise TypeError(text("error.fit.labels", type=type(y).__name__)) from None
     if size != count:
-        raise ValueError(
-            f"need one label per sample: X has {count} samples but y has {size} labels"
-        )
+        raise ValueError(text("error.fit.one_label_per_sample", samples=count, labels=size))
     labels = []
     for i, label in enumerate(y):
         if isinstance(label, Value) or not isinstance(label, numbers.Real):
-            raise TypeError(f"label {i} of y is {label!r}; labels are numbers")
+            raise TypeError(text("error.fit.label_not_a_number", index=i, given=repr(label)))
         labels.append(float(label))
     return labels
 
