@@ -1,4 +1,11 @@
-"""Training plots with matplotlib (needs the ``viz`` extra)."""
+"""Training plots with matplotlib (needs the ``viz`` extra).
+
+A plot's words (title, axes, legend) are in the language asked for with
+``lang=`` (or the current one, ``autograd.language``). Chinese needs a font
+that has it: where matplotlib finds none on the machine (a fresh one has
+only DejaVu Sans), the words are English, so that a plot never shows empty
+boxes.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from autograd import binary_cross_entropy_with_logits
-from autograd.draw import MissingExtra, draw
+from autograd.draw import CHINESE_FONTS, MissingExtra, draw
+from autograd.language import DEFAULT_LANGUAGE, current_language, text
 from nn.draw import draw_network
 from nn.layers import MLP
 from nn.train import History, decision_threshold, predict
@@ -20,11 +28,56 @@ def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise MissingExtra("plots need matplotlib: pip install 'glassgrad[viz]'") from None
+        raise MissingExtra(text("error.plot.needs_matplotlib")) from None
     matplotlib.use("Agg")  # files only, no window
     import matplotlib.pyplot as plt
 
     return plt
+
+
+#: Font families that draw Chinese, as matplotlib names them.
+CHINESE_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+    "PingFang SC",
+    "Heiti SC",
+    "Microsoft YaHei",
+    "SimHei",
+)
+
+
+def _words(lang: str | None) -> tuple[str, dict[str, Any]]:
+    """The language a plot can write, and the matplotlib settings that write it.
+
+    Chinese when asked for and a font with Chinese is on the machine
+    (DejaVu Sans first, for the Latin letters and digits); else English.
+    """
+    lang = current_language(lang)
+    if lang != "zh":
+        return lang, {}
+    family = _chinese_family()
+    if family is None:
+        return DEFAULT_LANGUAGE, {}
+    return lang, {"font.family": ["DejaVu Sans", family]}
+
+
+def _chinese_family() -> str | None:
+    """A font family matplotlib knows that draws Chinese, or None."""
+    from matplotlib import font_manager
+
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    for family in CHINESE_FAMILIES:
+        if family in known:
+            return family
+    for name in CHINESE_FONTS:  # a system font file matplotlib has not listed
+        if Path(name).is_file():
+            font_manager.fontManager.addfont(name)
+            return font_manager.FontProperties(fname=name).get_name()
+    return None
 
 
 def _save(plt: Any, figure: Any, path: str | Path) -> Path:
@@ -38,12 +91,16 @@ def _save(plt: Any, figure: Any, path: str | Path) -> Path:
     return path
 
 
-def loss_curve(history: History | Sequence[float], path: str | Path) -> Path:
+def loss_curve(
+    history: History | Sequence[float], path: str | Path, lang: str | None = None
+) -> Path:
     """Plot loss and accuracy per epoch to ``path`` (PNG or SVG by its suffix).
 
     Args:
         history: what ``fit`` returns, or a plain list of losses (no accuracy then).
         path: the file; without a suffix, ``.png`` is added.
+        lang: the language of the plot's words (None: the current one; see
+            the module's docstring for Chinese without a Chinese font).
 
     Returns:
         The path written.
@@ -56,20 +113,22 @@ def loss_curve(history: History | Sequence[float], path: str | Path) -> Path:
     else:
         losses, accuracy = _losses(history), None
     plt = _pyplot()
-    figure, loss_axis = plt.subplots(figsize=(6, 3.5), dpi=100)
-    epochs = range(1, len(losses) + 1)
-    loss_axis.plot(epochs, losses, color="#1e88e5", label="loss")
-    loss_axis.set_xlabel("epoch")
-    loss_axis.set_ylabel("loss", color="#1e88e5")
-    if accuracy is None:
-        loss_axis.set_title("Training: loss")
-    else:
-        accuracy_axis = loss_axis.twinx()
-        accuracy_axis.plot(epochs, accuracy, color="#43a047", label="accuracy")
-        accuracy_axis.set_ylabel("accuracy", color="#43a047")
-        accuracy_axis.set_ylim(0, 1.05)
-        loss_axis.set_title("Training: loss and accuracy")
-    return _save(plt, figure, path)
+    lang, settings = _words(lang)
+    with plt.rc_context(settings):
+        figure, loss_axis = plt.subplots(figsize=(6, 3.5), dpi=100)
+        epochs = range(1, len(losses) + 1)
+        loss_axis.plot(epochs, losses, color="#1e88e5", label=text("plot.loss", lang))
+        loss_axis.set_xlabel(text("plot.epoch", lang))
+        loss_axis.set_ylabel(text("plot.loss", lang), color="#1e88e5")
+        if accuracy is None:
+            loss_axis.set_title(text("plot.title_loss", lang))
+        else:
+            accuracy_axis = loss_axis.twinx()
+            accuracy_axis.plot(epochs, accuracy, color="#43a047", label=text("plot.accuracy", lang))
+            accuracy_axis.set_ylabel(text("plot.accuracy", lang), color="#43a047")
+            accuracy_axis.set_ylim(0, 1.05)
+            loss_axis.set_title(text("plot.title_loss_and_accuracy", lang))
+        return _save(plt, figure, path)
 
 
 def _losses(values: Any) -> list[float]:
@@ -90,6 +149,7 @@ def decision_boundary(
     y: Sequence[float],
     path: str | Path,
     resolution: int = 60,
+    lang: str | None = None,
 ) -> Path:
     """Plot the model's decision regions over a grid, with the data points.
 
@@ -99,6 +159,7 @@ def decision_boundary(
         y: one label per sample: the points' colours.
         path: the file (PNG or SVG by its suffix; without one, ``.png`` is added).
         resolution: grid points along each axis.
+        lang: the language of the title (None: the current one).
 
     Returns:
         The path written.
@@ -136,14 +197,16 @@ def decision_boundary(
     grid_y = [y_min + (y_max - y_min) * j / (resolution - 1) for j in range(resolution)]
     outputs = predict(model, [[gx, gy] for gy in grid_y for gx in grid_x])
     rows = [outputs[j * resolution : (j + 1) * resolution] for j in range(resolution)]
-    figure, axis = plt.subplots(figsize=(5, 4.5), dpi=100)
-    threshold = decision_threshold(model)
-    axis.contourf(grid_x, grid_y, rows, levels=20, cmap="RdBu", alpha=0.6)
-    axis.contour(grid_x, grid_y, rows, levels=[threshold], colors="black", linewidths=1.5)
-    colours = ["#e53935" if label <= 0 else "#1e88e5" for label in y]
-    axis.scatter(xs, ys, c=colours, edgecolors="black", s=30)
-    axis.set_title("Decision boundary")
-    return _save(plt, figure, path)
+    lang, settings = _words(lang)
+    with plt.rc_context(settings):
+        figure, axis = plt.subplots(figsize=(5, 4.5), dpi=100)
+        threshold = decision_threshold(model)
+        axis.contourf(grid_x, grid_y, rows, levels=20, cmap="RdBu", alpha=0.6)
+        axis.contour(grid_x, grid_y, rows, levels=[threshold], colors="black", linewidths=1.5)
+        colours = ["#e53935" if label <= 0 else "#1e88e5" for label in y]
+        axis.scatter(xs, ys, c=colours, edgecolors="black", s=30)
+        axis.set_title(text("plot.decision_boundary", lang))
+        return _save(plt, figure, path)
 
 
 def demo_pictures(
