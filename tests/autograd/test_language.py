@@ -81,6 +81,8 @@ def _keys_used_in_code() -> set[str]:
     scripts = [*ROOT.glob("autograd/**/*.js"), *ROOT.glob("nn/**/*.js"), *ROOT.glob("web/src/*.js")]
     for path in scripts:
         used.update(re.findall(r"""\bt\(\s*["']([\w.]+)["']""", path.read_text("utf-8")))
+    for path in ROOT.glob("web/src/*.html"):  # a page's words: data-t="key", data-t-label="key"
+        used.update(re.findall(r'\bdata-t(?:-label)?="([\w.]+)"', path.read_text("utf-8")))
     return used
 
 
