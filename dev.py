@@ -4,6 +4,7 @@
     python3 dev.py test [pytest flags...] # lint, then every test and notebook
     python3 dev.py bench                  # benchmarks against micrograd
     python3 dev.py site [--out FOLDER]    # build the static playground site
+    python3 dev.py notebooks              # install Jupyter and open the lessons
 
 Needs only Python 3.11+. The first run creates ``.venv`` beside this file and
 installs glassgrad into it with the extras the task needs; later runs reuse it
@@ -40,7 +41,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
-EXTRAS = {"demo": "demo", "test": "dev", "bench": "dev,bench", "site": ""}
+EXTRAS = {"demo": "demo", "test": "dev", "bench": "dev,bench", "site": "", "notebooks": "notebooks"}
 WEB = ROOT / "web"
 #: What the site copies from the npm packages: Pyodide's core runtime (no
 #: packages from its distribution: glassgrad needs none) and Graphviz for the web.
@@ -243,6 +244,52 @@ def build_site(out: Path, python: str | Path = sys.executable) -> Path:
     return out
 
 
+def jupyterlab_requirement() -> str:
+    """JupyterLab as ``pyproject.toml`` asks for it in the dev extra (e.g. ``jupyterlab>=4``)."""
+    import tomllib  # Python 3.11+: imported here, so older ones reach the version check
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    dev = project["optional-dependencies"]["dev"]
+    return next(requirement for requirement in dev if requirement.startswith("jupyterlab"))
+
+
+def lab_command(python: str | Path, rest: list[str], as_root: bool | None = None) -> list[str]:
+    """The command that opens the lessons: JupyterLab on the ``notebooks`` folder.
+
+    As root (a container, a CI machine) JupyterLab refuses to start without
+    ``--allow-root``; it still listens on localhost only, behind a token.
+    """
+    if as_root is None:
+        as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    command = [str(python), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
+    return command + (["--allow-root"] if as_root else []) + rest
+
+
+def has_module(python: str | Path, module: str) -> bool:
+    """Whether ``python`` can import ``module``."""
+    check = subprocess.run([str(python), "-c", f"import {module}"], capture_output=True)
+    return check.returncode == 0
+
+
+def open_notebooks(python: str | Path, rest: list[str]) -> int:
+    """Install JupyterLab beside the notebooks extra if missing, then open the lessons.
+
+    Ctrl-C reaches JupyterLab too, which asks before it stops and then shuts
+    its kernels down: this waits for it rather than cutting it off.
+    """
+    if not has_module(python, "jupyterlab"):
+        requirement = jupyterlab_requirement()
+        print(f"Installing {requirement} ...", flush=True)
+        run([python, "-m", "pip", "install", "--quiet", requirement])
+    print("Opening the lessons in JupyterLab (Ctrl-C in this terminal stops it) ...", flush=True)
+    lab = subprocess.Popen(lab_command(python, rest), cwd=ROOT)
+    while True:
+        try:
+            return lab.wait()
+        except KeyboardInterrupt:
+            continue
+
+
 def main(argv: list[str]) -> None:
     if not argv or argv[0] not in EXTRAS:
         sys.exit(__doc__)
@@ -269,6 +316,8 @@ def main(argv: list[str]) -> None:
             print("usage: python3 dev.py site [--out FOLDER]", file=sys.stderr)
             sys.exit(2)
         build_site(out, PYTHON)
+    elif task == "notebooks":
+        sys.exit(open_notebooks(PYTHON, rest))
 
 
 if __name__ == "__main__":

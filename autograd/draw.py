@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import io
 import itertools
 import math
 import re
@@ -63,6 +64,10 @@ FONT = "DejaVu Sans"
 
 class MissingExtra(RuntimeError):
     """Raised when drawing or rendering needs a package that is not installed."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython and Jupyter show this instead of a traceback: one line, what to install.
+        return [f"{type(self).__name__}: {self}"]
 
 
 class Drawing:
@@ -110,11 +115,17 @@ class Drawing:
         """The picture as PNG bytes (see ``to_png``)."""
         return svg_to_png(self.svg(), scale)
 
+    def pdf(self) -> bytes:
+        """The picture as a one-page PDF (see ``svg_to_pdf``), e.g. for slides."""
+        return svg_to_pdf(self.svg())
+
     def save(self, path: str | Path) -> Path:
-        """Write the picture to ``path``: ``.svg``, ``.png``, or ``.dot``/``.gv`` (the source).
+        """Write the picture to ``path``: ``.svg``, ``.png``, ``.pdf``, or ``.dot``/``.gv``
+        (the source).
 
         Raises:
             ValueError: for any other file suffix.
+            MissingExtra: when what the format needs is not installed.
         """
         path = Path(path)
         suffix = path.suffix.lower()
@@ -122,6 +133,8 @@ class Drawing:
             path.write_text(self.svg(), encoding="utf-8")
         elif suffix == ".png":
             path.write_bytes(self.png())
+        elif suffix == ".pdf":
+            path.write_bytes(self.pdf())
         elif suffix in (".dot", ".gv"):
             path.write_text(self.graph.source, encoding="utf-8")
         else:
@@ -733,6 +746,91 @@ def svg_to_png(svg: str, scale: float = 1.0) -> bytes:
             sans_serif_family=FONT,
         )
     )
+
+
+#: A PDF's picture is drawn at this many times its size: 2 is 192 dots per inch,
+#: sharp on any projector.
+PDF_ZOOM = 2
+
+
+def svg_to_pdf(svg: str, zoom: float = PDF_ZOOM) -> bytes:
+    """Convert SVG text made by Graphviz to a one-page PDF the size of the picture.
+
+    The page holds the picture as drawn for PNG (resvg, with matplotlib's
+    DejaVu Sans), at ``zoom`` times its size, compressed without loss: a
+    PDF looks the same on every machine, with ``dot`` or without it. The
+    same picture gives the same bytes (the file holds no date).
+
+    Raises:
+        MissingExtra: when resvg-py, matplotlib or Pillow (which matplotlib
+            installs) is missing.
+    """
+    png = svg_to_png(svg, zoom)
+    try:
+        from PIL import Image
+    except ImportError:
+        raise MissingExtra(text("error.draw.pdf_needs_pillow")) from None
+    # PDF images have no alpha channel: the picture is opaque (white ground), so drop it.
+    rgb = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(rgb, format="PNG")
+    columns, rows, pixels = _png_rows(rgb.getvalue())
+    scale = 4 / 3 * zoom  # svg_to_png draws 4/3 px per pt, times the zoom
+    return _one_image_pdf(columns, rows, pixels, columns / scale, rows / scale)
+
+
+def _png_rows(png: bytes) -> tuple[int, int, bytes]:
+    """Width, height and the compressed rows (the IDAT data) of an 8-bit RGB PNG."""
+    position, data = 8, []
+    width = height = 0
+    while position < len(png):
+        length = int.from_bytes(png[position : position + 4], "big")
+        kind = png[position + 4 : position + 8]
+        body = png[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            width, height = int.from_bytes(body[:4], "big"), int.from_bytes(body[4:8], "big")
+        elif kind == b"IDAT":
+            data.append(body)
+        position += 12 + length
+    return width, height, b"".join(data)
+
+
+def _one_image_pdf(columns: int, rows: int, pixels: bytes, width: float, height: float) -> bytes:
+    """A PDF of one ``width`` × ``height`` pt page filled by one image.
+
+    ``pixels`` are PNG-compressed RGB rows, which PDF reads as they are
+    (Flate with PNG predictors), so nothing is decoded or compressed again.
+    """
+    image = (
+        (
+            f"<< /Type /XObject /Subtype /Image /Width {columns} /Height {rows} "
+            "/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode "
+            f"/DecodeParms << /Predictor 15 /Colors 3 /BitsPerComponent 8 /Columns {columns} >> "
+            f"/Length {len(pixels)} >>\nstream\n"
+        ).encode("ascii")
+        + pixels
+        + b"\nendstream"
+    )
+    draw = f"q {width:.2f} 0 0 {height:.2f} 0 0 cm /Picture Do Q".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width:.2f} {height:.2f}] "
+        "/Resources << /XObject << /Picture 4 0 R >> >> /Contents 5 0 R >>".encode("ascii"),
+        image,
+        f"<< /Length {len(draw)} >>\nstream\n".encode("ascii") + draw + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode("ascii") + body + b"\nendobj\n"
+    table = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("ascii")
+    out += b"".join(f"{offset:010d} 00000 n \n".encode("ascii") for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{table}\n%%EOF\n"
+    ).encode("ascii")
+    return bytes(out)
 
 
 def font_file() -> Path:

@@ -1,47 +1,39 @@
 """The table of operations: every forward formula and every derivative rule.
 
-This is the one place where glassgrad knows calculus. Each op lists
-
-* ``forward``: how to compute its output ``z`` from its inputs (on floats);
-* one ``Rule`` per input: the *local derivative* ``∂z/∂input``, written once
-  as a formula (text, for people) and once as code (for the engine).
-
-A rule's code takes the gradient arriving at ``z`` first and returns what
-that input receives: ``vjp(upstream, *inputs, z)`` is ``upstream ·
-∂z/∂input`` (a vector-Jacobian product, in a scalar engine a product of two
-numbers). The rule of ``a · b`` for ``a`` is ``lambda g, a, b, z: g * b``,
-its formula ``"{b}"``. The engine applies the chain rule with these rules
-and nothing else: ``∂L/∂input += vjp(∂L/∂z, *inputs, z)``; the local
-derivative alone is the rule with an upstream of 1 (``Rule.local``).
+This is the one place where glassgrad knows calculus. Each op lists its
+``forward`` (the output ``z`` from the input floats) and one ``Rule`` per
+input: the local derivative ``∂z/∂input`` as text, for people, and as one
+function, for the engine. A rule takes the gradient arriving at ``z`` first
+and returns what its input receives: ``vjp(upstream, *inputs, z)`` is
+``upstream · ∂z/∂input`` (a vector-Jacobian product; in a scalar engine, a
+product of two numbers). ``a · b``'s rule for ``a`` is ``rule("{b}",
+lambda g, a, b, z: g * b)``. The engine applies the chain rule with these
+functions and nothing else: ``∂L/∂input += vjp(∂L/∂z, *inputs, z)``.
 
 Why the upstream goes into the rule: a few derivatives are masks, not
 factors. PyTorch passes a ReLU's gradient where ``x > 0`` and sends 0
-elsewhere, even when the upstream is inf or nan (a product would give
-``inf · 0 = nan``); the same holds for ``a ** b`` at ``b = 0``. A rule that
-sees the upstream can say so: ``lambda g, a, z: 0.0 if a <= 0 else g``.
+elsewhere, even an inf or nan one (a product would give ``inf · 0 =
+nan``); so does ``a ** b`` at ``b = 0``. A rule that sees the upstream can
+say so: ``lambda g, a, z: 0.0 if a <= 0 else g``.
 
-An op whose local derivatives are finite whenever its output is finite (or
-whose rules are masks) is marked ``finite_locals``: when ``∂L/∂z`` is exactly
-0 such a node would add exactly 0 to every input, so the backward pass skips
-it. (A ReLU that is off, or a sample past a hinge margin, costs nothing on
-the way back.)
+One function, three uses. The rules use plain operators and the generic
+functions below (``exp``, ``log``, ``divide``, ``power``, ``sigmoid``),
+which work on floats, on Values and on Symbols:
 
-Every rule is written with plain operators and the generic functions below
-(``exp``, ``log``, ``divide``, ``power``, ...), which work on floats *and* on
-Values. On floats a rule is the fast first-order pass. On Values the same
-rule records a new graph, and that graph can be differentiated again: this
-is how gradients of gradients work, with no second copy of any rule. (A
-mask may answer a plain 0.0 even for a Value upstream; the engine turns
-such a number into a Value where it hands gradients back.)
+* on floats a rule is the fast first-order pass;
+* on Values it records a graph that can be differentiated again
+  (gradients of gradients, with no second copy of any rule);
+* on Symbols (``autograd.symbolic``) it writes itself out as a Python
+  expression, its ``code``, which a recorded computation (``autograd.record``)
+  runs. Only masks, which test a number, have their code written by hand.
 
-In the formulas, ``{a}`` and ``{b}`` stand for the inputs and ``{z}`` for the
+An op marked ``finite_locals`` has finite local derivatives wherever its
+output is finite (or masks): when ``∂L/∂z`` is exactly 0 such a node would
+add exactly 0 to every input, so the backward pass skips it (a ReLU that is
+off costs nothing on the way back).
+
+In the formulas ``{a}`` and ``{b}`` stand for the inputs and ``{z}`` for the
 output; displays fill in labels or numbers.
-
-Beside each forward and each rule sits its ``code``: the same computation on
-floats as a Python expression with the same placeholders (and ``{g}`` for
-the upstream gradient), e.g. ``"{g} * {b}"``. ``autograd.record`` writes a
-whole forward and backward pass out as straight-line Python from these and
-nothing else; tests check every template against its function, bit for bit.
 """
 
 from __future__ import annotations
@@ -50,51 +42,68 @@ import math
 import operator
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 from typing import Any
 
 from autograd import floatmath
+from autograd.language import text
+from autograd.symbolic import Symbol, call, placeholders
 
 Number = int | float
 
 
-# Generic math: a float goes to floatmath, a Value to its own method, so a rule
-# such as ``b * power(a, b - 1)`` runs on either.
+# Generic math: a float goes to floatmath, anything else (a Value, a Symbol)
+# to its own method, so a rule such as ``b * power(a, b - 1)`` runs on each.
 
 
 def exp(x: Any) -> Any:
-    """``e ** x`` for a float or a Value."""
+    """``e ** x`` for a float, a Value or a Symbol."""
     return floatmath.exp(x) if isinstance(x, Number) else x.exp()
 
 
 def log(x: Any) -> Any:
-    """Natural logarithm of a float or a Value."""
+    """Natural logarithm of a float, a Value or a Symbol."""
     return floatmath.log(x) if isinstance(x, Number) else x.log()
 
 
 def sigmoid(x: Any) -> Any:
-    """``1 / (1 + e^-x)`` for a float or a Value."""
+    """``1 / (1 + e^-x)`` for a float, a Value or a Symbol."""
     return floatmath.sigmoid(x) if isinstance(x, Number) else x.sigmoid()
 
 
 def divide(a: Any, b: Any) -> Any:
-    """``a / b`` for floats or Values (``x/0`` is ±inf, never an exception)."""
+    """``a / b`` (``x/0`` is ±inf, never an exception)."""
     if isinstance(a, Number) and isinstance(b, Number):
         return floatmath.divide(a, b)
     return a / b
 
 
-def number(x: Any) -> float:
-    """The plain number in a float or a Value (for tests inside rules)."""
-    return x if isinstance(x, Number) else x.data
-
-
 def power(a: Any, b: Any) -> Any:
-    """``a ** b`` for floats or Values (nan, never a complex number)."""
+    """``a ** b`` (nan, never a complex number)."""
     if isinstance(a, Number) and isinstance(b, Number):
         return floatmath.power(a, b)
     return a**b
+
+
+def number(x: Any) -> float:
+    """The plain number in a float or a Value (for the tests inside masks)."""
+    return x if isinstance(x, Number) else x.data
+
+
+#: The float functions a rule's code calls, by the name it calls them (the
+#: float versions of the generic functions, and the ops' own forwards).
+CODE_NAMESPACE: dict[str, Callable[..., float]] = {
+    "divide": floatmath.divide,
+    "power": floatmath.power,
+    "exp": floatmath.exp,
+    "log": floatmath.log,
+    "tanh": math.tanh,  # floatmath.tanh is math.tanh; one call less
+    "sigmoid": floatmath.sigmoid,
+    "bce_with_logits": floatmath.bce_with_logits,
+}
+_CODE_NAMES = {function: name for name, function in CODE_NAMESPACE.items()}
+_CODE_NAMES[floatmath.tanh] = "tanh"
 
 
 @dataclass(frozen=True)
@@ -103,14 +112,12 @@ class Rule:
 
     Attributes:
         formula: the local derivative as text, e.g. ``"{b}"`` for ``∂(a·b)/∂a``.
-        vjp: what the input receives, from the upstream gradient, the inputs
-            and the output: ``vjp(upstream, *inputs, z)`` = ``upstream ·
-            ∂z/∂input``, or a mask of ``upstream`` (see the top of this file).
-        code: ``vjp`` on floats as a Python expression, with ``{g}`` for the
-            upstream gradient, ``{a}``/``{b}`` for the inputs and ``{z}`` for
-            the output, and the functions of ``CODE_NAMESPACE``. A recorded
-            computation (``autograd.record``) writes its backward pass with
-            it; tests check that it gives ``vjp``'s result bit for bit.
+        vjp: ``vjp(upstream, *inputs, z)``: what the input receives, ``upstream ·
+            ∂z/∂input`` or a mask of ``upstream``.
+        code: ``vjp`` as a Python expression on floats, with ``{g}`` for the
+            upstream and ``{a}``/``{b}``/``{z}`` for the inputs and output.
+            Left empty, the op writes it out by running ``vjp`` on Symbols;
+            a mask must give it.
     """
 
     formula: str
@@ -122,35 +129,85 @@ class Rule:
         return self.vjp(1.0, *inputs_and_out)
 
 
+rule = Rule  # a table row reads rule("{b}", lambda g, a, b, z: g * b)
+
+
+class _Views:
+    """What every op derives from its ``vjps``; an op supplies ``vjps`` itself.
+
+    The protocol every op speaks: ``name``, ``finite_locals``,
+    ``forward(*inputs)``, ``vjps(upstream, inputs, out)`` (what each input
+    receives, in input order: the order the engine adds them),
+    ``output_formula(names)``, ``derivative_formula(index, names, out)`` and
+    ``forward_code(names, out)``. The rest comes from those.
+    """
+
+    vjps: Callable[..., list[Any]]
+
+    def local_derivatives(self, inputs: Sequence[Any], out: Any) -> list[Any]:
+        """``∂z/∂input`` for every input: the rules at upstream 1."""
+        return self.vjps(1.0, inputs, out)
+
+    def accumulate_code(
+        self, upstream: str, names: Sequence[str], out: str
+    ) -> list[tuple[int, str]]:
+        """``(input index, what it receives)`` as Python source, in the order added:
+        ``vjps`` run on Symbols named ``upstream``, ``names`` and ``out``."""
+        shares = self.vjps(Symbol(upstream), [Symbol(x) for x in names], Symbol(out))
+        return [(index, str(share)) for index, share in enumerate(shares)]
+
+
 @dataclass(frozen=True)
-class Op:
-    """An operation with a fixed number of inputs.
+class Op(_Views):
+    """An operation with one or two inputs.
 
     Attributes:
         name: the name stored in ``Value.op`` (``"*"``, ``"exp"``, ...).
         formula: the output as text, e.g. ``"{a} · {b}"``.
         forward: computes the output from the input floats.
         rules: one derivative rule per input, in input order.
-        finite_locals: every local derivative is finite whenever the output
-            is (see the top of this file).
-        code: ``forward`` as a Python expression, with ``{a}``/``{b}`` for
-            the inputs (see ``Rule.code``).
+        finite_locals: every local derivative is finite wherever the output is.
+        code: ``forward`` as a Python expression with ``{a}``/``{b}``; left
+            empty, written out from ``forward`` (a call of a ``CODE_NAMESPACE``
+            function, or ``forward`` run on Symbols).
     """
 
     name: str
     formula: str
     forward: Callable[..., float]
-    rules: tuple[Rule, ...]
     finite_locals: bool = False
     code: str = ""
+    rules: tuple[Rule, ...] = ()
 
-    def local_derivative(self, index: int, inputs: Sequence[Any], out: Any) -> Any:
-        """``∂z/∂inputs[index]``, from the inputs and the output ``z``."""
-        return self.rules[index].vjp(1.0, *inputs, out)
+    def with_rules(self, *rules: Rule) -> Op:
+        """This op with these rules, one per input (their code written out)."""
+        return replace(self, rules=rules)
 
-    def vjp(self, index: int, upstream: Any, inputs: Sequence[Any], out: Any) -> Any:
-        """What ``inputs[index]`` receives when ``upstream`` arrives at the output."""
-        return self.rules[index].vjp(upstream, *inputs, out)
+    def __post_init__(self) -> None:
+        if not self.rules:  # the first half of ``Op(...).with_rules(...)``
+            return
+        inputs = placeholders(len(self.rules))
+        if not self.code:
+            name = _CODE_NAMES.get(self.forward)
+            try:
+                code = call(name, *inputs) if name else self.forward(*inputs)
+            except TypeError as error:
+                raise TypeError(f"op {self.name!r}, forward: {error}") from None
+            object.__setattr__(self, "code", str(code))
+        written = []
+        for index, each in enumerate(self.rules):
+            if not each.code:
+                try:
+                    code = each.vjp(Symbol("{g}"), *inputs, Symbol("{z}"))
+                except TypeError as error:
+                    raise TypeError(f"op {self.name!r}, rule for input {index}: {error}") from None
+                each = replace(each, code=str(code))
+            written.append(each)
+        object.__setattr__(self, "rules", tuple(written))
+
+    def vjps(self, upstream: Any, inputs: Sequence[Any], out: Any) -> list[Any]:
+        """What each input receives when ``upstream`` arrives at the output."""
+        return [each.vjp(upstream, *inputs, out) for each in self.rules]
 
     def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
         """The rule for input ``index`` as text, with the given names filled in."""
@@ -161,20 +218,15 @@ class Op:
         return self.formula.format(**_placeholders(names, ""))
 
     def forward_code(self, names: Sequence[str], out: str) -> list[str]:
-        """``forward`` as Python statements that set ``out`` from ``names``
-        (variables or literals), from ``code``."""
+        """``forward`` as a Python statement that sets ``out`` from ``names``."""
         return [f"{out} = {self.code.format(**_placeholders(names, ''))}"]
 
     def accumulate_code(
         self, upstream: str, names: Sequence[str], out: str
     ) -> list[tuple[int, str]]:
-        """The backward pass at this node as Python source.
-
-        ``(input index, what that input receives)`` for every input, in the
-        order the engine adds them (input order), from the rules' ``code``.
-        """
+        """``(input index, what it receives)`` as source, from the rules' ``code``."""
         fill = _placeholders(names, out)
-        return [(i, rule.code.format(g=upstream, **fill)) for i, rule in enumerate(self.rules)]
+        return [(i, each.code.format(g=upstream, **fill)) for i, each in enumerate(self.rules)]
 
 
 def _placeholders(names: Sequence[str], out: str) -> dict[str, str]:
@@ -182,24 +234,20 @@ def _placeholders(names: Sequence[str], out: str) -> dict[str, str]:
 
 
 #: Whether Python's ``sum()`` of floats adds left to right, one pair at a time,
-#: as a sum of Values does. From Python 3.12 it compensates rounding errors
-#: (Neumaier) instead, and ``1e16 + 1.0 - 1e16`` gives 1.0 where Values give
-#: 0.0; there the fused ops fold with ``functools.reduce``, so that they
-#: equal Python's ``sum()`` of Values and hand-written neurons bit for bit on
-#: every Python. (reduce costs about 6% of a fused training step over sum(),
-#: which adds without making a float object per step, so 3.11 keeps sum().)
+#: as a sum of Values does. From 3.12 it compensates rounding errors
+#: (Neumaier), and ``1e16 + 1.0 - 1e16`` gives 1.0 where Values give 0.0; there
+#: the fused ops fold with ``functools.reduce``, so that they equal a sum of
+#: Values bit for bit on every Python. (3.11 keeps sum(), which adds without
+#: making a float object per step: about 6% of a fused training step.)
 _PLAIN_SUM = sys.version_info < (3, 12)
 
 
-# The n-ary ops below give what all their inputs receive at once, by position
-# (``vjps``), instead of one Rule per input: their number of inputs varies.
-# Each also has ``accumulate``, the same rule applied straight to the inputs'
-# ``.grad``: the backward pass's fast path (a node can have hundreds of inputs).
-# In ``operands`` a constant is always a float, anything else is a Value.
+# The n-ary ops take any number of inputs, so each gives all its inputs'
+# shares at once (``vjps``) instead of one Rule per input.
 
 
 @dataclass(frozen=True)
-class SumOp:
+class SumOp(_Views):
     """``z = x1 + x2 + ... + xn`` as one node: every local derivative is 1."""
 
     name: str = "sum"
@@ -210,18 +258,8 @@ class SumOp:
         return sum(inputs, 0.0) if _PLAIN_SUM else reduce(operator.add, inputs, 0.0)
 
     def vjps(self, upstream: Any, inputs: Sequence[Any], out: Any) -> list[Any]:
-        """``upstream · 1`` for every input: each receives the upstream gradient."""
+        """Each input receives the upstream gradient (times 1)."""
         return [upstream] * len(inputs)
-
-    def local_derivatives(self, inputs: Sequence[Any], out: Any) -> list[Any]:
-        """∂z/∂xi = 1 for every input (the rule at upstream 1)."""
-        return self.vjps(1.0, inputs, out)
-
-    def accumulate(self, operands: Sequence[Any], upstream: float) -> None:
-        """``xi.grad += upstream · 1`` for every Value input."""
-        for x in operands:
-            if type(x) is not float:
-                x.grad += upstream
 
     def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
         return "1"
@@ -230,25 +268,17 @@ class SumOp:
         return " + ".join(names)
 
     def forward_code(self, names: Sequence[str], out: str) -> list[str]:
-        """``forward`` as Python statements: ``out = 0.0 + x1 + x2 + ...``, left
-        to right (a long sum goes on several lines, ``out = out + ...``)."""
+        """``out = 0.0 + x1 + x2 + ...``, left to right, over several lines."""
         return _left_to_right(out, "0.0", list(names))
-
-    def accumulate_code(
-        self, upstream: str, names: Sequence[str], out: str
-    ) -> list[tuple[int, str]]:
-        """``accumulate`` as source: ``(input index, what it receives)`` in its order."""
-        return [(i, upstream) for i in range(len(names))]
 
 
 @dataclass(frozen=True)
-class DotOp:
+class DotOp(_Views):
     """``z = w1·x1 + ... + wn·xn (+ b)`` as one node: the article's ``W·x + b``.
 
-    The inputs are stored as ``(w1, ..., wn, x1, ..., xn)``, followed by the
-    bias ``b`` when there is one (an odd number of inputs). The local
-    derivative of a weight is its input, of an input its weight, and of the
-    bias 1: ``∂z/∂wi = xi``, ``∂z/∂xi = wi``, ``∂z/∂b = 1``.
+    The inputs are ``(w1, ..., wn, x1, ..., xn)``, then the bias ``b`` if
+    there is one (an odd number of inputs): ``∂z/∂wi = xi``, ``∂z/∂xi = wi``,
+    ``∂z/∂b = 1``.
     """
 
     name: str = "dot"
@@ -261,38 +291,16 @@ class DotOp:
 
     @staticmethod
     def combine(weights: Sequence[float], inputs: Sequence[float], bias: float = 0.0) -> float:
-        """``b + w1·x1 + ... + wn·xn``, added in that order (as a hand-written
-        ``sum(w * x for ...)`` starting from ``b`` adds them)."""
+        """``b + w1·x1 + ... + wn·xn``, added in that order (as ``sum(w * x for
+        ...)`` starting from ``b`` adds them; see _PLAIN_SUM)."""
         products = map(operator.mul, weights, inputs)
-        if _PLAIN_SUM:  # see _PLAIN_SUM
-            return sum(products, bias)
-        return reduce(operator.add, products, bias)
+        return sum(products, bias) if _PLAIN_SUM else reduce(operator.add, products, bias)
 
     def vjps(self, upstream: Any, inputs: Sequence[Any], out: Any) -> list[Any]:
         """``upstream · xi`` for wi, ``upstream · wi`` for xi, ``upstream`` for b."""
         n = len(inputs) // 2
         swapped = [upstream * x for x in (*inputs[n : 2 * n], *inputs[:n])]
         return [*swapped, upstream] if len(inputs) % 2 else swapped
-
-    def local_derivatives(self, inputs: Sequence[Any], out: Any) -> list[Any]:
-        """∂z/∂wi = xi, ∂z/∂xi = wi (the two halves swapped), ∂z/∂b = 1."""
-        return self.vjps(1.0, inputs, out)
-
-    def accumulate(self, operands: Sequence[Any], upstream: float) -> None:
-        """``wi.grad += upstream · xi``, ``xi.grad += upstream · wi``,
-        ``b.grad += upstream``, for the inputs that are Values."""
-        n = len(operands) // 2
-        for w, x in zip(operands[:n], operands[n : 2 * n]):
-            if type(x) is float:  # a constant input, such as a data feature
-                if type(w) is not float:
-                    w.grad += upstream * x
-            elif type(w) is float:
-                x.grad += upstream * w
-            else:
-                w.grad += upstream * x.data
-                x.grad += upstream * w.data
-        if len(operands) % 2 and type(operands[-1]) is not float:
-            operands[-1].grad += upstream
 
     def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
         n = len(names) // 2
@@ -303,41 +311,19 @@ class DotOp:
     def output_formula(self, names: Sequence[str]) -> str:
         n = len(names) // 2
         terms = [f"{w}·{x}" for w, x in zip(names[:n], names[n : 2 * n])]
-        if len(names) % 2:
-            terms.append(names[-1])
-        return " + ".join(terms)
+        return " + ".join(terms + list(names[2 * n :]))
 
     def forward_code(self, names: Sequence[str], out: str) -> list[str]:
-        """``forward`` as Python statements: ``out = b + w1 * x1 + w2 * x2 + ...``,
-        left to right from the bias (0.0 without one), as ``combine`` adds."""
+        """``out = b + w1 * x1 + w2 * x2 + ...``, left to right from the bias
+        (0.0 without one), as ``combine`` adds."""
         n = len(names) // 2
         bias = names[-1] if len(names) % 2 else "0.0"
-        products = [f"{w} * {x}" for w, x in zip(names[:n], names[n : 2 * n])]
-        return _left_to_right(out, bias, products)
-
-    def accumulate_code(
-        self, upstream: str, names: Sequence[str], out: str
-    ) -> list[tuple[int, str]]:
-        """``accumulate`` as source: ``(input index, what it receives)`` in its
-        order: ``wi`` gets ``upstream * xi`` and ``xi`` gets ``upstream * wi``,
-        pair by pair, then the bias ``upstream``."""
-        n = len(names) // 2
-        code = []
-        for i in range(n):
-            code.append((i, f"{upstream} * {names[n + i]}"))
-            code.append((n + i, f"{upstream} * {names[i]}"))
-        if len(names) % 2:
-            code.append((2 * n, upstream))
-        return code
+        return _left_to_right(out, bias, [f"{w} * {x}" for w, x in zip(names[:n], names[n:])])
 
 
 def _left_to_right(out: str, start: str, terms: list[str], per_line: int = 8) -> list[str]:
-    """``out = start + t1 + t2 + ...`` as statements of ``per_line`` terms each.
-
-    Python adds ``a + b + c`` as ``(a + b) + c``, left to right; splitting the
-    chain into ``out = out + ...`` lines adds in the same order (and keeps the
-    compiler from nesting a 10,000-term expression 10,000 deep).
-    """
+    """``out = start + t1 + t2 + ...`` as statements of ``per_line`` terms each
+    (the same order of additions; no 10,000-deep expression for the compiler)."""
     lines = []
     for first in range(0, max(len(terms), 1), per_line):
         chunk = terms[first : first + per_line]
@@ -345,146 +331,69 @@ def _left_to_right(out: str, start: str, terms: list[str], per_line: int = 8) ->
     return lines
 
 
-ADD = Op(
-    name="+",
-    formula="{a} + {b}",
-    forward=operator.add,
-    rules=(
-        Rule("1", lambda g, a, b, z: g, code="{g}"),
-        Rule("1", lambda g, a, b, z: g, code="{g}"),
+# The table. Each op: its name, its formula and its forward, then one rule per
+# input, one line each: the local derivative as text, and what the input
+# receives when the gradient g arrives at the output z.
+
+ADD = Op("+", "{a} + {b}", operator.add, finite_locals=True).with_rules(
+    rule("1", lambda g, a, b, z: g),
+    rule("1", lambda g, a, b, z: g),
+)
+SUB = Op("-", "{a} − {b}", operator.sub, finite_locals=True).with_rules(
+    rule("1", lambda g, a, b, z: g),
+    rule("−1", lambda g, a, b, z: -g),
+)
+# finite_locals: a finite a·b means a finite a and b (0·inf is nan)
+MUL = Op("*", "{a} · {b}", operator.mul, finite_locals=True).with_rules(
+    rule("{b}", lambda g, a, b, z: g * b),
+    rule("{a}", lambda g, a, b, z: g * a),
+)
+DIV = Op("/", "{a} / {b}", floatmath.divide).with_rules(
+    rule("1/{b}", lambda g, a, b, z: g * divide(1.0, b)),
+    rule("−{z}/{b}", lambda g, a, b, z: g * -divide(z, b)),
+)
+# Two masks, as in PyTorch. a^0 is the constant 1: no gradient at all, even
+# where b·a^(b−1) would be 0·inf (a = 0) or nan (a = nan). At a = 0 the log is
+# -inf; the second rule takes 0 there for b >= 0.
+POW = Op("**", "{a}^{b}", floatmath.power).with_rules(
+    rule(
+        "{b}·{a}^({b}−1)",
+        lambda g, a, b, z: 0.0 if number(b) == 0 else g * (b * power(a, b - 1.0)),
+        code="(0.0 if {b} == 0.0 else {g} * ({b} * power({a}, {b} - 1.0)))",
     ),
-    finite_locals=True,
-    code="{a} + {b}",
-)
-SUB = Op(
-    name="-",
-    formula="{a} − {b}",
-    forward=operator.sub,
-    rules=(
-        Rule("1", lambda g, a, b, z: g, code="{g}"),
-        Rule("−1", lambda g, a, b, z: -g, code="-{g}"),
+    rule(
+        "{z}·log({a})",
+        lambda g, a, b, z: g * (0.0 if number(a) == 0 and b >= 0 else z * log(a)),
+        code="{g} * (0.0 if {a} == 0.0 and {b} >= 0.0 else {z} * log({a}))",
     ),
-    finite_locals=True,
-    code="{a} - {b}",
 )
-MUL = Op(
-    name="*",
-    formula="{a} · {b}",
-    forward=operator.mul,
-    rules=(
-        Rule("{b}", lambda g, a, b, z: g * b, code="{g} * {b}"),
-        Rule("{a}", lambda g, a, b, z: g * a, code="{g} * {a}"),
-    ),
-    finite_locals=True,  # a finite a·b means a finite a and b (0·inf is nan)
-    code="{a} * {b}",
+NEG = Op("neg", "−{a}", operator.neg, finite_locals=True).with_rules(
+    rule("−1", lambda g, a, z: -g),
 )
-DIV = Op(
-    name="/",
-    formula="{a} / {b}",
-    forward=floatmath.divide,
-    rules=(
-        Rule("1/{b}", lambda g, a, b, z: g * divide(1.0, b), code="{g} * divide(1.0, {b})"),
-        Rule("−{z}/{b}", lambda g, a, b, z: g * -divide(z, b), code="{g} * -divide({z}, {b})"),
-    ),
-    code="divide({a}, {b})",
+EXP = Op("exp", "exp({a})", floatmath.exp, finite_locals=True).with_rules(
+    rule("exp({a}) = {z}", lambda g, a, z: g * z),
 )
-POW = Op(
-    name="**",
-    formula="{a}^{b}",
-    forward=floatmath.power,
-    rules=(
-        # a^0 is the constant 1: no gradient at all, as in PyTorch, even where
-        # b·a^(b−1) would be 0·inf (a = 0) or nan (a = nan).
-        Rule(
-            "{b}·{a}^({b}−1)",
-            lambda g, a, b, z: 0.0 if number(b) == 0 else g * (b * power(a, b - 1.0)),
-            code="(0.0 if {b} == 0.0 else {g} * ({b} * power({a}, {b} - 1.0)))",
-        ),
-        # At a = 0 the log is -inf; like PyTorch we take 0 there for b >= 0.
-        Rule(
-            "{z}·log({a})",
-            lambda g, a, b, z: g * (0.0 if number(a) == 0 and b >= 0 else z * log(a)),
-            code="{g} * (0.0 if {a} == 0.0 and {b} >= 0.0 else {z} * log({a}))",
-        ),
-    ),
-    code="power({a}, {b})",
+LOG = Op("log", "log({a})", floatmath.log).with_rules(
+    rule("1/{a}", lambda g, a, z: g * divide(1.0, a)),
 )
-NEG = Op(
-    name="neg",
-    formula="−{a}",
-    forward=operator.neg,
-    rules=(Rule("−1", lambda g, a, z: -g, code="-{g}"),),
-    finite_locals=True,
-    code="-{a}",
+TANH = Op("tanh", "tanh({a})", floatmath.tanh, finite_locals=True).with_rules(
+    rule("1 − {z}²", lambda g, a, z: g * (1.0 - z * z)),
 )
-EXP = Op(
-    name="exp",
-    formula="exp({a})",
-    forward=floatmath.exp,
-    rules=(Rule("exp({a}) = {z}", lambda g, a, z: g * z, code="{g} * {z}"),),
-    finite_locals=True,
-    code="exp({a})",
+SIGMOID = Op("sigmoid", "σ({a})", floatmath.sigmoid, finite_locals=True).with_rules(
+    rule("{z}·(1 − {z})", lambda g, a, z: g * (z * (1.0 - z))),
 )
-LOG = Op(
-    name="log",
-    formula="log({a})",
-    forward=floatmath.log,
-    rules=(Rule("1/{a}", lambda g, a, z: g * divide(1.0, a), code="{g} * divide(1.0, {a})"),),
-    code="log({a})",
+# A mask, as in PyTorch: the gradient passes where a > 0 and is 0 elsewhere (the
+# kink at 0 included), even an inf or nan one; nan <= 0 is false, so at a = nan
+# it passes. (A Value's <= compares its data.) The forward's code is
+# floatmath.relu written out: a call per node would cost more than the test.
+_RELU_CODE, _RELU_MASK = "({a} if {a} > 0.0 or {a} != {a} else 0.0)", "(0.0 if {a} <= 0.0 else {g})"
+RELU = Op("relu", "ReLU({a})", floatmath.relu, True, _RELU_CODE).with_rules(
+    rule("1 if {a} > 0 else 0", lambda g, a, z: 0.0 if a <= 0 else g, _RELU_MASK),
 )
-TANH = Op(
-    name="tanh",
-    formula="tanh({a})",
-    forward=floatmath.tanh,
-    rules=(Rule("1 − {z}²", lambda g, a, z: g * (1.0 - z * z), code="{g} * (1.0 - {z} * {z})"),),
-    finite_locals=True,
-    code="tanh({a})",
-)
-SIGMOID = Op(
-    name="sigmoid",
-    formula="σ({a})",
-    forward=floatmath.sigmoid,
-    rules=(
-        Rule(
-            "{z}·(1 − {z})", lambda g, a, z: g * (z * (1.0 - z)), code="{g} * ({z} * (1.0 - {z}))"
-        ),
-    ),
-    finite_locals=True,
-    code="sigmoid({a})",
-)
-RELU = Op(
-    name="relu",
-    formula="ReLU({a})",
-    forward=floatmath.relu,
-    # A mask, as in PyTorch: the gradient passes where a > 0 and is 0 elsewhere
-    # (the kink at 0 included), even an inf or nan one. nan <= 0 is false, so
-    # at a = nan the gradient passes, as in PyTorch. (A Value's <= compares its
-    # data, so no number() call is needed on this hot rule.)
-    rules=(
-        Rule(
-            "1 if {a} > 0 else 0",
-            lambda g, a, z: 0.0 if a <= 0 else g,
-            code="(0.0 if {a} <= 0.0 else {g})",
-        ),
-    ),
-    finite_locals=True,
-    # floatmath.relu written out: a call per node would cost more than the test.
-    code="({a} if {a} > 0.0 or {a} != {a} else 0.0)",
-)
-BCE_WITH_LOGITS = Op(
-    name="bce_logits",
-    formula="BCE(σ({a}), {b})",
-    forward=floatmath.bce_with_logits,
-    rules=(
-        # The article's ∂L/∂z2 = ŷ − y, exactly: ŷ = σ(z) is the prediction.
-        Rule(
-            "σ({a}) − {b}",
-            lambda g, z, y, loss: g * (sigmoid(z) - y),
-            code="{g} * (sigmoid({a}) - {b})",
-        ),
-        Rule("−{a}", lambda g, z, y, loss: g * -z, code="{g} * -{a}"),
-    ),
-    code="bce_with_logits({a}, {b})",
+# The article's ∂L/∂z2 = ŷ − y, exactly: ŷ = σ(z) is the prediction.
+BCE_WITH_LOGITS = Op("bce_logits", "BCE(σ({a}), {b})", floatmath.bce_with_logits).with_rules(
+    rule("σ({a}) − {b}", lambda g, z, y, loss: g * (sigmoid(z) - y)),
+    rule("−{a}", lambda g, z, y, loss: g * -z),
 )
 SUM = SumOp()
 DOT = DotOp()
@@ -493,45 +402,30 @@ AnyOp = Op | SumOp | DotOp
 
 #: Every op, by the name stored in ``Value.op``.
 OPS: dict[str, AnyOp] = {
-    op.name: op
-    for op in (
-        ADD,
-        SUB,
-        MUL,
-        DIV,
-        POW,
-        NEG,
-        EXP,
-        LOG,
-        TANH,
-        SIGMOID,
-        RELU,
-        BCE_WITH_LOGITS,
-        SUM,
-        DOT,
-    )
+    op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, TANH, SIGMOID, RELU)
 }
+OPS.update({op.name: op for op in (BCE_WITH_LOGITS, SUM, DOT)})
 
 #: The names of the ops marked ``finite_locals``: backward skips such a node
 #: when its upstream gradient is exactly 0 and its output finite.
 FINITE_LOCALS: frozenset[str] = frozenset(name for name, op in OPS.items() if op.finite_locals)
 
-#: The rules' code (``Rule.vjp``) of every op, by name: the engine's fast
-#: path reads the rules from here. An n-ary op (sum, dot) has none listed: it
-#: applies its rule itself (``accumulate``).
-VJP_RULES: dict[str, tuple[Callable[..., Any], ...]] = {
-    op.name: tuple(rule.vjp for rule in op.rules) if isinstance(op, Op) else ()
-    for op in OPS.values()
-}
 
-#: The functions the ops' ``code`` calls, by the name it calls them: the
-#: float versions (``floatmath``) of the generic functions the rules use.
-CODE_NAMESPACE: dict[str, Callable[..., float]] = {
-    "divide": floatmath.divide,
-    "power": floatmath.power,
-    "exp": floatmath.exp,
-    "log": floatmath.log,
-    "tanh": math.tanh,  # floatmath.tanh is math.tanh; one call less
-    "sigmoid": floatmath.sigmoid,
-    "bce_with_logits": floatmath.bce_with_logits,
-}
+def op_of(node: Any) -> AnyOp:
+    """The table's entry for the op that made ``node``.
+
+    Raises:
+        ValueError: naming the node and the known ops, for an op the table
+            does not know (a node made by hand: ``Value(data, children, "?")``).
+    """
+    try:
+        return OPS[node.op]
+    except KeyError:
+        if node.label:
+            who = text("error.engine.node_named", label=repr(node.label))
+        else:
+            who = text("error.engine.node_described", description=f"Value({node.data!r})")
+        known = " ".join(OPS)
+        raise ValueError(
+            text("error.engine.unknown_op", who=who, op=repr(node.op), ops=known)
+        ) from None

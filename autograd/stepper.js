@@ -11,23 +11,46 @@
   var last = frames.length - 1;
 
   // The picture: the <img> (shown without JavaScript) becomes inline SVG, so
-  // that its boxes can be restyled. Both come from the same bytes.
+  // that its boxes can be restyled. Both come from the same bytes. A machine
+  // without Graphviz sends no picture, only the steps: they work all the same.
   var view = root.querySelector(".gg-view");
   var still = view.querySelector("img");
-  var bytes = atob(still.getAttribute("src").split(",")[1]);
-  var codes = new Uint8Array(bytes.length);
-  for (var b = 0; b < bytes.length; b++) { codes[b] = bytes.charCodeAt(b); }
-  view.innerHTML = new TextDecoder("utf-8").decode(codes);
-  var svg = view.querySelector("svg");
-  var naturalWidth = parseFloat(svg.getAttribute("width")) * 4 / 3;  // pt to px
-  var naturalHeight = parseFloat(svg.getAttribute("height")) * 4 / 3;
+  var svg = null, naturalWidth = 0, naturalHeight = 0;
+  if (still) {
+    var bytes = atob(still.getAttribute("src").split(",")[1]);
+    var codes = new Uint8Array(bytes.length);
+    for (var b = 0; b < bytes.length; b++) { codes[b] = bytes.charCodeAt(b); }
+    view.innerHTML = new TextDecoder("utf-8").decode(codes);
+    svg = view.querySelector("svg");
+    naturalWidth = parseFloat(svg.getAttribute("width")) * 4 / 3;  // pt to px
+    naturalHeight = parseFloat(svg.getAttribute("height")) * 4 / 3;
+  }
 
-  function part(id) { return svg.querySelector('[id="' + id + '"]'); }
+  function part(id) { return svg ? svg.querySelector('[id="' + id + '"]') : null; }
   var boxes = {};
   Object.keys(frames[0].boxes).forEach(function (id) {
     var g = part(id);
     if (g) { boxes[id] = { texts: g.querySelectorAll("text"), shape: g.querySelector("polygon, path") }; }
   });
+
+  // Text that changes from frame to frame (the step, the pass, the count, Play or
+  // Pause) sits in a box sized for its longest version, at any width: everything
+  // around it, the graph first of all, stays where it is from the first frame to
+  // the last. The other versions are there, unseen and unread, only for their size.
+  function steady(el, texts) {
+    el.classList.add("gg-steady");
+    texts.filter(function (t, i) { return texts.indexOf(t) === i; }).forEach(function (t) {
+      var ghost = document.createElement("span");
+      ghost.className = "gg-ghost";
+      ghost.setAttribute("aria-hidden", "true");
+      ghost.textContent = t;
+      el.appendChild(ghost);
+    });
+    var shown = document.createElement("span");
+    shown.className = "gg-shown";
+    el.appendChild(shown);
+    return shown;
+  }
 
   // Controls are made here, so that a page without JavaScript has no dead buttons.
   var ui = root.querySelector(".gg-ui");
@@ -40,16 +63,20 @@
   }
   button("first", "|◀", "first step (Home)");
   button("prev", "◀", "previous step (←)");
-  var play = button("play", "▶ Play", "play or pause (space)");
+  var PLAY = "▶ Play", PAUSE = "❚❚ Pause";
+  var playButton = button("play", "", "play or pause (space)");
+  var play = steady(playButton, [PLAY, PAUSE]);
+  play.textContent = PLAY;
   button("next", "▶", "next step (→)");
   button("last", "▶|", "last step (End)");
   var slider = document.createElement("input");
   slider.type = "range"; slider.className = "gg-slider"; slider.min = "0";
   slider.max = String(last); slider.value = "0"; slider.setAttribute("aria-label", "step");
   ui.appendChild(slider);
-  var count = document.createElement("span");
-  count.className = "gg-count";
-  ui.appendChild(count);
+  var countBox = document.createElement("span");
+  countBox.className = "gg-count";
+  ui.appendChild(countBox);
+  var count = steady(countBox, frames.map(function (f, i) { return (i + 1) + " / " + frames.length; }));
   var speed = document.createElement("select");
   speed.setAttribute("aria-label", "speed");
   [["0.5", "slow"], ["1", "normal"], ["2", "fast"], ["4", "fastest"]].forEach(function (o) {
@@ -58,17 +85,23 @@
   });
   speed.value = "1";
   ui.appendChild(speed);
-  button("zoom-out", "−", "smaller picture");
-  button("fit", "fit", "fit the picture to the width");
-  button("zoom-in", "+", "larger picture");
+  if (svg) {
+    button("zoom-out", "−", "smaller picture");
+    button("fit", "fit", "fit the picture to the width");
+    button("zoom-in", "+", "larger picture");
+  }
 
   var now = root.querySelector(".gg-now");
-  now.innerHTML = '<div class="gg-phase"></div><div class="gg-formula"></div>' +
-    '<div class="gg-legend"><b class="a">orange</b>: this step\u2019s node and the edges ' +
-    'it uses; <b class="m">purple</b>: the nodes it reads (forward) or gives gradient to ' +
-    '(backward). \u201c?\u201d: not known yet.</div>';
-  var phase = now.querySelector(".gg-phase");
-  var formula = now.querySelector(".gg-formula");
+  now.innerHTML = '<div class="gg-phase"></div><div class="gg-formula"></div>' + (svg
+    ? '<div class="gg-legend"><b class="a">orange</b>: this step\u2019s node and the edges ' +
+      'it uses; <b class="m">purple</b>: the nodes it reads (forward) or gives gradient to ' +
+      '(backward). \u201c?\u201d: not known yet.</div>'
+    : "");
+  var FORWARD = "Forward pass: compute this node from its inputs";
+  var BACKWARD = "Backward pass: the chain rule, \u2202L/\u2202input += " +
+    "\u2202L/\u2202node \u00b7 local derivative";
+  var phase = steady(now.querySelector(".gg-phase"), [FORWARD, BACKWARD]);
+  var formula = steady(now.querySelector(".gg-formula"), frames.map(function (f) { return f.text; }));
   var note = root.querySelector(".gg-nojs");
   if (note) { note.remove(); }
   var all = root.querySelector(".gg-all");
@@ -84,6 +117,7 @@
   var zoom = 1;
   var readable = 0.76;
   function setZoom(z) {
+    if (!svg) { return; }
     zoom = Math.max(0.2, Math.min(3, z));
     svg.style.width = (naturalWidth * zoom) + "px";
     svg.style.height = (naturalHeight * zoom) + "px";
@@ -123,17 +157,15 @@
     slider.value = String(current);
     count.textContent = (current + 1) + " / " + frames.length;
     formula.textContent = frame.text;
-    phase.textContent = frame.phase === "forward"
-      ? "Forward pass: compute this node from its inputs"
-      : "Backward pass: the chain rule, \u2202L/\u2202input += \u2202L/\u2202node \u00b7 local derivative";
+    phase.textContent = frame.phase === "forward" ? FORWARD : BACKWARD;
     root.setAttribute("data-current", String(current));
   }
   function stop() {
-    if (timer) { clearInterval(timer); timer = null; play.textContent = "▶ Play"; }
+    if (timer) { clearInterval(timer); timer = null; play.textContent = PLAY; }
   }
   function start() {
     if (current === last) { show(0); }
-    play.textContent = "❚❚ Pause";
+    play.textContent = PAUSE;
     timer = setInterval(function () {
       if (current >= last) { stop(); return; }
       show(current + 1);

@@ -22,6 +22,7 @@ Needs the ``viz`` extra (Graphviz, to lay the graph out).
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import json
 import re
@@ -33,6 +34,7 @@ from typing import Any
 
 from autograd.draw import (
     OUTPUT_FILL,
+    MissingExtra,
     Picture,
     add_key,
     grad_colour,
@@ -51,6 +53,9 @@ MAX_PAGE_NODES = 80
 
 #: The JavaScript that shows the frames (shipped in this package, inlined in every page).
 SCRIPT_FILE = Path(__file__).with_name("stepper.js")
+
+#: What a stepper shows in place of its picture when the viz extra is missing.
+NO_PICTURE = "No picture of the graph here ({reason}); the steps below work without it."
 
 
 @dataclass
@@ -112,7 +117,12 @@ class Stepper:
         self.title = title
         self.steps: list[Step] = steps(output)
         self.panels = [_panel_of(spec, self.steps) for spec in panels]
-        self._frames_and_picture(order)
+        #: Why there is no picture ("" when there is one).
+        self.missing = ""
+        try:
+            self._frames_and_picture(order)
+        except MissingExtra as error:  # no Graphviz to lay the graph out: the steps alone
+            self._frames_without_picture(str(error))
 
     # -- frames: made once, here ------------------------------------------------
 
@@ -172,6 +182,26 @@ class Stepper:
         # The picture for untrusted notebooks and pages without JavaScript: the finished pass.
         last_texts, last_prediction = texts[-1], prediction_texts[-1]
         self.final_svg = self._finished_svg(last_texts, last_prediction, final)
+
+    def _frames_without_picture(self, reason: str) -> None:
+        """The frames' words and tables, for a machine that cannot draw the graph."""
+        self.missing = NO_PICTURE.format(reason=reason)
+        self.picture = None  # type: ignore[assignment]
+        self.svg = self.final_svg = ""
+        self.frames = [
+            {
+                "phase": step.phase,
+                "text": step.text,
+                "active": [],
+                "marked": [],
+                "edges": [],
+                "boxes": {},
+                "fills": {},
+                "rows": [panel.current[index] for panel in self.panels],
+                "numbers": [panel.numbers[index] for panel in self.panels],
+            }
+            for index, step in enumerate(self.steps)
+        ]
 
     def _box_texts(
         self,
@@ -288,9 +318,6 @@ class Stepper:
         """
         uid = uid or "gg-" + secrets.token_hex(8)
         payload = json_for_script({"frames": self.frames, "panels": len(self.panels)})
-        encoded = base64.b64encode(self.final_svg.encode("utf-8")).decode("ascii")
-        width, height = _size_px(self.final_svg)
-        alt = html.escape(f"the computation graph of {self._names[self.output]}, pass finished")
         panels = "".join(_panel_html(panel, i) for i, panel in enumerate(self.panels))
         script = SCRIPT_FILE.read_text(encoding="utf-8")
         return (
@@ -298,8 +325,7 @@ class Stepper:
             f'<div class="gg-title">{html.escape(self.title)}</div>'
             '<div class="gg-ui"></div>'
             '<div class="gg-now" aria-live="polite"></div>'
-            f'<div class="gg-view"><img class="gg-still" alt="{alt}" width="{width}" '
-            f'height="{height}" src="data:image/svg+xml;base64,{encoded}"></div>'
+            f"{self._view_html()}"
             f'<div class="gg-panels">{panels}</div>'
             '<details class="gg-all" open><summary>The whole pass, step by step</summary>'
             '<p class="gg-nojs">Stepping through one step at a time needs JavaScript '
@@ -310,15 +336,32 @@ class Stepper:
             f"<script>{script.replace('__UID__', uid)}</script></div>"
         )
 
+    def _view_html(self) -> str:
+        """The picture of the finished pass (its script makes it live), or why there is none."""
+        if not self.final_svg:
+            return f'<div class="gg-view gg-missing">{html.escape(self.missing)}</div>'
+        encoded = base64.b64encode(self.final_svg.encode("utf-8")).decode("ascii")
+        width, height = _size_px(self.final_svg)
+        alt = html.escape(f"the computation graph of {self._names[self.output]}, pass finished")
+        return (
+            f'<div class="gg-view"><img class="gg-still" alt="{alt}" width="{width}" '
+            f'height="{height}" src="data:image/svg+xml;base64,{encoded}"></div>'
+        )
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
         """What Jupyter shows: the interactive stepper when the notebook is trusted;
-        otherwise the picture of the finished pass and the steps as text."""
-        return {
-            "text/html": self.html(),
-            "image/svg+xml": self.final_svg,
-            "image/png": svg_to_png(self.final_svg),
-            "text/plain": self.text(),
-        }
+        otherwise the picture of the finished pass and the steps as text.
+
+        Without the viz extra's PNG converter the PNG is left out, and
+        without Graphviz the picture: the steps are all there either way.
+        """
+        bundle = {"text/html": self.html(), "text/plain": self.text()}
+        if self.final_svg:
+            bundle["image/svg+xml"] = self.final_svg
+            # No PNG converter: a trusted notebook shows the SVG, an untrusted one the text.
+            with contextlib.suppress(MissingExtra):
+                bundle["image/png"] = svg_to_png(self.final_svg)  # type: ignore[assignment]
+        return bundle
 
     def page(self) -> str:
         """A complete, self-contained HTML page (the same bytes for the same graph)."""
@@ -461,6 +504,10 @@ _STYLE = """<style>
   padding: 4px 10px; cursor: pointer; }
 .gg-stepper .gg-slider { flex: 1 1 160px; min-width: 120px; height: 32px; }
 .gg-stepper .gg-count { min-width: 5em; }
+.gg-stepper .gg-steady { display: inline-grid; align-items: center; justify-items: center; }
+.gg-stepper .gg-now .gg-steady { display: grid; justify-items: start; }
+.gg-stepper .gg-steady > span { grid-area: 1 / 1; }
+.gg-stepper .gg-ghost { visibility: hidden; }
 .gg-stepper .gg-now { margin: 8px 0; }
 .gg-stepper .gg-phase { color: #455a64; font-size: 14px; }
 .gg-stepper .gg-formula { background: #f5f7f8; padding: 8px; margin: 4px 0;
@@ -468,6 +515,7 @@ _STYLE = """<style>
 .gg-stepper .gg-view { overflow: auto; max-height: 80vh; border: 1px solid #eceff1;
   touch-action: pan-x pan-y; }
 .gg-stepper .gg-view img, .gg-stepper .gg-view svg { display: block; max-width: none; }
+.gg-stepper .gg-view.gg-missing { padding: 8px; color: #455a64; }
 .gg-stepper .gg-scroll { overflow-x: auto; }
 .gg-stepper table { border-collapse: collapse; margin-top: 6px; }
 .gg-stepper td, .gg-stepper th { border: 1px solid #cfd8dc; padding: 4px 8px;

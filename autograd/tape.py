@@ -50,7 +50,6 @@ starts, build the graph and call ``backward()``.
 from __future__ import annotations
 
 import keyword
-import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -58,6 +57,7 @@ from typing import Any
 
 from autograd.engine import _backward_lock, op_of, topological_order
 from autograd.ops import CODE_NAMESPACE, FINITE_LOCALS
+from autograd.symbolic import LITERALS, literal
 from autograd.value import Value
 
 
@@ -112,6 +112,7 @@ class Tape:
             # leaves them alone too).
             self.wrt = [leaf for leaf in self.leaves if leaf in wanted and leaf in in_graph]
         self.source = _write_source(self, refresh=False)
+        _check_size(self.source)
         self._replay = _compile(self.source)
         self._refreshing: Any = None
 
@@ -131,7 +132,9 @@ class Tape:
                 value = self._replay(self.leaves, self.wrt)
             else:
                 if self._refreshing is None:
-                    self._refreshing = _compile(_write_source(self, refresh=True))
+                    source = _write_source(self, refresh=True)
+                    _check_size(source)
+                    self._refreshing = _compile(source)
                 value = self._refreshing(self.leaves, self.wrt, self.nodes)
         if self.also:
             value, self.values = value
@@ -162,49 +165,43 @@ def record(output: Value, wrt: Iterable[Value] | None = None, also: Iterable[Val
     Raises:
         TypeError: if ``output`` or an item of ``wrt`` is not a Value.
         ValueError: for a node made by hand with an op the table does not know,
-            an item of ``wrt`` that is not a leaf, or an item of ``also``
-            that is not in the graph.
+            an item of ``wrt`` that is not a leaf, an item of ``also``
+            that is not in the graph, or a graph too large to record
+            (more than ``MAX_LINES`` lines of replay, about 50,000 nodes
+            of a chain; memory stays bounded).
     """
     return Tape(output, wrt, also)
 
 
+#: The longest replay function ``record`` compiles. Python's compiler holds
+#: about 3 KB per line while it works, so this bounds a recording to about
+#: 600 MB; micrograd's demo step (MLP 2-16-16-1 on 100 samples) is 88,830 lines.
+MAX_LINES = 200_000
+
+TOO_LARGE = (
+    "record: this graph would be replayed by a function of {lines:,} lines of Python, "
+    "more than the limit of {limit:,} (autograd.tape.MAX_LINES; compiling it would need "
+    "about {megabytes:,} MB). Call backward() on it instead, or record a smaller graph "
+    "(a mini-batch of the samples)"
+)
+
+
+def _check_size(source: str) -> None:
+    """Raises ValueError, naming the limit, for a source too long to compile."""
+    lines = source.count("\n")
+    if lines > MAX_LINES:
+        megabytes = lines * 3 // 1000
+        raise ValueError(TOO_LARGE.format(lines=lines, limit=MAX_LINES, megabytes=megabytes))
+
+
 def _compile(source: str) -> Any:
     namespace: dict[str, Any] = dict(CODE_NAMESPACE)
-    namespace.update(_constants)
+    namespace.update(LITERALS)
     exec(compile(source, "<autograd.record>", "exec"), namespace)
     return namespace["replay"]
 
 
-# Non-finite constants by name (a literal cannot spell them).
-_constants = {"inf": math.inf, "nan": math.nan}
-
-
-def _literal(x: float) -> str:
-    """A float constant as Python source that gives it back bit for bit."""
-    if math.isfinite(x):
-        text = repr(float(x))
-        return f"({text})" if text.startswith("-") else text
-    if math.isnan(x):
-        # nan's sign and payload cannot be spelt; rebuild its bits.
-        return f"_nan({_bits(x)})"
-    return "inf" if x > 0 else "(-inf)"
-
-
-def _bits(x: float) -> int:
-    import struct
-
-    return int.from_bytes(struct.pack("<d", x), "little")
-
-
-def _nan(bits: int) -> float:
-    import struct
-
-    return float(struct.unpack("<d", bits.to_bytes(8, "little"))[0])
-
-
-_constants["_nan"] = _nan  # type: ignore[assignment]
-
-_RESERVED = {*CODE_NAMESPACE, *_constants, "replay", "leaves", "wrt", "nodes", "leaf", "node"}
+_RESERVED = {*CODE_NAMESPACE, *LITERALS, "replay", "leaves", "wrt", "nodes", "leaf", "node"}
 _RESERVED |= {"grad", "data", "value", "zip", "float", "True", "False", "None"}
 
 
@@ -241,7 +238,7 @@ def _write_source(tape: Tape, refresh: bool) -> str:
     name = names.names
 
     def operand(x: Any) -> str:
-        return name[x] if type(x) is Value else _literal(x)
+        return name[x] if type(x) is Value else literal(x)
 
     output = tape.output
     # needs: the nodes that take part in the backward pass: the wrt leaves and

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd import floatmath
 from autograd.language import text
@@ -191,18 +191,6 @@ class Value:
         """micrograd's name for ``op``: the op that made this node, as a short string."""
         return self.op
 
-    def _backward(self) -> None:
-        """Apply the chain rule at this one node, as micrograd's lecture does by hand.
-
-        Adds ``self.grad · ∂self/∂parent`` into each parent's ``.grad``,
-        with the op table's rules, the same code ``backward()`` runs at every
-        node. A leaf has nothing to pass on. ``backward()`` does this for
-        every node, in reverse topological order.
-        """
-        from autograd.engine import propagate
-
-        propagate(self)
-
     @property
     def is_leaf(self) -> bool:
         """True for an input (a Value that no op made)."""
@@ -286,17 +274,16 @@ class Value:
         other_data = _data_of(other)
         return NotImplemented if other_data is None else self.data >= other_data
 
-    # Gradients: thin doors into the engine.
+    # Gradients: ``backward()`` and micrograd's ``_backward()`` are the engine's
+    # own functions, which autograd.engine attaches to this class as it loads
+    # (this module cannot import the engine: the engine imports it).
+    if TYPE_CHECKING:
 
-    def backward(self) -> None:
-        """Fill ``.grad`` of every node this Value depends on.
+        def backward(self) -> None:
+            """Fill ``.grad`` of every node this Value depends on (``autograd.backward``)."""
 
-        See ``autograd.backward`` for the exact rules (seed 1, leaves
-        accumulate, interior nodes hold the latest pass).
-        """
-        from autograd.engine import backward
-
-        backward(self)
+        def _backward(self) -> None:
+            """The chain rule at this one node (``autograd.engine.propagate``)."""
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from the graph."""

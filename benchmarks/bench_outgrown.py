@@ -12,9 +12,9 @@ largest difference is printed.
 Contenders: glassgrad's step recorded once and replayed (``autograd.record``,
 what ``nn.fit(compiled=True)`` runs), glassgrad building the graph each step
 (``nn.fit``'s default), PyTorch on tensors (the whole batch as one matrix
-product per layer; ``nn.export.to_torch`` gives the model), and numpy with
-the backward pass written out by hand: the article's closed forms, over a
-batch. Reported: milliseconds per step, the median of the steps (the
+product per layer, on one thread; ``nn.export.to_torch`` gives the model),
+and numpy with the backward pass written out by hand: the article's closed
+forms, over a batch. Reported: milliseconds per step, the median of the steps (the
 fastest beside it), and how many times faster than glassgrad recorded.
 Each contender takes a few steps in a row, as in a training loop, then the
 next one does (see ``run``).
@@ -92,8 +92,17 @@ def recorded_step(model: nn.MLP) -> Callable[[int], float]:
 
 
 def torch_step(model: nn.MLP) -> Callable[[int], float]:
-    """PyTorch on tensors: the batch as a matrix, one product per layer."""
+    """PyTorch on tensors: the batch as a matrix, one product per layer.
+
+    On one thread (``torch.set_num_threads(1)``, for this process): on
+    matrices this small, threads only wait for each other, and on a busy
+    machine a thread that is not scheduled stalls the others (with
+    PyTorch's default of one thread per core, a run on the shared 2-core
+    reference machine gave a median step of 51 ms instead of 0.5).
+    """
     import torch
+
+    torch.set_num_threads(1)
 
     torch_model = nn.export.to_torch(model)
     X, y = dataset()

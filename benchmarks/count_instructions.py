@@ -10,10 +10,15 @@ Python's start-up and the imports cancel out:
 
 * chain: building, backpropagating and freeing the 100,000-op chain of
   ``bench_engine.py``, with Python's collector on and off;
-* fused / elementary step: one training step of ``bench_training.py``
-  (micrograd's demo workload), after a first step;
+* fused / elementary / recorded step: one training step of
+  ``bench_training.py`` (micrograd's demo workload), after a first step;
+  the recorded step is one replay of the tape (``autograd.record``);
+* recording: recording that step once (``autograd.record``);
 * article epoch: one epoch of ``nn.fit`` on the article's network and 200
-  moons, as in ``bench_training.py``.
+  moons, as in ``bench_training.py``;
+* micrograd's chain and step with Python's collector off, the peer the
+  ratios are taken against: its step with the collector on varies with
+  the heap, these counts do not move.
 
 Needs valgrind (Debian: ``apt-get install valgrind``); it takes a few minutes.
 """
@@ -35,14 +40,30 @@ WORKLOADS = {
     "chain, collector off": ("chain of 100,000 ops", (0, 1)),
     "fused step": ("training step", (1, 3)),
     "elementary step": ("training step", (1, 3)),
+    "recorded step": ("training step", (1, 5)),
+    "recording": ("recording of the step", (1, 2)),
     "article epoch": ("epoch", (2, 12)),
+    "micrograd chain, collector off": ("chain of 100,000 ops", (0, 1)),
+    "micrograd step, collector off": ("training step", (1, 3)),
+}
+
+#: glassgrad's workload: the micrograd workload it is compared with.
+PEERS = {
+    "chain, collector on": "micrograd chain, collector off",
+    "chain, collector off": "micrograd chain, collector off",
+    "fused step": "micrograd step, collector off",
+    "elementary step": "micrograd step, collector off",
+    "recorded step": "micrograd step, collector off",
 }
 
 
 def run(workload: str, units: int) -> None:
     """The workload itself, ``units`` times (run inside valgrind)."""
     sys.path.insert(0, str(HERE))
-    if workload.startswith("chain"):
+    if workload.startswith("micrograd"):
+        gc.disable()
+        run_micrograd(workload, units)
+    elif workload.startswith("chain"):
         import bench_engine
 
         if workload.endswith("off"):
@@ -51,6 +72,18 @@ def run(workload: str, units: int) -> None:
             out = bench_engine.build_chain(bench_engine.GlassgradValue, bench_engine.CHAIN)
             out.backward()
             del out
+    elif workload in ("recorded step", "recording"):
+        import bench_training
+
+        X, y = bench_training.dataset()
+        model = bench_training.glassgrad_model(fused=True)
+        if workload == "recording":
+            for _ in range(units):
+                bench_training.RecordedStep(model, X, y)
+            return
+        recorded = bench_training.RecordedStep(model, X, y)
+        for k in range(units):
+            recorded(model, X, y, k)
     elif workload.endswith("step"):
         import bench_training
 
@@ -65,6 +98,32 @@ def run(workload: str, units: int) -> None:
         X, y = nn.data.moons(200, noise=0.1, seed=1)
         model = nn.seed_network(seed=0)
         nn.fit(model, X, y, loss="bce", optimizer="sgd", lr=0.5, epochs=units, progress=False)
+
+
+def run_micrograd(workload: str, units: int) -> None:
+    """micrograd's chain or training step, with the collector off (set by the caller)."""
+    import threading
+
+    import bench_engine
+    import bench_training
+
+    def chain() -> None:
+        sys.setrecursionlimit(10 * bench_engine.CHAIN)  # micrograd sorts recursively
+        for _ in range(units):
+            out = bench_engine.build_chain(bench_engine.MicrogradValue, bench_engine.CHAIN)
+            out.backward()
+            del out
+
+    if workload.endswith("chain, collector off"):
+        threading.stack_size(512 * 1024 * 1024)
+        thread = threading.Thread(target=chain)
+        thread.start()
+        thread.join()
+        return
+    X, y = bench_training.dataset()
+    model = bench_training.micrograd_model(bench_training.glassgrad_model(True))
+    for k in range(units):
+        bench_training.micrograd_step(model, X, y, k)
 
 
 def instructions(workload: str, units: int) -> int:
@@ -93,11 +152,19 @@ def main() -> None:
         return
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed (Debian: apt-get install valgrind)")
+    chosen = [name for name in WORKLOADS if name in sys.argv[1:]] or list(WORKLOADS)
     print(f"Python {sys.version.split()[0]}; instructions counted by callgrind")
-    for workload, (unit, (small, large)) in WORKLOADS.items():
+    counts = {}
+    for workload in chosen:
+        unit, (small, large) = WORKLOADS[workload]
         difference = instructions(workload, large) - instructions(workload, small)
-        per_unit = difference / (large - small)
-        print(f"  {workload:<22} {per_unit / 1e6:8.0f}M instructions per {unit}")
+        counts[workload] = per_unit = difference / (large - small)
+        print(f"  {workload:<32} {per_unit / 1e6:8.1f}M instructions per {unit}", flush=True)
+    ratios = [(ours, peer) for ours, peer in PEERS.items() if ours in counts and peer in counts]
+    if ratios:
+        print("glassgrad runs fewer instructions than micrograd with its collector off, by")
+        for ours, peer in ratios:
+            print(f"  {ours:<32} {counts[peer] / counts[ours]:8.1f}x")
 
 
 if __name__ == "__main__":

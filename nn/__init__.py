@@ -26,7 +26,7 @@ from nn import data, export, losses, names, optim, reference  # names: the artic
 from nn.layers import MLP, Layer, Neuron, Outputs, seed_network
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
-from nn.train import History, accuracy, fit, predict
+from nn.train import History, TrainingLoop, TrainingWarning, accuracy, fit, predict
 
 
 def playground(model: MLP | None = None, dataset: str = "xor", **options: Any) -> Any:
@@ -116,6 +116,8 @@ __all__ = [
     "Neuron",
     "Optimizer",
     "Outputs",
+    "TrainingLoop",
+    "TrainingWarning",
     "accuracy",
     "data",
     "export",

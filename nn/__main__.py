@@ -20,7 +20,7 @@ import nn
 from autograd.language import argument_parser, display_width, language_asked, text, using_language
 from nn import reference
 from nn.data import DATASETS
-from nn.train import fit
+from nn.train import TrainingWarning, fit
 
 DEFAULTS = {"epochs": 300, "lr": 0.2, "optimizer": "momentum", "samples": 200}
 
@@ -147,14 +147,10 @@ def run(argv: list[str] | None = None) -> int:
     if args.dataset != "xor":
         tested = nn.accuracy(model, test_X, test_y)
         print(text("demo.test_accuracy", accuracy=f"{tested:.1%}"))
-    # fit's own warnings first (a run that did not learn, say); the demo's check only without.
-    fit_warnings = [w for w in said if not issubclass(w.category, DeprecationWarning)]
-    for warning in fit_warnings:
-        note(parser, str(warning.message), warning=True)
-    if not fit_warnings:
-        stalled = did_not_learn(history, y, args.lr)
-        if stalled:
-            note(parser, stalled, warning=True)
+    # fit says when a run did not learn (diverged, stalled, dead units) and what to try.
+    for warning in said:
+        if issubclass(warning.category, TrainingWarning):
+            note(parser, str(warning.message), warning=True)
 
     # Show a sample whose features are not zero, so that every formula has work to do.
     sample = max(range(len(X)), key=lambda i: min(abs(v) for v in X[i]))
@@ -184,37 +180,6 @@ def learning_rate_problem(lr: float) -> str | None:
     else:
         return None
     return text("demo.lr_not_positive", default=f"{DEFAULTS['lr']:g}", reason=reason)
-
-
-def did_not_learn(history: nn.History, y: list[float], lr: float) -> str | None:
-    """A warning for a run that finished but did not learn, with what to try; else None.
-
-    Not learning: the last epoch's loss is not below the first's, or the
-    training accuracy is no better than always guessing the commoner class.
-    """
-    if len(history.loss) < 2 or not history.accuracy:
-        return None
-    start, end, accuracy = history.loss[0], history.loss[-1], history.accuracy[-1]
-    ones = sum(label > 0.5 for label in y) / len(y)
-    chance = max(ones, 1.0 - ones)
-    if not math.isfinite(end) or not math.isfinite(start):
-        return None  # fit reports those (it stops on nan or inf)
-    if end >= start:
-        what = text(
-            "demo.loss_did_not_fall",
-            start=f"{start:.4f}",
-            end=f"{end:.4f}",
-            epochs=len(history.loss),
-        )
-    elif accuracy <= chance:
-        what = text("demo.at_chance", accuracy=f"{accuracy:.1%}", chance=f"{chance:.1%}")
-    else:
-        return None
-    if lr < DEFAULTS["lr"]:
-        advice = text("demo.try_larger_lr", lr=f"{lr:g}", default=f"{DEFAULTS['lr']:g}")
-    else:
-        advice = text("demo.try_smaller_lr", lr=f"{min(lr / 10, DEFAULTS['lr']):g}")
-    return text("demo.did_not_learn", what=what, advice=advice)
 
 
 def diverged(error: FloatingPointError, lr: float, epochs: int) -> str:

@@ -118,6 +118,11 @@ MESSAGES = {
     "labels": "{what}: X has {samples} samples but y has {labels} labels; give one per sample",
     "label": "{what}: label {index} of y is {value!r}; labels are numbers",
     "empty": "{what}: X is empty: give at least one sample",
+    "X": "{what}: X must be a list of samples (lists of numbers), got {kind}",
+    "y": "{what}: y must be a list of labels, got {kind}",
+    "lengths": "{ours} numbers against {theirs}: compare like with like",
+    "directory": "cannot write {path}: it is a directory; give a file name, such as train.py",
+    "no folder": "cannot write {path}: the directory {folder} does not exist (create it first)",
     "diverged": (
         "compare: training diverged at step {step} (the loss became {loss}): the learning "
         "rate is probably too large; try a smaller one"
@@ -405,7 +410,7 @@ def relative_difference(ours: Sequence[float], theirs: Sequence[float]) -> float
     side is infinite and the other is not.
     """
     if len(ours) != len(theirs):
-        raise ValueError(f"{len(ours)} numbers against {len(theirs)}: compare like with like")
+        raise ValueError(MESSAGES["lengths"].format(ours=len(ours), theirs=len(theirs)))
     scale = max((max(abs(a), abs(b)) for a, b in zip(ours, theirs)), default=0.0)
     worst = max((abs(a - b) for a, b in zip(ours, theirs)), default=0.0)
     if any(math.isnan(a) or math.isnan(b) for a, b in zip(ours, theirs)):
@@ -578,7 +583,7 @@ def _sized(X: Any) -> bool:
 
 def _samples(what: str, X: Any, nin: int) -> list[list[float]]:
     if not _sized(X) or isinstance(X, str):
-        raise TypeError(f"{what}: X must be a list of samples, got {type(X).__name__}")
+        raise TypeError(MESSAGES["X"].format(what=what, kind=type(X).__name__))
     if len(X) == 0:
         raise ValueError(MESSAGES["empty"].format(what=what))
     samples = []
@@ -601,7 +606,7 @@ def _samples(what: str, X: Any, nin: int) -> list[list[float]]:
 
 def _labels(what: str, y: Any, count: int) -> list[float]:
     if not _sized(y) or isinstance(y, str):
-        raise TypeError(f"{what}: y must be a list of labels, got {type(y).__name__}")
+        raise TypeError(MESSAGES["y"].format(what=what, kind=type(y).__name__))
     if len(y) != count:
         raise ValueError(MESSAGES["labels"].format(what=what, samples=count, labels=len(y)))
     labels = []
@@ -855,13 +860,9 @@ def _write_whole(target: Path, text: str) -> None:
     """Write ``text`` to a new file beside ``target`` and rename it over: whole or not at all."""
     target = target.expanduser()
     if target.is_dir():
-        raise IsADirectoryError(
-            f"cannot write {target}: it is a directory; give a file name, such as train.py"
-        )
+        raise IsADirectoryError(MESSAGES["directory"].format(path=target))
     if not target.parent.is_dir():
-        raise FileNotFoundError(
-            f"cannot write {target}: the directory {target.parent} does not exist (create it first)"
-        )
+        raise FileNotFoundError(MESSAGES["no folder"].format(path=target, folder=target.parent))
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
         temporary.write_text(text, encoding="utf-8")

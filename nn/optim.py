@@ -18,6 +18,16 @@ Schedule = Callable[[int], float]
 Snapshot = tuple[list[float], dict[str, Any]]
 
 
+def finite(values: list[float]) -> bool:
+    """Whether every number in ``values`` is finite (no nan, no inf).
+
+    One sum instead of a test per number: nan and inf both survive it. Only
+    a sum that is not finite needs a closer look, as huge finite numbers can
+    add up to inf.
+    """
+    return math.isfinite(sum(values)) or all(map(math.isfinite, values))
+
+
 class Optimizer:
     """Updates parameters from their ``.grad``.
 
@@ -52,8 +62,8 @@ class Optimizer:
     def snapshot(self) -> Snapshot:
         """The parameters' values and the optimizer's state, to undo a step with ``restore``.
 
-        ``fit`` takes one before every update, so that an update cut short
-        (Ctrl-C) or gone bad (nan) can be undone as a whole.
+        The training loop keeps one from before every update, so that an
+        update cut short (Ctrl-C) or gone bad (nan) can be undone as a whole.
         """
         state = {}
         for name in self.state_names:
@@ -72,15 +82,11 @@ class Optimizer:
     def parameters_finite(self) -> bool:
         """Whether every parameter is a finite number (no nan, no inf).
 
-        ``fit`` and the playground ask after every update: an update gone
-        bad is undone with ``restore``.
+        The training loop asks after every update (of the snapshot it takes
+        then: ``finite(snapshot[0])``): an update gone bad is undone with
+        ``restore``.
         """
-        # One sum instead of a test per parameter: nan and inf both survive
-        # it. Only a sum that is not finite needs a closer look, as huge
-        # finite parameters can add up to inf.
-        if math.isfinite(sum(p.data for p in self.parameters)):
-            return True
-        return all(math.isfinite(p.data) for p in self.parameters)
+        return finite([p.data for p in self.parameters])
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0."""
@@ -99,8 +105,6 @@ class SGD(Optimizer):
     ``W ← W − η·v``.
     """
 
-    state_names = ("velocity",)
-
     def __init__(
         self,
         parameters: Sequence[Value],
@@ -113,6 +117,11 @@ class SGD(Optimizer):
             raise ValueError(text("error.optim.momentum", given=repr(momentum)))
         self.momentum = momentum
         self.velocity = [0.0] * len(self.parameters)
+
+    @property
+    def state_names(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The velocity, when there is momentum (without, it stays 0: nothing to keep)."""
+        return ("velocity",) if self.momentum else ()
 
     def step(self) -> None:
         for i, p in enumerate(self.parameters):

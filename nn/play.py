@@ -19,12 +19,14 @@ notebook widget, the static site and exported pages). ``Session`` turns a
 view's requests (settings, play, pause, step, reset, explain) into new
 frames; the notebook widget and the site's Web Worker both drive one.
 
-The playground trains with the article's loop, one batch at a time:
-forward, binary cross-entropy on the output logit, ``backward()``, update.
-``Playground.step`` is that loop's body for one batch, building the graph;
-``Playground.recorded_step`` (the default) replays it from a recording
-(``autograd.record``), with the same numbers bit for bit, several times
-faster. Explaining a sample always builds the real graph.
+The playground trains with the loop ``nn.fit`` uses (``nn.train.TrainingLoop``),
+one batch at a time: forward, binary cross-entropy on the output logit,
+``backward()``, update, with its recorded step (the default, from the first
+epoch: the same numbers bit for bit, several times faster) and its guard
+against nan and inf. The playground adds only what a live view needs: the
+test split, the curves and maps of each frame, and a status line (why
+training stopped, or the loop's warning that it is not learning).
+Explaining a sample always builds the real graph.
 """
 
 from __future__ import annotations
@@ -34,19 +36,19 @@ import html
 import json
 import math
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import autograd
-from autograd import Value, collector_paused
+from autograd import collector_paused
 from autograd.floatmath import bce_with_logits as bce_float
 from autograd.names import fmt
 from autograd.ops import OPS
 from nn import data as datasets
 from nn.layers import MLP, NONLINEAR_ACTIVATIONS
-from nn.losses import RECORDABLE, bce_with_logits
-from nn.optim import Optimizer, make_optimizer
+from nn.optim import Optimizer
+from nn.train import Diverged, Step, TrainingLoop
 
 #: The choices a view offers, in the order it shows them.
 DATASETS = tuple(datasets.DATASETS)
@@ -77,8 +79,13 @@ CURVE_POINTS = 250
 #: Exported runs keep at most this many frames (a long run is thinned evenly).
 MAX_RECORDED_FRAMES = 400
 
-#: A training step: one batch ``(X, y)`` in, the batch's mean loss before the update out.
-Step = Callable[[list[list[float]], list[float]], float]
+# What the view's status line says, in one place.
+DIVERGED_STATUS = (
+    "training diverged in epoch {epoch}: {what} became nan or inf. "
+    "Reset and try a smaller learning rate than {lr:g}."
+)
+SUMMARY = "loss {train_loss} train, {test_loss} test; accuracy {train_accuracy}% / {test_accuracy}%"
+EXPLAINED = "Sample {index} ({split}) at epoch {epoch}: ŷ = {prediction}, y = {y}, L = {loss}"
 
 
 class Playground:
@@ -99,7 +106,7 @@ class Playground:
             layers of 1-8), activation (of the hidden layers), lr,
             optimizer (sgd, momentum, adam), batch_size (None for all),
             seed (data, weights and shuffling: the same seed, the same run),
-            compiled (train with ``recorded_step``: the same numbers, bit
+            compiled (train with the recorded step: the same numbers, bit
             for bit, several times faster; False builds every graph).
 
     Raises:
@@ -121,7 +128,6 @@ class Playground:
             raise ValueError(f"redraw_every must be a whole number >= 1, got {redraw_every!r}")
         self.resolution = resolution
         self.redraw_every = redraw_every
-        self._given: tuple[MLP, dict[str, float]] | None = None
         base = dict(DEFAULTS)
         if model is not None:
             if not isinstance(model, MLP) or model.nin != 2 or model.sizes[-1] != 1:
@@ -130,12 +136,12 @@ class Playground:
                 )
             base["hidden"] = list(model.sizes[:-1])
             base["activation"] = model.activations[0] if model.sizes[:-1] else "relu"
-            self._given = (model, model.state_dict())
         self.settings = check_settings({**base, **settings})
-        self.model: MLP = model if model is not None else self._new_model()
+        self._use_model(model if model is not None else self._new_model())
         self.recorded: list[dict[str, Any]] = []
         self._make_data()
-        self.reset()
+        self.loop = self._new_loop(reuse=None)
+        self._start_run()
 
     # -- settings, data, model --------------------------------------------------
 
@@ -150,20 +156,14 @@ class Playground:
         data_keys = ("dataset", "points", "noise", "test_fraction", "seed")
         if any(old[k] != new[k] for k in data_keys):
             self._make_data()
-        if (old["hidden"], old["activation"], old["seed"]) != (
-            new["hidden"],
-            new["activation"],
-            new["seed"],
-        ):
-            given = self._given
-            same = given is not None and (
-                list(given[0].sizes[:-1]) == new["hidden"]
-                and given[0].activations[0] == new["activation"]
-            )
-            if not same or new["seed"] != old["seed"]:
-                self._given = None
-                self.model = self._new_model()
+        model_keys = ("hidden", "activation", "seed")
+        if any(old[k] != new[k] for k in model_keys):
+            self._use_model(self._new_model())  # a given model is set aside
         self.reset()
+
+    def _use_model(self, model: MLP) -> None:
+        self.model = model
+        self._start = model.state_dict()  # what reset puts back
 
     def _new_model(self) -> MLP:
         s = self.settings
@@ -200,13 +200,28 @@ class Playground:
     def reset(self) -> None:
         """Start the run over: the initial weights, epoch 0, no history (the same seed,
         the same numbers)."""
-        if self._given is not None:
-            self._given[0].load_state_dict(self._given[1])
-        else:
-            self.model = self._new_model()
+        self.model.load_state_dict(self._start)
+        # The old loop's recorded steps still fit the model: none is made again.
+        self.loop = self._new_loop(reuse=self.loop)
+        self._start_run()
+
+    def _new_loop(self, reuse: TrainingLoop | None) -> TrainingLoop:
         s = self.settings
-        self.optimizer: Optimizer = make_optimizer(s["optimizer"], self.model.parameters(), s["lr"])
-        self.epoch = 0
+        return TrainingLoop(
+            self.model,
+            self.X,
+            self.y,
+            loss="bce",
+            optimizer=s["optimizer"],
+            lr=s["lr"],
+            batch_size=s["batch_size"],
+            seed=s["seed"],
+            compiled=s["compiled"],
+            track_accuracy=False,
+            reuse=reuse,
+        )
+
+    def _start_run(self) -> None:
         # Loss and accuracy at the current weights, on both splits, each time a
         # ``train`` call ends (every frame while playing, every step), by epoch.
         self.history: dict[str, list[float]] = {
@@ -218,8 +233,17 @@ class Playground:
         }
         self.status = ""
         self.recorded = []
-        self._tapes: dict[tuple[int, int], Any] = {}  # recorded steps, by model and batch size
         self._record_metrics()
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained since the last reset."""
+        return self.loop.epoch
+
+    @property
+    def optimizer(self) -> Optimizer:
+        """The optimizer of the run (a new one at each reset)."""
+        return self.loop.optimizer
 
     # -- training -----------------------------------------------------------------
 
@@ -229,73 +253,31 @@ class Playground:
         Returns the batch's mean loss before the update.
         """
         with collector_paused():  # the graph has no cycles: see collector_paused
-            loss = bce_with_logits([self.model.logits(x) for x in X], y)
-            self.optimizer.zero_grad()
-            loss.backward()
-            self.optimizer.step()
-        return loss.data
+            return self.loop.built_step(X, y)
 
     def recorded_step(self, X: list[list[float]], y: list[float]) -> float:
-        """``step`` replayed from a recording (``autograd.record``): the same numbers.
-
-        The batch's graph is built and recorded once per batch size, with the
-        samples and labels as leaves, and then replayed for every batch: no
-        Value is made and no rule looked up (see ``autograd.tape``).
-        """
-        key = (id(self.model), len(X))
-        recorded = self._tapes.get(key)
-        if recorded is None:
-            loss_function, target = RECORDABLE["bce"]
-            features = [[Value(0.0) for _ in x] for x in X]
-            labels = [Value(0.0) for _ in y]
-            loss = loss_function([self.model.logits(x) for x in features], labels)
-            tape = autograd.record(loss, wrt=self.model.parameters())
-            leaves = [leaf for row in features for leaf in row]
-            recorded = self._tapes[key] = (tape, leaves, labels, target)
-        tape, leaves, labels, target = recorded
-        for leaf, value in zip(leaves, [v for x in X for v in x]):
-            leaf.data = value
-        for leaf, label in zip(labels, y):
-            leaf.data = target(label)
-        self.optimizer.zero_grad()
-        value = tape.replay()
-        self.optimizer.step()
-        return value
+        """``step`` replayed from a recording (``autograd.record``): the same numbers."""
+        return self.loop.recorded_step(X, y)
 
     def train(self, epochs: int = 1, step: Step | None = None) -> None:
         """Train ``epochs`` epochs: every batch once, shuffled with ``seed + epoch``.
 
         Args:
-            step: a replacement for ``self.step`` (for example a faster one).
+            step: a replacement for the loop's own step (for example a faster one).
 
         If the loss or a weight becomes nan or inf (a learning rate too
-        large), the epoch is undone, training stops and ``status`` says why.
+        large), the bad update is undone, training stops until reset and
+        ``status`` says why.
         """
-        s = self.settings
-        step = step or (self.recorded_step if s["compiled"] else self.step)
+        if self.status:
+            return
         try:
-            self._train(epochs, step, s)
+            self.loop.train(epochs, step=step)
+        except Diverged as error:
+            self.status = DIVERGED_STATUS.format(epoch=error.epoch, what=error.what, lr=error.lr)
         finally:
             if self.epoch != self.history["epoch"][-1]:
                 self._record_metrics()
-
-    def _train(self, epochs: int, step: Step, s: dict[str, Any]) -> None:
-        for _ in range(epochs):
-            if self.status:
-                return
-            before = self.optimizer.snapshot()
-            for X_batch, y_batch in datasets.batches(
-                self.X, self.y, s["batch_size"], shuffle=True, seed=s["seed"] + self.epoch
-            ):
-                step(X_batch, y_batch)
-            if not self.optimizer.parameters_finite():
-                self.optimizer.restore(before)
-                self.status = (
-                    f"training diverged in epoch {self.epoch + 1}: a weight became nan or inf. "
-                    f"Reset and try a smaller learning rate than {s['lr']:g}."
-                )
-                return
-            self.epoch += 1
 
     def _record_metrics(self) -> None:
         self.history["epoch"].append(self.epoch)
@@ -385,7 +367,14 @@ class Playground:
             ],
             "biases": [[n.b.data for n in layer.neurons] for layer in self.model.layers],
             "maps": _encode(self.maps()),
+            "summary": SUMMARY.format(
+                train_loss=fmt(h["train_loss"][-1]),
+                test_loss=fmt(h["test_loss"][-1]),
+                train_accuracy=round(100 * h["train_accuracy"][-1]),
+                test_accuracy=round(100 * h["test_accuracy"][-1]),
+            ),
             "status": self.status,
+            "warning": self.loop.history.warning,
         }
 
     def record(self) -> dict[str, Any]:
@@ -446,6 +435,14 @@ class Playground:
             "note": "",
             "text": "",
         }
+        result["title"] = EXPLAINED.format(
+            index=index,
+            split=split,
+            epoch=self.epoch,
+            prediction=fmt(result["prediction"]),
+            y=fmt(label),
+            loss=fmt(loss.data),
+        )
         lines = [
             f"sample {index} ({split}): x = [{fmt(x[0])}, {fmt(x[1])}], y = {fmt(label)}, "
             f"ŷ = {fmt(result['prediction'])}, L = {fmt(loss.data)}, epoch {self.epoch}",
@@ -512,6 +509,7 @@ def replay_page(setup: dict[str, Any], frames: list[dict[str, Any]], title: str)
     if marker not in module:  # pragma: no cover - the script's last line
         raise RuntimeError(f"{SCRIPT_FILE.name} does not end with {marker!r}")
     script = module.replace(marker, "window.glassgradPlayground = { render };")
+    host = REPLAY_HOST_FILE.read_text(encoding="utf-8")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -521,7 +519,7 @@ def replay_page(setup: dict[str, Any], frames: list[dict[str, Any]], title: str)
         '<div id="playground"></div>'
         f'<script type="application/json" id="run">{payload}</script>'
         f"<script>{script}</script>"
-        f"<script>{REPLAY_HOST}</script></body></html>\n"
+        f"<script>{host}</script></body></html>\n"
     )
 
 
@@ -529,43 +527,7 @@ def replay_page(setup: dict[str, Any], frames: list[dict[str, Any]], title: str)
 SCRIPT_FILE = Path(__file__).with_name("playground.js")
 
 #: The host of a replay page: the recorded frames, shown one after another.
-REPLAY_HOST = """(function () {
-  var run = JSON.parse(document.getElementById("run").textContent);
-  var state = { setup: run.setup, frame: run.frames[0], running: false, explanation: {},
-                replay: { frames: run.frames.length, at: 0 }, request: {} };
-  var listeners = {};
-  var timer = null;
-  function fire(name) { (listeners["change:" + name] || []).forEach(function (f) { f(); }); }
-  function put(name, value) { state[name] = value; fire(name); }
-  function show(i) {
-    i = Math.max(0, Math.min(run.frames.length - 1, i));
-    put("frame", run.frames[i]);
-    put("replay", { frames: run.frames.length, at: i });
-  }
-  var host = {
-    get: function (name) { return state[name]; },
-    set: function (name, value) {
-      if (name === "running") {
-        if (value && !timer) {
-          if (state.replay.at >= run.frames.length - 1) { show(0); }
-          timer = setInterval(function () {
-            if (state.replay.at >= run.frames.length - 1) { host.set("running", false); return; }
-            show(state.replay.at + 1);
-          }, 100);
-        } else if (!value && timer) { clearInterval(timer); timer = null; }
-        put("running", value);
-      } else if (name === "request") {
-        if (value.do === "step") { show(state.replay.at + 1); }
-        if (value.do === "reset") { host.set("running", false); show(0); }
-        if (value.do === "seek") { show(value.at); }
-      }
-    },
-    save_changes: function () {},
-    on: function (event, f) { (listeners[event] = listeners[event] || []).push(f); },
-    off: function () { listeners = {}; }
-  };
-  window.glassgradPlayground.render({ model: host, el: document.getElementById("playground") });
-})();"""
+REPLAY_HOST_FILE = Path(__file__).with_name("replay.js")
 
 
 # -- sessions: what a view's requests do ---------------------------------------

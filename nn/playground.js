@@ -8,7 +8,8 @@
 // running, explanation, download (a replay page to save), and for a replay
 // `replay`. What it writes: settings,
 // running, request ({do: "step" | "reset" | "explain" | "export", ...}).
-// It computes nothing about the network: Python decides what is shown.
+// It computes nothing about the network: Python decides what is shown, and
+// writes every number it shows as text.
 
 var NEGATIVE = [245, 147, 34];  // orange: class 0, negative values
 var ZERO = [232, 234, 235];
@@ -32,6 +33,7 @@ var STYLE = [
   ".ggp-curves { width: 100%; max-width: 320px; height: 110px; display: block; margin-top: 6px; }",
   ".ggp-numbers { font-family: monospace; font-size: 13px; margin: 4px 0; }",
   ".ggp-status { color: #b71c1c; margin: 4px 0; min-height: 1em; }",
+  ".ggp-status[data-kind=warning] { color: #8a4b00; }",
   ".ggp-explain { margin-top: 10px; }",
   ".ggp-explain pre { background: #f5f7f8; padding: 6px; overflow-x: auto; font-size: 13px; }",
   ".ggp-hint { color: #546e7a; font-size: 13px; }",
@@ -59,12 +61,6 @@ function element(tag, attrs, parent) {
   });
   if (parent) { parent.appendChild(el); }
   return el;
-}
-
-function fmt(x) {
-  if (!isFinite(x)) { return String(x); }
-  var text = Number(x).toPrecision(4);
-  return String(parseFloat(text));
 }
 
 function render(context) {
@@ -365,10 +361,10 @@ function render(context) {
     drawCurves(frame);
     epoch.textContent = "epoch " + frame.epoch;
     root.setAttribute("data-epoch", String(frame.epoch));
-    numbers.textContent = "loss " + fmt(frame.loss.train) + " train, " + fmt(frame.loss.test) +
-      " test; accuracy " + Math.round(100 * frame.accuracy.train) + "% / " +
-      Math.round(100 * frame.accuracy.test) + "%";
-    status.textContent = frame.status || "";
+    numbers.textContent = frame.summary;
+    // An error (training stopped) or a warning (training goes on, but has not learned).
+    status.textContent = frame.status || frame.warning || "";
+    status.setAttribute("data-kind", frame.status ? "error" : frame.warning ? "warning" : "");
     if (seek) {
       var replay = model.get("replay");
       seek.max = String(replay.frames - 1); seek.value = String(replay.at);
@@ -391,8 +387,7 @@ function render(context) {
     selected = { index: e.index, split: e.split };
     drawPlane(decode(model.get("frame").maps));
     var head = element("div", { "class": "ggp-bar" }, explainBox);
-    element("b", { text: "Sample " + e.index + " (" + e.split + ") at epoch " + e.epoch +
-      ": ŷ = " + fmt(e.prediction) + ", y = " + e.y + ", L = " + fmt(e.loss) }, head);
+    element("b", { text: e.title }, head);
     var resume = button("resume", "▶ Resume training", "close this and go on training", head);
     resume.addEventListener("click", function () { send("running", true); });
     var close = button("close", "Close", "close the step-through", head);

@@ -23,6 +23,10 @@ from nn.train import History, decision_threshold, predict
 
 __all__ = ["MissingExtra", "decision_boundary", "demo_pictures", "loss_curve"]
 
+#: The colours of the two classes (the points, and the regions the model gives each).
+CLASS_COLOURS = ("#e53935", "#1e88e5")
+# The pictures' words are in the message catalogue (plot.*).
+
 
 def _pyplot() -> Any:
     try:
@@ -199,14 +203,36 @@ def decision_boundary(
     rows = [outputs[j * resolution : (j + 1) * resolution] for j in range(resolution)]
     lang, settings = _words(lang)
     with plt.rc_context(settings):
-        figure, axis = plt.subplots(figsize=(5, 4.5), dpi=100)
+        figure, axis = plt.subplots(figsize=(6, 4.5), dpi=100)
         threshold = decision_threshold(model)
-        axis.contourf(grid_x, grid_y, rows, levels=20, cmap="RdBu", alpha=0.6)
+        shading = axis.contourf(grid_x, grid_y, rows, levels=20, cmap="RdBu", alpha=0.6)
         axis.contour(grid_x, grid_y, rows, levels=[threshold], colors="black", linewidths=1.5)
-        colours = ["#e53935" if label <= 0 else "#1e88e5" for label in y]
-        axis.scatter(xs, ys, c=colours, edgecolors="black", s=30)
+        low, high = _class_names(y)
+        for name, colour, side in ((low, CLASS_COLOURS[0], False), (high, CLASS_COLOURS[1], True)):
+            chosen = [i for i, label in enumerate(y) if (label > 0) == side]
+            axis.scatter(
+                [xs[i] for i in chosen],
+                [ys[i] for i in chosen],
+                c=colour,
+                edgecolors="black",
+                s=30,
+                label=text("plot.class_label", lang, label=name),
+            )
+        boundary = text("plot.boundary_label", lang, threshold=f"{threshold:g}")
+        axis.plot([], [], color="black", linewidth=1.5, label=boundary)
+        axis.set_xlabel("x1")
+        axis.set_ylabel("x2")
         axis.set_title(text("plot.decision_boundary", lang))
+        axis.legend(loc="best", fontsize=8, framealpha=0.9)
+        bar = figure.colorbar(shading, ax=axis, fraction=0.046, pad=0.04)
+        bar.set_label(text("plot.output_label", lang, low=low, high=high), fontsize=8)
         return _save(plt, figure, path)
+
+
+def _class_names(y: Sequence[float]) -> tuple[str, str]:
+    """How the labels write the two classes: ``("0", "1")``, or ``("-1", "1")`` for hinge."""
+    negative = any(label < 0 for label in y)
+    return ("-1" if negative else "0"), "1"
 
 
 def demo_pictures(

@@ -1,10 +1,18 @@
-"""Training: forward → loss → backward → update, repeated (the article's loop)."""
+"""Training: forward → loss → backward → update, repeated (the article's loop).
+
+``TrainingLoop`` is that loop, written once: the batches, the step (built,
+or recorded once and replayed), the guard around every update (an update
+cut short by Ctrl-C or gone nan/inf is undone), the history, and a check
+at the end that training learned something. ``fit`` drives it for a number
+of epochs; the playground (``nn.play``) drives the same object a few epochs
+per frame.
+"""
 
 from __future__ import annotations
 
 import math
-import numbers
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,98 +20,375 @@ from typing import Any
 import autograd
 from autograd import Value, collector_paused
 from autograd.language import text
+from nn import checks
 from nn.data import batches, check_batch_size
+from nn.diagnosis import diagnose
+from nn.evaluate import accuracy, decision_threshold, fraction_right, predict
 from nn.layers import MLP
 from nn.losses import LOSSES, RECORDABLE, check_targets
-from nn.optim import Optimizer, Snapshot, make_optimizer
+from nn.optim import Optimizer, Snapshot, finite
+from nn.recorded import RecordedPredictions, RecordedStep
+
+__all__ = [
+    "Diverged",
+    "History",
+    "Step",
+    "TrainingLoop",
+    "TrainingWarning",
+    "accuracy",
+    "decision_threshold",
+    "fit",
+    "forward_batch",
+    "predict",
+]
+
+#: One training step: a batch ``(X, y)`` in; the parameters updated from its
+#: gradients; the batch's loss before the update out.
+Step = Callable[[list[list[Any]], list[float]], float]
+
+# What a learner reads when training goes wrong is in the message catalogue (fit.*, error.fit.*).
 
 
 @dataclass
 class History:
     """Per-epoch loss (mean over the epoch's batches) and training accuracy.
 
-    ``interrupted`` is True when Ctrl-C (KeyboardInterrupt) stopped ``fit``
-    early: the lists then hold the epochs that finished.
+    ``interrupted`` is True when Ctrl-C (KeyboardInterrupt) stopped training
+    early: the lists then hold the epochs that finished. ``warning`` says,
+    when training ended, that it diverged or stalled and what to try ("" when
+    it learned; ``fit`` also issues it as a ``TrainingWarning``).
     """
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
     interrupted: bool = False
+    warning: str = ""
 
 
-def forward_batch(model: MLP, X: Sequence[Sequence[float]], loss: str) -> list[Value]:
-    """The model's outputs for a batch, as the loss wants them.
+class TrainingWarning(UserWarning):
+    """Training ended without learning: the loss rose, or got stuck no better than a guess."""
 
-    ``bce`` works on logits, so for it the model's last activation (the
-    sigmoid) is left to the loss; the other losses take the model's output.
+
+class Diverged(FloatingPointError):
+    """Training stopped: the loss or a parameter became nan or inf.
+
+    The model holds the parameters from before the bad update. Attributes:
+    ``epoch`` (from 1) and ``epochs`` (planned), ``what`` ("the loss" or "a
+    parameter"), ``lr`` (the learning rate then), ``suggested_lr``,
+    ``before_any_update``, and ``history`` (the finished epochs).
     """
-    if loss == "bce":
-        return [model.logits(x) for x in X]
-    return [model(x) for x in X]
+
+    def __init__(
+        self,
+        epoch: int,
+        epochs: int,
+        what: str,
+        lr: float,
+        before_any_update: bool,
+        history: History,
+    ) -> None:
+        self.epoch, self.epochs, self.what, self.lr = epoch, epochs, what, lr
+        # A tenth of a huge rate (1e5) diverges too: never suggest more than 0.1.
+        self.suggested_lr = min(lr / 10, 0.1)
+        self.before_any_update, self.history = before_any_update, history
+        # what stays "the loss" or "a parameter" (data); the message says it in words.
+        said_what = {
+            "the loss": text("error.fit.the_loss"),
+            "a parameter": text("error.fit.a_parameter"),
+        }
+        diverged = text(
+            "error.fit.diverged", epoch=epoch, epochs=epochs, what=said_what.get(what, what)
+        )
+        if before_any_update:
+            said = text("error.fit.before_any_update", diverged=diverged)
+        else:
+            smaller = f"{self.suggested_lr:g}"
+            said = text("error.fit.lr_too_large", diverged=diverged, lr=f"{lr:g}", smaller=smaller)
+        super().__init__(said)
 
 
-def predict(model: MLP, X: Sequence[Sequence[float]]) -> list[Any]:
-    """The model's output for each sample, without recording a graph.
+class TrainingLoop:
+    """The article's loop on one model and dataset, epoch by epoch, batch by batch.
+
+    Every epoch visits each batch once (shuffled with ``seed + epoch``); each
+    batch is one guarded update (``train_batch``): forward, loss, backward,
+    update, undone as a whole if Ctrl-C cuts it short or if the loss or a
+    parameter becomes nan or inf (then ``Diverged`` is raised). The step is
+    recorded once per batch size and replayed (``autograd.record``) where
+    that gives the same numbers as building the graph; otherwise the graph
+    is built every time.
 
     Args:
-        model: the model.
-        X: the samples: a list of feature lists, or a 2-D numpy array.
+        model, X, y, loss, optimizer, lr, batch_size, weight_decay, seed,
+        compiled: as for ``fit``.
+        track_accuracy: compute the training accuracy after each epoch
+            (``history.accuracy``); a view that measures its own turns it off.
+        reuse: a loop over the same model, loss and weight decay whose
+            recorded steps this one may replay (they read the parameters'
+            values at each replay), so that starting over records nothing.
 
-    Returns:
-        One float per sample; for a model with several outputs, one list of
-        floats per sample.
-
-    Raises:
-        ValueError, TypeError: if X is empty or not a sequence of samples of
-            ``model.nin`` numbers.
-    """
-    return _predict(model, _samples(X, model.nin))
-
-
-def _predict(model: MLP, samples: list[list[Any]]) -> list[Any]:
-    # On floats, with the forward pass's own functions: the same numbers.
-    outputs = [layers[-1] for layers in model.layer_outputs(samples)]
-    if model.sizes[-1] == 1:
-        return [out[0] for out in outputs]
-    return outputs
-
-
-def decision_threshold(model: MLP) -> float:
-    """Where a model's output separates the classes: 0.5 after a sigmoid, else 0."""
-    return 0.5 if model.activations[-1] == "sigmoid" else 0.0
-
-
-def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float]) -> float:
-    """Fraction of samples classified right (labels 0/1, or −1/+1).
-
-    Args:
-        model: a model with one output.
-        X: the samples: a list of feature lists, or a 2-D numpy array.
-        y: one label per sample (a list or a numpy array).
+    Attributes:
+        model, optimizer, samples, labels, loss, batch_size, weight_decay,
+        seed: what it trains, and how.
+        compiled: whether the step is recorded and replayed.
+        history: the ``History`` of every finished epoch.
 
     Raises:
-        ValueError, TypeError: if X is empty, X and y differ in length, a
-            sample is not made of real numbers, or a label is not 0, 1 or -1.
+        ValueError, TypeError: for bad arguments, checked before anything changes.
     """
-    _check_one_output(model, "accuracy")
-    samples = _samples(X, model.nin)
-    labels = _labels(y, len(samples))
-    for i, label in enumerate(labels):
-        if label not in (0.0, 1.0, -1.0):  # nan too
-            raise ValueError(text("error.fit.accuracy_labels", label=label, index=i))
-    return _accuracy(model, samples, labels)
 
+    def __init__(
+        self,
+        model: MLP,
+        X: Sequence[Sequence[float]],
+        y: Sequence[float],
+        *,
+        loss: str = "bce",
+        optimizer: str | Optimizer = "sgd",
+        lr: float = 0.1,
+        batch_size: int | None = None,
+        weight_decay: float = 0.0,
+        seed: int = 0,
+        compiled: bool | None = None,
+        track_accuracy: bool = True,
+        reuse: TrainingLoop | None = None,
+    ) -> None:
+        if loss not in LOSSES:
+            raise ValueError(
+                text("error.fit.unknown_loss", given=repr(loss), choices=", ".join(LOSSES))
+            )
+        checks.one_output(model, "fit")
+        self.samples = checks.samples(X, model.nin)
+        self.labels = checks.labels(y, len(self.samples))
+        check_targets(loss, self.labels)
+        self.seed = checks.whole_number(seed, "seed")
+        check_batch_size(batch_size)
+        self.batch_size = None if batch_size is None else int(batch_size)
+        self.weight_decay = checks.weight_decay(weight_decay)
+        checks.compiled(compiled, loss in RECORDABLE, loss)
+        self.optimizer = checks.optimizer(optimizer, model, lr)
+        self.model, self.loss = model, loss
+        if compiled is None:
+            # Exact where the loss has a recordable form and the features are
+            # numbers (gradients flowing into Value features need the graph).
+            plain = all(type(v) is float for row in self.samples for v in row)
+            compiled = loss in RECORDABLE and plain
+        self.compiled = compiled
+        self.track_accuracy = track_accuracy
+        self.history = History()
+        # One recorded step per batch size; a loop of the same graph lends its own.
+        self._recorded: dict[int, RecordedStep] = {}
+        if reuse is not None and reuse.same_graph(model, loss, self.weight_decay):
+            self._recorded = reuse._recorded
+        self._predictions: RecordedPredictions | None = None
+        self._before: Snapshot | None = None  # the parameters before the last update
+        self._now: Snapshot | None = None  # the parameters now, within an epoch
+        self._planned = 0
 
-def _accuracy(model: MLP, samples: list[list[Any]], labels: list[float]) -> float:
-    threshold = decision_threshold(model)
-    outputs = _predict(model, samples)
-    right = sum((out > threshold) == (label > 0) for out, label in zip(outputs, labels))
-    return right / len(samples)
+    def same_graph(self, model: MLP, loss: str, weight_decay: float) -> bool:
+        """Whether this loop's recorded steps are the graphs of that model, loss and decay."""
+        return (self.model, self.loss, self.weight_decay) == (model, loss, weight_decay)
 
+    @property
+    def epoch(self) -> int:
+        """How many epochs have finished."""
+        return len(self.history.loss)
 
-def _check_one_output(model: MLP, what: str) -> None:
-    if model.sizes[-1] != 1:
-        raise ValueError(text("error.fit.one_output", what=what, count=model.sizes[-1]))
+    # -- one batch ----------------------------------------------------------------
+
+    def batch_loss(
+        self, X_batch: list[list[Any]], y_batch: list[Any], loss_function: Callable[..., Value]
+    ) -> Value:
+        """The loss minimised on one batch: ``loss_function``, plus ``λ·Σp²`` if any."""
+        batch_loss = loss_function(forward_batch(self.model, X_batch, self.loss), y_batch)
+        if self.weight_decay:
+            # Σp² as one dot node, p·p; each p gets 2·p back.
+            parameters = self.model.parameters()
+            batch_loss = batch_loss + self.weight_decay * autograd.dot(parameters, parameters)
+        return batch_loss
+
+    def built_step(self, X_batch: list[list[Any]], y_batch: list[float]) -> float:
+        """Forward, loss, ``backward()``, update, on a graph built for this batch."""
+        batch_loss = self.batch_loss(X_batch, y_batch, LOSSES[self.loss])
+        self.optimizer.zero_grad()
+        batch_loss.backward()
+        self.optimizer.step()
+        return batch_loss.data
+
+    def recorded_step(self, X_batch: list[list[Any]], y_batch: list[float]) -> float:
+        """``built_step`` replayed from a recording: the same numbers, bit for bit.
+
+        The graph is built and recorded once per batch size, with the
+        samples and labels as leaves, then replayed for every batch: no Value
+        is made and no rule looked up (see ``autograd.tape``). Forward and
+        backward come in one replay: the loss is known with the gradients.
+        """
+        recorded = self._recorded.get(len(X_batch))
+        if recorded is None:
+            loss_function, target = RECORDABLE[self.loss]
+            recorded = RecordedStep(
+                lambda X, y: self.batch_loss(X, y, loss_function),
+                target,
+                X_batch,
+                y_batch,
+                wrt=self.model.parameters(),
+            )
+            self._recorded[len(X_batch)] = recorded
+        recorded.load(X_batch, y_batch)
+        self.optimizer.zero_grad()
+        loss = recorded.tape.replay()
+        self.optimizer.step()
+        return loss
+
+    def step(self, X_batch: list[list[Any]], y_batch: list[float]) -> float:
+        """The loop's own step: ``recorded_step`` if ``compiled``, else ``built_step``."""
+        if self.compiled:
+            return self.recorded_step(X_batch, y_batch)
+        return self.built_step(X_batch, y_batch)
+
+    def train_batch(
+        self, X_batch: list[list[Any]], y_batch: list[float], step: Step | None = None
+    ) -> float:
+        """One guarded update: ``step`` (the loop's own by default) on one batch.
+
+        Returns the batch's loss before the update.
+
+        Raises:
+            Diverged: if the loss or a parameter became nan or inf; the model
+                then holds the parameters at which the last finite loss was
+                computed.
+        """
+        optimizer = self.optimizer
+        before = optimizer.snapshot() if self._now is None else self._now
+        try:
+            loss = step(X_batch, y_batch) if step is not None else self.step(X_batch, y_batch)
+        except BaseException:  # Ctrl-C or an error mid-update: undo all of it
+            optimizer.restore(before)
+            raise
+        after = optimizer.snapshot()
+        # One test for the loss and every parameter: nan and inf survive a sum.
+        if not math.isfinite(loss + sum(after[0])):
+            if not math.isfinite(loss):
+                # The loss was computed at ``before``: the update before it led here.
+                self._diverge("the loss", before if self._before is None else self._before)
+            if not finite(after[0]):  # not merely huge parameters adding up to inf
+                self._diverge("a parameter", before)
+        self._before = before
+        if self._now is not None:  # within an epoch, nothing else moves the parameters
+            self._now = after
+        return loss
+
+    def _diverge(self, what: str, good: Snapshot) -> None:
+        first = self._before is None  # no update to blame
+        self.optimizer.restore(good)
+        epochs = max(self._planned, self.epoch + 1)
+        raise Diverged(self.epoch + 1, epochs, what, self.optimizer.lr, first, self.history)
+
+    # -- epochs -------------------------------------------------------------------
+
+    def run_epoch(self, step: Step | None = None) -> float:
+        """Every batch once, shuffled with ``seed + epoch``; returns the epoch's mean loss.
+
+        The loss and (with ``track_accuracy``) the training accuracy go into the history.
+        """
+        self.optimizer.set_epoch(self.epoch)
+        if step is None:
+            step = self.recorded_step if self.compiled else self.built_step
+        total = 0.0
+        # Each update's snapshot is the next one's "before" (taken once per batch).
+        self._now = self.optimizer.snapshot()
+        try:
+            with collector_paused():  # graphs have no cycles: see collector_paused
+                for X_batch, y_batch in batches(
+                    self.samples,
+                    self.labels,
+                    self.batch_size,
+                    shuffle=True,
+                    seed=self.seed + self.epoch,
+                ):
+                    total += self.train_batch(X_batch, y_batch, step) * len(X_batch)
+        finally:
+            self._now = None  # between epochs, anyone may change the parameters
+        mean = total / len(self.samples)
+        right = self.accuracy() if self.track_accuracy else None
+        self.history.loss.append(mean)
+        if right is not None:
+            self.history.accuracy.append(right)
+        return mean
+
+    def train(
+        self,
+        epochs: int,
+        *,
+        on_epoch: Callable[[int, History], None] | None = None,
+        step: Step | None = None,
+        progress: bool | None = False,
+    ) -> History:
+        """Train ``epochs`` more epochs; returns the history (of every epoch so far).
+
+        Args:
+            epochs: how many.
+            on_epoch: called after each epoch with ``(epoch, history)``, epoch from 0.
+            step: a replacement for the loop's own step (it updates the
+                parameters itself; the guard stays around it).
+            progress: show a progress bar; None means "only in a terminal".
+
+        Ctrl-C (KeyboardInterrupt) does not raise: training ends, the history
+        holds the finished epochs and ``interrupted`` is True. When training
+        ends otherwise, ``history.warning`` says whether it learned (``diagnose``).
+
+        Raises:
+            ValueError, TypeError: for epochs that are not a whole number >= 1, or
+                an on_epoch that cannot be called.
+            Diverged: see ``train_batch``.
+        """
+        epochs = checks.whole_number(epochs, "epochs", minimum=1)
+        if on_epoch is not None and not callable(on_epoch):
+            raise TypeError(
+                f"on_epoch must be a function called as on_epoch(epoch, history), got {on_epoch!r}"
+            )
+        history = self.history
+        start = self.epoch
+        self._planned = start + epochs
+        history.interrupted = False
+        bar = _progress(range(epochs), progress)
+        try:
+            for _ in bar:
+                self.run_epoch(step)
+                if on_epoch is not None:
+                    on_epoch(self.epoch - 1, history)
+        except KeyboardInterrupt:
+            # A stop between the two appends of run_epoch must not leave the lists uneven.
+            if self.track_accuracy:
+                del history.loss[len(history.accuracy) :]
+                del history.accuracy[len(history.loss) :]
+            history.interrupted = True
+            finished = self.epoch - start
+            print(text("fit.interrupted", finished=finished, epochs=epochs), file=sys.stderr)
+        finally:
+            if hasattr(bar, "close"):
+                bar.close()
+        history.warning = "" if history.interrupted else self.diagnose()
+        return history
+
+    # -- what the epochs show -------------------------------------------------------
+
+    def accuracy(self) -> float:
+        """The fraction of training samples classified right, at the current parameters."""
+        if not self.compiled:
+            return fraction_right(self.model, self.samples, self.labels)
+        if self._predictions is None:
+            self._predictions = RecordedPredictions(
+                self.model, self.samples, decision_threshold(self.model)
+            )
+        return self._predictions.accuracy(self.labels)
+
+    def diagnose(self) -> str:
+        """Whether training learned: "" if so, else what went wrong and what to try
+        (see ``nn.diagnosis``)."""
+        return diagnose(
+            self.history.loss, self.model, self.samples, self.labels, self.loss, self.optimizer.lr
+        )
 
 
 def fit(
@@ -120,7 +405,7 @@ def fit(
     seed: int = 0,
     progress: bool | None = None,
     on_epoch: Callable[[int, History], None] | None = None,
-    compiled: bool = False,
+    compiled: bool | None = None,
 ) -> History:
     """Train ``model`` on ``(X, y)`` and return the history.
 
@@ -146,13 +431,13 @@ def fit(
         seed: shuffles the batches (the same seed, the same run).
         progress: show a progress bar; None means "only in a terminal".
         on_epoch: called after each epoch with ``(epoch, history)``.
-        compiled: record the training step once per batch size and replay
-            it (``autograd.record``): the same losses, gradients and
-            parameters bit for bit, several times faster. The batch's
-            features and labels are leaves of the recorded graph, set for
-            each batch. Needs a loss that is safe to record (bce, mse,
-            hinge: ``nn.losses.RECORDABLE``); the training accuracy is
-            computed by a replay too.
+        compiled: record the step once per batch size and replay it
+            (``autograd.record``, the batch's features and labels as leaves):
+            the same losses and parameters bit for bit, several times faster
+            after a one-off compile. None (the default) records wherever
+            that is exact (bce, mse or hinge: ``nn.losses.RECORDABLE``, and
+            samples of plain numbers) and builds every graph otherwise; True
+            insists (an error for bce_prob); False always builds.
 
     Returns:
         The ``History``: loss and training accuracy per epoch.
@@ -164,293 +449,48 @@ def fit(
     short is undone. It may be a few updates past the last epoch in the
     History (those of the unfinished epoch).
 
+    Warns:
+        TrainingWarning: when training ended without learning (the loss rose,
+            or got stuck no better than a constant prediction), saying what
+            to try; the same text is in ``history.warning``.
+
     Raises:
         ValueError, TypeError: for bad arguments, or samples or labels that
-            the loss cannot use, or ``compiled`` with a loss not safe to
+            the loss cannot use, or ``compiled=True`` with a loss not safe to
             record (bce_prob); checked before anything changes.
-        FloatingPointError: if the loss or a parameter becomes nan or inf
-            (usually a learning rate too large). The model is put back to the
-            parameters at which the last finite loss was computed, and the
-            History of the finished epochs is attached as ``error.history``.
+        FloatingPointError: (``nn.train.Diverged``) if the loss or a parameter
+            becomes nan or inf (usually a learning rate too large). The model
+            is put back to the parameters at which the last finite loss was
+            computed, and the History of the finished epochs is attached as
+            ``error.history``.
     """
-    if loss not in LOSSES:
-        raise ValueError(
-            text("error.fit.unknown_loss", given=repr(loss), choices=", ".join(LOSSES))
-        )
-    _check_one_output(model, "fit")
-    samples = _samples(X, model.nin)
-    labels = _labels(y, len(samples))
-    check_targets(loss, labels)
-    epochs = _whole_number(epochs, "epochs", minimum=1)
-    seed = _whole_number(seed, "seed")
-    check_batch_size(batch_size)
-    batch_size = None if batch_size is None else int(batch_size)
-    if on_epoch is not None and not callable(on_epoch):
-        raise TypeError(
-            f"on_epoch must be a function called as on_epoch(epoch, history), got {on_epoch!r}"
-        )
-    if isinstance(weight_decay, bool) or not (
-        isinstance(weight_decay, numbers.Real) and math.isfinite(weight_decay) and weight_decay >= 0
-    ):
-        raise ValueError(text("error.fit.weight_decay", given=repr(weight_decay)))
-    if compiled and loss not in RECORDABLE:
-        raise ValueError(
-            f"loss {loss!r} cannot be recorded (compiled=True): its clamp is a Python decision "
-            "on each prediction, which a replay would keep as first made. Use loss='bce' "
-            "(on logits, stable without a clamp) or compiled=False"
-        )
-    if isinstance(optimizer, str):
-        optimizer = make_optimizer(optimizer, model.parameters(), lr)
-    else:
-        _check_optimizer(optimizer, model)
-    history = History()
-    before: Snapshot | None = None  # the parameters at which the last finite loss was computed
-    recorded: dict[int, _RecordedStep] = {}  # compiled: one recorded step per batch size
-    predictions = _RecordedPredictions(model, samples) if compiled else None
-    bar = _progress(range(epochs), progress)
-    the_loss, a_parameter = text("error.fit.the_loss"), text("error.fit.a_parameter")
-    try:
-        for epoch in bar:
-            optimizer.set_epoch(epoch)
-            total, count = 0.0, 0
-            for X_batch, y_batch in batches(
-                samples, labels, batch_size, shuffle=True, seed=seed + epoch
-            ):
-                with collector_paused():  # graphs have no cycles: see collector_paused
-                    if compiled:
-                        step = recorded.get(len(X_batch))
-                        if step is None:
-                            step = _RecordedStep(model, X_batch, y_batch, loss, weight_decay)
-                            recorded[len(X_batch)] = step
-                        step.load(X_batch, y_batch)
-                        # Forward and backward in one replay: the loss is known
-                        # only with the gradients (undoing the update below
-                        # restores the parameters all the same).
-                        optimizer.zero_grad()
-                        loss_value = step.tape.replay()
-                        if not math.isfinite(loss_value):
-                            _diverged(optimizer, before, history, epoch, epochs, the_loss)
-                    else:
-                        batch_loss = _batch_loss(model, X_batch, y_batch, loss, weight_decay)
-                        loss_value = batch_loss.data
-                        if not math.isfinite(loss_value):
-                            # The last update led here: undo it.
-                            _diverged(optimizer, before, history, epoch, epochs, the_loss)
-                        optimizer.zero_grad()
-                        batch_loss.backward()
-                    before = optimizer.snapshot()
-                    try:
-                        optimizer.step()
-                    except BaseException:  # Ctrl-C or an error mid-update: undo all of it
-                        optimizer.restore(before)
-                        raise
-                    if not optimizer.parameters_finite():
-                        _diverged(optimizer, before, history, epoch, epochs, a_parameter)
-                total += loss_value * len(X_batch)
-                count += len(X_batch)
-            if predictions is None:
-                epoch_accuracy = _accuracy(model, samples, labels)
-            else:
-                epoch_accuracy = predictions.accuracy(labels)
-            history.loss.append(total / count)
-            history.accuracy.append(epoch_accuracy)
-            if on_epoch is not None:
-                on_epoch(epoch, history)
-    except KeyboardInterrupt:
-        # A stop between the two appends above must not leave the lists uneven.
-        del history.loss[len(history.accuracy) :]
-        del history.accuracy[len(history.loss) :]
-        history.interrupted = True
-        print(text("fit.interrupted", finished=len(history.loss), epochs=epochs), file=sys.stderr)
-    finally:
-        if hasattr(bar, "close"):
-            bar.close()
+    loop = TrainingLoop(
+        model,
+        X,
+        y,
+        loss=loss,
+        optimizer=optimizer,
+        lr=lr,
+        batch_size=batch_size,
+        weight_decay=weight_decay,
+        seed=seed,
+        compiled=compiled,
+    )
+    history = loop.train(epochs, on_epoch=on_epoch, progress=progress)
+    if history.warning:
+        warnings.warn(history.warning, TrainingWarning, stacklevel=2)
     return history
 
 
-def _whole_number(value: Any, name: str, minimum: int | None = None) -> int:
-    """``value`` as an int (numpy's integers too), or a ValueError naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        if minimum is None:
-            raise ValueError(text("error.fit.whole_number", name=name, given=repr(value)))
-        raise ValueError(
-            text("error.fit.whole_number_at_least", name=name, minimum=minimum, given=repr(value))
-        )
-    if minimum is not None and value < minimum:
-        raise ValueError(text("error.fit.at_least", name=name, minimum=minimum, given=repr(value)))
-    return int(value)
+def forward_batch(model: MLP, X: Sequence[Sequence[float]], loss: str) -> list[Value]:
+    """The model's outputs for a batch, as the loss wants them.
 
-
-def _check_optimizer(optimizer: Any, model: MLP) -> None:
-    """An Optimizer that updates this model's parameters, or a clear error."""
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(
-            "optimizer must be a name (sgd, momentum or adam) or an nn.Optimizer such as "
-            f"nn.SGD(model.parameters(), lr=0.1), got {optimizer!r}"
-        )
-    # The loss depends on this model alone: a parameter from elsewhere would
-    # get no gradient, and an optimizer made for another model trains nothing.
-    own = set(model.parameters())
-    strangers = sum(1 for p in optimizer.parameters if p not in own)
-    if strangers:
-        raise ValueError(
-            f"{strangers} of the optimizer's {len(optimizer.parameters)} parameters are not "
-            "this model's (was it made for another model?): make it with model.parameters()"
-        )
-
-
-def _batch_loss(
-    model: MLP, X_batch: Sequence[Any], y_batch: Sequence[Any], loss: str, weight_decay: float
-) -> Value:
-    """The loss ``fit`` minimises on one batch: the loss, plus ``λ·Σp²`` if any."""
-    batch_loss = LOSSES[loss](forward_batch(model, X_batch, loss), y_batch)
-    if weight_decay:
-        # Σp² as one dot node, p·p; each p gets 2·p back.
-        parameters = model.parameters()
-        batch_loss = batch_loss + weight_decay * autograd.dot(parameters, parameters)
-    return batch_loss
-
-
-class _RecordedStep:
-    """One batch size's training step, recorded: forward, loss and backward.
-
-    The batch's features and targets are leaf Values of the recorded graph
-    (constants would be baked into it); ``load`` sets them for a batch, and
-    ``tape.replay()`` fills the parameters' gradients and returns the loss.
-    The graph is built exactly as ``_batch_loss`` builds it, with the loss's
-    recordable form (``nn.losses.RECORDABLE``), so the numbers are the same.
+    ``bce`` works on logits, so for it the model's last activation (the
+    sigmoid) is left to the loss; the other losses take the model's output.
     """
-
-    def __init__(
-        self,
-        model: MLP,
-        X_batch: Sequence[Sequence[Any]],
-        y_batch: Sequence[float],
-        loss: str,
-        weight_decay: float,
-    ) -> None:
-        loss_function, self.target = RECORDABLE[loss]
-        features = [[Value(0.0) for _ in x] for x in X_batch]
-        targets = [Value(0.0) for _ in y_batch]
-        self.features = [leaf for row in features for leaf in row]
-        self.targets = targets
-        self.load(X_batch, y_batch)
-        outputs = forward_batch(model, features, loss)
-        batch_loss = loss_function(outputs, targets)
-        if weight_decay:
-            parameters = model.parameters()
-            batch_loss = batch_loss + weight_decay * autograd.dot(parameters, parameters)
-        self.tape = autograd.record(batch_loss, wrt=model.parameters())
-
-    def load(self, X_batch: Sequence[Sequence[Any]], y_batch: Sequence[float]) -> None:
-        """Put a batch's features and targets into the leaves."""
-        values = [v if type(v) is float else v.data for x in X_batch for v in x]
-        for leaf, value in zip(self.features, values):
-            leaf.data = value
-        target = self.target
-        for leaf, label in zip(self.targets, y_batch):
-            leaf.data = target(label)
-
-
-class _RecordedPredictions:
-    """The model's output on every training sample, recorded for the accuracy.
-
-    A forward pass only (no gradients), on the samples as constants; replays
-    give ``predict``'s numbers bit for bit.
-    """
-
-    def __init__(self, model: MLP, samples: list[list[Any]]) -> None:
-        with collector_paused():
-            rows = [[x if type(x) is float else x.data for x in sample] for sample in samples]
-            outputs = [model(row) for row in rows]
-            self.tape = autograd.record(autograd.sum(outputs), wrt=(), also=outputs)
-        self.threshold = decision_threshold(model)
-
-    def accuracy(self, labels: list[float]) -> float:
-        self.tape.replay()
-        threshold = self.threshold
-        right = sum(
-            (out > threshold) == (label > 0) for out, label in zip(self.tape.values, labels)
-        )
-        return right / len(labels)
-
-
-def _diverged(
-    optimizer: Optimizer,
-    before: Snapshot | None,
-    history: History,
-    epoch: int,
-    epochs: int,
-    what: str,
-) -> None:
-    """Undo the last update and raise the FloatingPointError that ``fit`` documents."""
-    diverged = text("error.fit.diverged", epoch=epoch + 1, epochs=epochs, what=what)
-    if before is None:  # the very first loss: no update to blame
-        _raise_with_history(text("error.fit.before_any_update", diverged=diverged), history)
-    optimizer.restore(before)
-    # A tenth of a huge rate (1e5) diverges too: never suggest more than 0.1.
-    smaller = min(optimizer.lr / 10, 0.1)
-    said = text(
-        "error.fit.lr_too_large", diverged=diverged, lr=f"{optimizer.lr:g}", smaller=f"{smaller:g}"
-    )
-    _raise_with_history(said, history)
-
-
-def _raise_with_history(message: str, history: History) -> None:
-    error = FloatingPointError(message)
-    error.history = history  # type: ignore[attr-defined]
-    raise error
-
-
-def _samples(X: Any, nin: int) -> list[list[Any]]:
-    """X as a list of feature lists, numbers as floats, every sample of ``nin`` features.
-
-    Accepts any sequence of samples, numpy arrays included (``not X`` would
-    be ambiguous for an array, so lengths are compared instead).
-    """
-    try:
-        count = len(X)
-    except TypeError:
-        raise TypeError(text("error.fit.samples", type=type(X).__name__)) from None
-    if count == 0:
-        raise ValueError(text("error.fit.empty"))
-    samples = []
-    for i, x in enumerate(X):
-        if isinstance(x, Value | numbers.Real) or not hasattr(x, "__len__"):
-            raise TypeError(
-                text("error.fit.sample_not_a_sequence", index=i, given=repr(x), nin=nin)
-            )
-        if len(x) != nin:
-            raise ValueError(text("error.fit.sample_features", index=i, count=len(x), nin=nin))
-        row: list[Any] = []
-        for j, v in enumerate(x):
-            if type(v) is not float and not isinstance(v, Value):
-                if isinstance(v, str) or not isinstance(v, numbers.Real):
-                    raise TypeError(
-                        text("error.fit.feature_not_a_number", index=i, feature=j, given=repr(v))
-                    )
-                v = float(v)
-            if type(v) is float and not math.isfinite(v):
-                raise ValueError(text("error.fit.feature_not_finite", index=i, feature=j, given=v))
-            row.append(v)
-        samples.append(row)
-    return samples
-
-
-def _labels(y: Any, count: int) -> list[float]:
-    """y as a list of floats, one per sample."""
-    try:
-        size = len(y)
-    except TypeError:
-        raise TypeError(text("error.fit.labels", type=type(y).__name__)) from None
-    if size != count:
-        raise ValueError(text("error.fit.one_label_per_sample", samples=count, labels=size))
-    labels = []
-    for i, label in enumerate(y):
-        if isinstance(label, Value) or not isinstance(label, numbers.Real):
-            raise TypeError(text("error.fit.label_not_a_number", index=i, given=repr(label)))
-        labels.append(float(label))
-    return labels
+    if loss == "bce":
+        return [model.logits(x) for x in X]
+    return [model(x) for x in X]
 
 
 def _progress(epochs: range, show: bool | None) -> Iterable[int]:

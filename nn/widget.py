@@ -17,6 +17,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from autograd.names import fmt
 from nn.layers import MLP
 from nn.play import SCRIPT_FILE, Playground, Session
 
@@ -143,6 +144,6 @@ def _describe(pg: Playground) -> str:
     return (
         f"glassgrad playground: {pg.model} on {s['dataset']} ({len(pg.X)} train, "
         f"{len(pg.X_test)} test points), {s['optimizer']} lr {s['lr']:g}; epoch {pg.epoch}, "
-        f"loss {h['train_loss'][-1]:.4g} train / {h['test_loss'][-1]:.4g} test "
+        f"loss {fmt(h['train_loss'][-1])} train / {fmt(h['test_loss'][-1])} test "
         "(the live view needs a notebook with widgets: JupyterLab, Notebook 7, VS Code, Colab)"
     )

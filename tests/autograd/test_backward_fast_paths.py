@@ -1,6 +1,8 @@
 """The backward pass's fast paths give exactly what the plain rules give.
 
-* ``sum`` and ``dot`` apply their rule to all inputs at once (``accumulate``);
+* ``backward()``'s loop (``autograd.fast_paths``) equals ``propagate`` at
+  every node, bit for bit, on random graphs of every op;
+* ``sum`` and ``dot`` apply their rule to all inputs at once (``N_ARY``);
 * ``matvec`` builds the same nodes as one ``dot`` per row;
 * a node whose gradient is exactly 0 is skipped only where that changes
   nothing: with nan and inf about, the results still match ``grad()``, which
@@ -17,8 +19,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import OPS, Value, grad, ops
+from autograd import OPS, Value, engine, grad, ops
+from autograd.fast_paths import N_ARY
 from autograd.ops import FINITE_LOCALS
+from tests.autograd.test_tape import NAMES, bits, floats
+from tests.autograd.test_tape import build as build_any
+from tests.autograd.test_tape import instruction as any_instruction
 
 
 def same(a: float, b: float) -> bool:
@@ -97,6 +103,50 @@ def test_backward_with_its_fast_paths_equals_the_plain_rules(point: list, progra
         )
 
 
+def propagate_everywhere(output: Value) -> None:
+    """backward() as the engine defines it: propagate() at every node, last first."""
+    order = autograd.topological_order(output)
+    for node in order:
+        if not node.is_leaf:
+            node.grad = 0.0
+    output.grad += 1.0
+    for node in reversed(order):
+        if not engine.skips(node, node.grad):
+            engine.propagate(node)
+
+
+def check_fast_loop(program: list, point: list[float], grads: list[float]) -> None:
+    graphs = []
+    for _ in range(2):
+        leaves = [Value(x) for x in point]
+        for leaf, g in zip(leaves, grads, strict=True):
+            leaf.grad = g
+        graphs.append(autograd.topological_order(build_any(program, leaves)))
+    fast, plain = graphs
+    fast[-1].backward()
+    propagate_everywhere(plain[-1])
+    assert [bits(node.grad) for node in fast] == [bits(node.grad) for node in plain]
+
+
+four = st.lists(floats, min_size=4, max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(any_instruction(), min_size=1, max_size=12), four, four)
+def test_the_fast_loop_equals_propagate_on_random_graphs(program, point, grads) -> None:
+    check_fast_loop(program, point, grads)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), point=four, grads=four)
+def test_the_fast_loop_equals_propagate_for_every_op(name: str, data, point, grads) -> None:
+    program = data.draw(st.lists(any_instruction(), max_size=4))
+    program.append(data.draw(any_instruction(name)))
+    program += data.draw(st.lists(any_instruction(), max_size=3))
+    check_fast_loop(program, point, grads)
+
+
 def test_a_zero_gradient_through_an_infinite_derivative_is_nan_not_skipped() -> None:
     # d√x/dx is inf at 0; 0 · inf is nan, as IEEE (and PyTorch) say.
     x = Value(0.0)
@@ -139,7 +189,7 @@ def test_accumulate_agrees_with_local_derivatives(
         for x in operands:
             if isinstance(x, Value):
                 x.grad = 0.0
-        op.accumulate(operands, upstream)
+        N_ARY[op.name](operands, upstream)
         expected: dict[Value, float] = {}
         for x, local in zip(operands, op.local_derivatives(inputs, 0.0), strict=True):
             if isinstance(x, Value):

@@ -129,8 +129,56 @@ def test_a_drawing_saves_by_suffix(renderer: str, tmp_path: Path) -> None:
     assert "<svg" in drawing_.save(tmp_path / "g.svg").read_text(encoding="utf-8")
     assert drawing_.save(tmp_path / "g.png").read_bytes() == drawing_.png()
     assert drawing_.save(tmp_path / "g.dot").read_text(encoding="utf-8") == drawing_.source
-    with pytest.raises(ValueError, match=r"use a \.svg, \.png, \.dot or \.gv file name"):
+    assert drawing_.save(tmp_path / "g.pdf").read_bytes() == drawing_.pdf()
+    with pytest.raises(ValueError, match=r"use a \.svg, \.png, \.pdf, \.dot or \.gv file name"):
         drawing_.save(tmp_path / "g.jpg")
+
+
+def test_a_pdf_is_the_picture_on_a_page_of_its_size(renderer: str, tmp_path: Path) -> None:
+    import io
+    import re
+    import struct
+    import zlib
+
+    from PIL import Image
+
+    # The article's network, with the colour key: what a teacher puts on a slide.
+    import nn
+    from autograd import binary_cross_entropy_with_logits
+    from autograd.draw import PDF_ZOOM, svg_to_png
+
+    model = nn.seed_network(seed=0)
+    loss = binary_cross_entropy_with_logits(model.logits([1.0, 0.0]), 1.0)
+    loss.backward()
+    drawing_ = draw(loss)
+    pdf = drawing_.save(tmp_path / "graph.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    assert pdf == drawing_.pdf()  # the same picture, the same bytes (no date inside)
+    svg = drawing_.svg()
+    width, height = (float(v) for v in re.findall(r'(?:width|height)="([0-9.]+)pt"', svg)[:2])
+    box = re.search(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", pdf)
+    assert box is not None
+    assert abs(float(box.group(1)) - width) < 1 and abs(float(box.group(2)) - height) < 1
+    # Its one image holds the PNG's pixels, zoomed, without loss.
+    columns = int(re.search(rb"/Width (\d+)", pdf).group(1))  # type: ignore[union-attr]
+    rows = int(re.search(rb"/Height (\d+)", pdf).group(1))  # type: ignore[union-attr]
+    length = int(re.search(rb"/Subtype /Image .*?/Length (\d+)", pdf).group(1))  # type: ignore[union-attr]
+    start = pdf.index(b"stream\n", pdf.index(b"/Subtype /Image")) + len(b"stream\n")
+    data = pdf[start : start + length]
+    assert len(zlib.decompress(data)) == rows * (1 + 3 * columns)  # filtered RGB rows
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", columns, rows, 8, 2, 0, 0, 0)
+    as_png = (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+    shown = Image.open(io.BytesIO(as_png)).convert("RGB")
+    expected = Image.open(io.BytesIO(svg_to_png(svg, PDF_ZOOM))).convert("RGB")
+    assert shown.size == expected.size and shown.tobytes() == expected.tobytes()
 
 
 def test_a_drawing_is_still_a_graphviz_graph() -> None:
@@ -263,3 +311,38 @@ def test_a_png_with_chinese_uses_a_font_that_draws_it(monkeypatch) -> None:
     assert with_font != without
     english = drawing.add_key(to_svg(draw(out).graph), 1.0, "L")
     assert drawing.svg_to_png(english) == drawing.svg_to_png(english)  # the same bytes
+
+
+def test_a_pdf_reader_shows_the_page(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("no pdftoppm to read the PDF with (apt-get install poppler-utils)")
+    path = draw(sample_graph()).save(tmp_path / "g.pdf")
+    subprocess.run(["pdftoppm", "-png", "-r", "72", path, tmp_path / "page"], check=True)
+    (page,) = tmp_path.glob("page*.png")
+    from PIL import Image
+
+    with Image.open(page) as shown:
+        colours = shown.convert("RGB").getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 10  # a picture, not a blank page
+
+
+def test_a_missing_extra_in_ipython_is_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    interactiveshell = pytest.importorskip("IPython.core.interactiveshell")
+    shell = interactiveshell.InteractiveShell.instance()
+    try:
+        shell.run_cell(
+            "from autograd.draw import MissingExtra\n"
+            'raise MissingExtra("drawing graphs needs the graphviz package: '
+            "pip install 'glassgrad[viz]'\")"
+        )
+    finally:
+        interactiveshell.InteractiveShell.clear_instance()
+    shown = capsys.readouterr().out
+    assert shown.strip() == (
+        "MissingExtra: drawing graphs needs the graphviz package: pip install 'glassgrad[viz]'"
+    )

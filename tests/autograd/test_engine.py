@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import subprocess
 import sys
 import textwrap
@@ -189,3 +190,18 @@ def test_grad_and_zero_grad_want_a_list_and_say_so() -> None:
     with pytest.raises(TypeError, match=r"zero_grad\(\[x\]\)"):
         zero_grad(x)  # type: ignore[arg-type]
     assert grad(x * x, [x]) == [4.0]
+
+
+# The engine imports no view and closes no import circle: tests/test_layering.py
+# checks every module of both packages, imports inside functions included.
+
+
+def test_grad_passes_a_zero_through_skipped_nodes_as_backward_does() -> None:
+    # relu(relu(log(0))): both ReLUs pass exactly 0, and log's local derivative at 0
+    # is inf, so 0 · inf = nan reaches x in backward() (as in PyTorch); grad() agrees.
+    x = Value(0.0)
+    out = x.log().relu().relu()
+    (by_grad,) = grad(out, [x])
+    (by_graph,) = grad(out, [x], create_graph=True)
+    out.backward()
+    assert math.isnan(x.grad) and math.isnan(by_grad) and math.isnan(by_graph.data)

@@ -7,6 +7,7 @@ import http.server
 import math
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -358,3 +359,88 @@ def test_json_for_a_script_block_cannot_end_it_and_refuses_nan() -> None:
     assert json.loads(text) == {"label": EVIL, "note": "a & b <!--"}
     with pytest.raises(ValueError):
         json_for_script({"loss": math.nan})
+
+
+GRAPH_TOP = """(root) => {
+  const view = root.querySelector('.gg-view').getBoundingClientRect();
+  const above = ['.gg-title', '.gg-ui', '.gg-now'].map(
+    (s) => root.querySelector(s).getBoundingClientRect().height);
+  return [view.top + window.scrollY, ...above];
+}"""
+
+
+def test_the_graph_never_moves_as_the_steps_change_the_text_above_it(
+    browser: Any, served: tuple[Path, str]
+) -> None:
+    # The article's network on one sample: the texts above the graph range from one
+    # line (a forward step) to many (a neuron passing its gradient to its inputs).
+    folder, base = served
+    stepper = nn.seed_network(seed=0).stepper(x=[1.0, 0.0], y=1.0)
+    (folder / "model.html").write_text(stepper.page(), encoding="utf-8")
+    lines = [frame["text"].count("\n") + 1 for frame in stepper.frames]
+    assert max(lines) >= 3 and min(lines) == 1  # a page where text does grow
+    for viewport in (DESKTOP, PHONE):
+        page, errors, foreign = open_page(browser, f"{base}/model.html", viewport)
+        root = page.locator(".gg-stepper")
+        first = root.evaluate(GRAPH_TOP)
+        seen = []
+        for number in range(len(stepper.frames)):
+            assert root.get_attribute("data-current") == str(number)
+            seen.append(root.evaluate(GRAPH_TOP))
+            page.click("[data-act=next]")
+        moved = [(number, top) for number, top in enumerate(seen) if top != first]
+        assert moved == [], f"at {viewport}: the graph or the text above it moved: {moved[:3]}"
+        # Playing changes the button's words (Play, Pause): nothing moves either.
+        page.click("[data-act=first]")
+        page.click("[data-act=play]")
+        assert root.evaluate(GRAPH_TOP) == first
+        page.click("[data-act=play]")
+        assert root.evaluate(GRAPH_TOP) == first
+        assert errors == [] and foreign == []
+        page.context.close()
+
+
+def test_without_graphviz_a_stepper_still_steps_and_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # as if not installed
+    stepper = nn.seed_network(seed=0).stepper(x=[1.0, 0.0], y=1.0)
+    assert stepper.missing == (
+        "No picture of the graph here (drawing graphs needs the graphviz package: "
+        "pip install 'glassgrad[viz]'); the steps below work without it."
+    )
+    assert [frame["text"] for frame in stepper.frames] == [step.text for step in stepper.steps]
+    (panel,) = stepper.panels
+    assert [frame["numbers"][0] for frame in stepper.frames] == panel.numbers
+    fragment = stepper.html()
+    assert (
+        'class="gg-still"' not in fragment and "pip install &#x27;glassgrad[viz]&#x27;" in fragment
+    )
+    bundle = stepper._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"}
+    assert "∂L/∂W2[0,0] += " in bundle["text/plain"]
+
+
+def test_without_the_png_converter_a_stepper_shows_its_svg(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # its fonts draw the PNGs
+    monkeypatch.setitem(sys.modules, "resvg_py", None)
+    bundle = Stepper(lecture_graph())._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/svg+xml", "text/plain"}
+
+
+def test_a_stepper_without_a_picture_works_in_a_browser(
+    browser: Any, served: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    folder, base = served
+    stepper = nn.seed_network(seed=0).stepper(x=[1.0, 0.0], y=1.0)
+    (folder / "plain.html").write_text(stepper.page(), encoding="utf-8")
+    page, errors, foreign = open_page(browser, f"{base}/plain.html", PHONE)
+    assert "pip install 'glassgrad[viz]'" in page.inner_text(".gg-view")
+    assert page.locator("[data-act=zoom-in]").count() == 0  # no picture to zoom
+    for number, frame in enumerate(stepper.frames):
+        assert page.inner_text(".gg-formula") == frame["text"]
+        numbers = page.locator(".gg-panel tr td:nth-child(2)").all_inner_texts()
+        assert numbers == [text or "?" for text in frame["numbers"][0]], number
+        page.click("[data-act=next]")
+    assert errors == [] and foreign == []

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import OPS, Value
+from autograd.fast_paths import N_ARY
 from autograd.ops import CODE_NAMESPACE, DotOp, Op, SumOp
 
 # IEEE edge cases, mixed with ordinary numbers.
@@ -84,12 +85,12 @@ def test_each_nary_template_gives_its_function_bit_for_bit(
     names = {f"x{i}": x.data if type(x) is Value else x for i, x in enumerate(operands)}
     z = op.forward(*names.values())
     assert bits(run(op.forward_code(list(names), "z"), names)) == bits(z)
-    # accumulate_code, applied in its order, equals accumulate.
+    # accumulate_code, applied in its order, equals what backward() adds.
     grads = {id(x): start for x in pool}
     for index, share in op.accumulate_code("g", list(names), "z"):
         if type(operands[index]) is Value:
             grads[id(operands[index])] += run([f"r = {share}"], {**names, "g": upstream}, "r")
-    op.accumulate(operands, upstream)
+    N_ARY[name](operands, upstream)
     assert [bits(x.grad) for x in pool] == [bits(grads[id(x)]) for x in pool]
 
 
@@ -317,3 +318,36 @@ def test_a_deep_graph_and_a_wide_sum() -> None:
         x.grad = 0.0
         out.backward()
         assert (value, got) == (out.data, x.grad)
+
+
+def test_a_graph_too_large_to_record_is_refused_naming_the_limit(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from autograd import tape as tape_module
+
+    x = Value(0.5)
+    y = x
+    for _ in range(100):
+        y = y * 1.0001
+    monkeypatch.setattr(tape_module, "MAX_LINES", 300)
+    with pytest.raises(ValueError, match=r"of 4\d\d lines of Python, more than the limit of 300"):
+        autograd.record(y)
+    monkeypatch.setattr(tape_module, "MAX_LINES", 500)
+    recorded = autograd.record(y)
+    assert recorded.replay() == y.data
+    with pytest.raises(ValueError, match="more than the limit of 500"):
+        recorded.replay(refresh=True)  # writes every node back: more lines
+
+
+@pytest.mark.slow
+def test_a_200000_node_graph_is_refused_in_bounded_memory() -> None:
+    import resource
+
+    x = Value(0.5)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.000001
+        y = y + 0.000001
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ValueError, match="more than the limit of 200,000"):
+        autograd.record(y)
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KB on Linux
+    assert grown < 400_000

@@ -12,7 +12,15 @@ import pytest
 import autograd
 import nn
 from autograd.engine import topological_order
-from nn.play import DEFAULTS, Playground, Session, _stepper_size, check_settings
+from autograd.names import fmt
+from nn.play import (
+    DEFAULTS,
+    REPLAY_HOST_FILE,
+    Playground,
+    Session,
+    _stepper_size,
+    check_settings,
+)
 
 
 def small(**settings: Any) -> Playground:
@@ -207,3 +215,68 @@ def test_the_recorded_step_gives_the_built_graphs_numbers(batch_size: int | None
     recorded.reset()
     recorded.train(6)
     assert recorded.model.state_dict() == built.model.state_dict()
+
+
+def test_the_playground_trains_with_fits_loop() -> None:
+    pg = small(dataset="moons", optimizer="momentum", lr=0.1, batch_size=7, seed=3)
+    pg.train(4)
+    pg.train(2)
+    model = nn.MLP(2, [3, 1], ["relu", "sigmoid"], seed=3)
+    history = nn.fit(
+        model, pg.X, pg.y, optimizer="momentum", lr=0.1, batch_size=7, seed=3, epochs=6
+    )
+    assert pg.loop.history.loss == history.loss  # bit for bit
+    assert pg.model.state_dict() == model.state_dict()
+    assert pg.loop.compiled and isinstance(pg.loop, nn.TrainingLoop)
+
+
+def test_starting_over_records_no_step_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    recordings = []
+    record = autograd.record
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        recordings.append(args[0])
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(autograd, "record", counted)
+    pg = small(dataset="moons")
+    pg.train(2)
+    assert len(recordings) == 1
+    first = pg.frame()
+    pg.reset()
+    pg.update(lr=0.03)
+    pg.update(lr=DEFAULTS["lr"], dataset="moons")
+    pg.train(2)
+    assert len(recordings) == 1 and pg.frame() == first
+    pg.update(hidden=[2])  # a new model: a new recording
+    pg.train(1)
+    assert len(recordings) == 2
+
+
+def test_a_run_that_does_not_learn_says_so_and_goes_on() -> None:
+    session = Session(small(lr=0.001))
+    session.handle("running", True)
+    for _ in range(12):
+        frame = session.tick()["frame"]
+    assert "stalled" in frame["warning"] and "try a larger one, such as 0.01" in frame["warning"]
+    assert frame["status"] == "" and session.running
+
+
+def test_numbers_come_to_the_view_as_text() -> None:
+    pg = small(dataset="moons")
+    pg.train(3)
+    frame = pg.frame()
+    loss = frame["loss"]
+    assert frame["summary"].startswith(f"loss {fmt(loss['train'])} train, {fmt(loss['test'])} test")
+    explained = pg.explain(2, stepper=False)
+    assert explained["title"] == (
+        f"Sample 2 (train) at epoch 3: ŷ = {fmt(explained['prediction'])}, "
+        f"y = {fmt(explained['y'])}, L = {fmt(explained['loss'])}"
+    )
+
+
+def test_the_replay_host_is_a_script_file_not_a_python_string(tmp_path: Path) -> None:
+    source = Path(nn.play.__file__).read_text("utf-8")
+    assert "function (" not in source and "=>" not in source
+    page = small().export_html(tmp_path / "run.html").read_text("utf-8")
+    assert REPLAY_HOST_FILE.read_text("utf-8") in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,61 @@ def test_network_view_of_the_article_network() -> None:
     assert source.count("relu") == 3 and source.count("sigmoid") == 1
     assert "a=" in source  # activations of the sample
     negative = sum(w.data < 0 for w in model.parameters() if w.label.startswith("W"))
-    assert source.count("#e53935") == negative
+    assert source.count('[color="#e53935"') == negative  # one red edge per negative weight
     assert "<svg" in to_svg(draw_network(model))
     bundle = model._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"] and bundle["image/png"].startswith(b"\x89PNG")
     assert bundle["text/plain"].startswith("network view of MLP(2 inputs")
+
+
+def test_the_network_view_has_a_key_and_each_weight_at_its_edge(renderer: str) -> None:
+    import re
+
+    from nn.draw import NEGATIVE_WEIGHT, POSITIVE_WEIGHT, THINNEST, WIDEST
+
+    model = nn.seed_network(seed=0)
+    svg = draw_network(model, sample=[1.0, 0.0]).svg()
+    key = svg.split('<g id="gg-network-key">', 1)[1]
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", key)]
+    weights = [w.data for layer in model.layers for n in layer.neurons for w in n.w]
+    largest = max(abs(w) for w in weights)
+    assert texts == [
+        "colour: the weight's sign:",
+        "w > 0",
+        "w < 0",
+        "width: its size, |w|:",
+        "|w| = 0",
+        f"|w| = {largest:.3g}",
+        "the number at an edge's head is its weight (also shown on hover)",
+        "each neuron: its activation, bias b and output a for x = [1, 0]",
+    ]
+    strokes = re.findall(r'<line [^>]*stroke="([^"]+)" stroke-width="([^"]+)"', key)
+    middle = f"{(THINNEST + WIDEST) / 2:.2f}"
+    assert strokes[:2] == [(POSITIVE_WEIGHT, middle), (NEGATIVE_WEIGHT, middle)]
+    assert [float(width) for _, width in strokes[2:]] == [THINNEST, WIDEST]
+    # Each weight at its edge, and in its tooltip.
+    body = svg.split('<g id="gg-network-key">', 1)[0]
+    edge_numbers = re.findall(r'font-size="9.00"[^>]*>([^<]*)</text>', body)
+    assert sorted(html.unescape(n) for n in edge_numbers) == sorted(f"{w:.2f}" for w in weights)
+    assert sorted(re.findall(r'xlink:title="w=([^"]+)"', body)) == sorted(
+        f"{w:.3f}".replace("-", "&#45;") for w in weights
+    )
+    # The widest edge is the largest weight.
+    assert max(float(w) for w in re.findall(r'<path [^>]*stroke-width="([^"]+)"', body)) == WIDEST
+    height = float(re.search(r'height="([0-9.]+)pt"', svg).group(1))  # type: ignore[union-attr]
+    assert all(float(y) < height for y in re.findall(r'<text [^>]* y="([0-9.]+)"', key))
+
+
+def test_the_network_key_reads_without_a_sample_and_in_the_png() -> None:
+    drawing = draw_network(nn.MLP(2, [8, 8, 1], seed=1))
+    svg = drawing.svg()
+    assert "each neuron: its activation, bias b</text>" in svg  # no sample, no output
+    # 88 weights: numbers at the edges would be a thicket; hover shows them.
+    assert "hover over an edge to see its weight" in svg and 'font-size="9.00"' not in svg
+    assert svg.count('xlink:title="w=') == 2 * 8 + 8 * 8 + 8
+    numbered = draw_network(nn.MLP(2, [8, 8, 1], seed=1), numbers=True).svg()
+    assert numbered.count('font-size="9.00"') == 88
+    assert drawing.png().startswith(b"\x89PNG")
 
 
 def test_plots_are_written(tmp_path: Path) -> None:
@@ -37,6 +88,34 @@ def test_plots_are_written(tmp_path: Path) -> None:
         plots.decision_boundary(model, X, y, tmp_path / "boundary.png", resolution=20),
     ):
         assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 5000
+
+
+@pytest.mark.parametrize(
+    ("labels", "low"), [([0.0, 1.0, 1.0, 0.0], "0"), ([-1.0, 1.0, 1.0, -1.0], "-1")]
+)
+def test_the_decision_boundary_names_its_axes_and_its_classes(
+    labels: list[float], low: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[object] = []
+    real_save = plots._save
+
+    def keep(plt: object, figure: object, path: object) -> Path:
+        shown.append(figure)
+        return real_save(plt, figure, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plots, "_save", keep)
+    model = nn.seed_network(seed=0)
+    X, _ = nn.data.xor()
+    plots.decision_boundary(model, X, labels, tmp_path / "b.png", resolution=10)
+    (figure,) = shown
+    axis, bar = figure.axes  # type: ignore[attr-defined]
+    assert (axis.get_xlabel(), axis.get_ylabel()) == ("x1", "x2")
+    legend = [text.get_text() for text in axis.get_legend().get_texts()]
+    assert legend == [f"class y = {low}", "class y = 1", "boundary: output = 0.5"]
+    # Each class's points in its colour, and the colour bar says which is which.
+    red, blue = (collection.get_facecolor()[0] for collection in axis.collections[-2:])
+    assert red[0] > red[2] and blue[2] > blue[0]
+    assert bar.get_ylabel() == f"model output ŷ (red: class {low}, blue: class 1)"
 
 
 def test_demo_writes_its_pictures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

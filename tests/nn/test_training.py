@@ -17,6 +17,7 @@ import nn
 from autograd import Value
 from nn import data, losses
 from nn.__main__ import DEFAULTS
+from nn.diagnosis import constant_loss
 from nn.optim import SGD, Adam
 
 
@@ -376,7 +377,8 @@ def test_ctrl_c_during_the_loss_keeps_the_last_finished_step(
         return losses.mse(predictions, targets)
 
     monkeypatch.setitem(losses.LOSSES, "mse", mse_then_stop)
-    model, history = trained(10, loss="mse")
+    # Built graphs: a recorded step would not call the replaced loss again.
+    model, history = trained(10, loss="mse", compiled=False)
     monkeypatch.undo()
     reference, expected = trained(3, loss="mse")
     assert history.interrupted and len(history.loss) == 3
@@ -605,3 +607,122 @@ def test_fits_words_follow_the_language(capsys: pytest.CaptureFixture[str]) -> N
     with using_language("zh"):
         nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=5, progress=False, on_epoch=stop)
     assert "训练被中断：5 轮中完成了 1 轮" in capsys.readouterr().err
+
+
+# --- One loop: recorded by default, and a warning when training did not learn ------------
+
+
+def test_fit_records_by_default_where_exact_with_the_built_graphs_numbers() -> None:
+    X, y = data.moons(30, seed=2)
+    runs = {}
+    for compiled in (None, False):
+        model = nn.MLP(2, [4, 1], seed=3)
+        history = nn.fit(model, X, y, epochs=12, batch_size=8, lr=0.3, compiled=compiled)
+        runs[compiled] = (history.loss, history.accuracy, model.state_dict())
+    assert runs[None] == runs[False]  # bit for bit
+    assert nn.train.TrainingLoop(nn.MLP(2, [4, 1]), X, y).compiled is True
+    assert nn.train.TrainingLoop(nn.MLP(2, [4, 1]), X, y, compiled=False).compiled is False
+
+
+def test_fit_falls_back_to_building_where_recording_is_not_exact() -> None:
+    X, y = data.xor()
+    # bce_prob's clamp is a Python decision; Value features want their gradients.
+    assert nn.train.TrainingLoop(nn.seed_network(), X, y, loss="bce_prob").compiled is False
+    features = [[Value(a), Value(b)] for a, b in X]
+    loop = nn.train.TrainingLoop(nn.seed_network(), features, y)
+    assert loop.compiled is False
+    loop.train(1)
+    assert any(v.grad != 0.0 for row in features for v in row)
+    nn.fit(nn.seed_network(), X, y, loss="bce_prob", epochs=2)  # no error
+
+
+def test_a_loop_trained_in_parts_is_fit_in_one_go() -> None:
+    X, y = data.circles(40, seed=1)
+    model = nn.MLP(2, [5, 1], seed=4)
+    expected = nn.fit(model, X, y, optimizer="momentum", epochs=9, batch_size=16, seed=3)
+    loop = nn.train.TrainingLoop(
+        nn.MLP(2, [5, 1], seed=4), X, y, optimizer="momentum", batch_size=16, seed=3
+    )
+    for epochs in (2, 3, 4):
+        loop.train(epochs)
+    assert loop.epoch == 9 and loop.history.loss == expected.loss
+    assert loop.history.accuracy == expected.accuracy
+    assert loop.model.state_dict() == model.state_dict()
+
+
+def test_divergence_is_a_floating_point_error_with_what_happened() -> None:
+    X, y = data.moons(40)
+    with pytest.raises(nn.train.Diverged) as caught:
+        nn.fit(nn.MLP(2, [8, 1], seed=0), X, [10.0 * v for v in y], loss="mse", lr=5.0, epochs=50)
+    error = caught.value
+    assert isinstance(error, FloatingPointError) and error.what in ("the loss", "a parameter")
+    assert error.lr == 5.0 and error.suggested_lr == 0.1 and error.epochs == 50
+    assert error.epoch == len(error.history.loss) + 1 and not error.before_any_update
+
+
+@pytest.mark.parametrize(
+    ("lr", "optimizer", "says"),
+    [
+        (1e6, "momentum", r"diverged: the loss rose from 0\.7598 to 8\.666e\+05 .*such as 0\.1\."),
+        (10.0, "momentum", r"stalled: .* every gradient but the output bias's is 0"),
+        (1e-6, "sgd", r"stalled: in 300 epochs .*too small: try a larger one, such as 1e-05"),
+    ],
+)
+def test_training_that_did_not_learn_warns_and_says_what_to_try(
+    lr: float, optimizer: str, says: str
+) -> None:
+    X, y = data.xor()
+    with pytest.warns(nn.TrainingWarning, match=says) as caught:
+        history = nn.fit(nn.seed_network(seed=0), X, y, lr=lr, optimizer=optimizer, epochs=300)
+    assert "no better than predicting the same for every sample (loss 0.6931)" in history.warning
+    assert [str(w.message) for w in caught] == [history.warning]
+    assert history.accuracy[-1] == 0.5
+
+
+def test_training_that_learned_does_not_warn(recwarn: pytest.WarningsRecorder) -> None:
+    X, y = data.xor()
+    history = nn.fit(nn.seed_network(seed=0), X, y, lr=0.2, optimizer="momentum", epochs=300)
+    assert history.warning == "" and not recwarn.list
+    # A few epochs tell nothing, however they go.
+    history = nn.fit(nn.seed_network(seed=0), X, y, lr=1e6, optimizer="momentum", epochs=5)
+    assert history.warning == "" and not recwarn.list
+
+
+def best_constant(loss: str, labels: list[float]) -> float:
+    """The constant prediction with the lowest loss: a logit for bce, a score for hinge."""
+    share = sum(labels) / len(labels)
+    if loss == "bce":
+        return math.log(share / (1.0 - share))
+    if loss == "mse":
+        return share
+    return 1.0 if share >= 0.5 else -1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(["bce", "mse", "hinge"]),
+    st.lists(st.sampled_from([0.0, 1.0]), min_size=2, max_size=30).filter(
+        lambda labels: 0.0 in labels and 1.0 in labels
+    ),
+    st.floats(-3.0, 3.0),
+)
+def test_the_constant_loss_is_the_best_a_constant_prediction_gets(
+    loss: str, labels: list[float], constant: float
+) -> None:
+    floor = constant_loss(loss, labels)
+    loss_function = losses.LOSSES[loss]
+    assert loss_function([constant] * len(labels), labels).data >= floor * (1 - 1e-12)
+    reached = loss_function([best_constant(loss, labels)] * len(labels), labels).data
+    assert reached == pytest.approx(floor, rel=1e-12)
+
+
+def test_a_run_that_did_not_learn_is_told_in_chinese_too() -> None:
+    from autograd.language import using_language
+
+    X, y = data.xor()
+    with using_language("zh"), pytest.warns(nn.TrainingWarning) as caught:
+        history = nn.fit(nn.seed_network(seed=0), X, y, lr=1e-6, optimizer="sgd", epochs=300)
+    assert history.warning.startswith("训练停滞了：300 轮里损失只从 0.7598 变到了")
+    assert "学习速率 1e-06 可能太小了：试试更大的，例如 1e-05" in history.warning
+    assert "并不比对每个样本都给出同一个预测更好（损失 0.6931）" in history.warning
+    assert [str(w.message) for w in caught] == [history.warning]

@@ -1,0 +1,73 @@
+"""What a model says about samples: its predictions, and how many it gets right.
+
+On plain floats, with the forward pass's own functions (``MLP.layer_outputs``):
+the numbers of the forward pass bit for bit, with no graph recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd.language import text
+from nn import checks
+from nn.layers import MLP
+
+
+def predict(model: MLP, X: Sequence[Sequence[float]]) -> list[Any]:
+    """The model's output for each sample, without recording a graph.
+
+    Args:
+        model: the model.
+        X: the samples: a list of feature lists, or a 2-D numpy array.
+
+    Returns:
+        One float per sample; for a model with several outputs, one list of
+        floats per sample.
+
+    Raises:
+        ValueError, TypeError: if X is empty or not a sequence of samples of
+            ``model.nin`` numbers.
+    """
+    return predictions(model, checks.samples(X, model.nin))
+
+
+def predictions(model: MLP, samples: list[list[Any]], logits: bool = False) -> list[Any]:
+    # On floats, with the forward pass's own functions: the same numbers.
+    outputs = [layers[-1] for layers in model.layer_outputs(samples, logits)]
+    if model.sizes[-1] == 1:
+        return [out[0] for out in outputs]
+    return outputs
+
+
+def decision_threshold(model: MLP) -> float:
+    """Where a model's output separates the classes: 0.5 after a sigmoid, else 0."""
+    return 0.5 if model.activations[-1] == "sigmoid" else 0.0
+
+
+def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float]) -> float:
+    """Fraction of samples classified right (labels 0/1, or −1/+1).
+
+    Args:
+        model: a model with one output.
+        X: the samples: a list of feature lists, or a 2-D numpy array.
+        y: one label per sample (a list or a numpy array).
+
+    Raises:
+        ValueError, TypeError: if X is empty, X and y differ in length, a
+            sample is not made of real numbers, or a label is not 0, 1 or -1.
+    """
+    checks.one_output(model, "accuracy")
+    samples = checks.samples(X, model.nin)
+    labels = checks.labels(y, len(samples))
+    for i, label in enumerate(labels):
+        if label not in (0.0, 1.0, -1.0):  # nan too
+            raise ValueError(text("error.fit.accuracy_labels", label=label, index=i))
+    return fraction_right(model, samples, labels)
+
+
+def fraction_right(model: MLP, samples: list[list[Any]], labels: list[float]) -> float:
+    threshold = decision_threshold(model)
+    outputs = predictions(model, samples)
+    right = sum((out > threshold) == (label > 0) for out, label in zip(outputs, labels))
+    return right / len(samples)

@@ -1,0 +1,84 @@
+"""A training step recorded once and replayed (``autograd.record``), and the accuracy too.
+
+A batch's graph has the same shape for every batch of its size: only the
+numbers in its leaves change. ``RecordedStep`` builds it once, with the
+batch's features and targets as leaf Values (constants would be baked
+into the recording), and replays it for every batch: the same losses and
+gradients as building the graph, bit for bit, several times faster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import autograd
+from autograd import Value, collector_paused
+from nn.layers import MLP
+
+#: Builds a batch's loss from its features and targets (Values or numbers).
+BatchLoss = Callable[[list[list[Any]], list[Any]], Value]
+
+
+class RecordedStep:
+    """One batch size's forward, loss and backward pass, recorded.
+
+    Args:
+        batch_loss: builds the loss of a batch (with a form of the loss that
+            is safe to record: ``nn.losses.RECORDABLE``).
+        target: what a label becomes in its target leaf (hinge's sign, say).
+        X_batch, y_batch: a batch of the size to record.
+        wrt: the leaves whose gradients a replay fills (the parameters).
+
+    ``load`` puts a batch into the leaves; ``tape.replay()`` then adds the
+    gradients into ``wrt`` and returns the loss.
+    """
+
+    def __init__(
+        self,
+        batch_loss: BatchLoss,
+        target: Callable[[float], float],
+        X_batch: Sequence[Sequence[Any]],
+        y_batch: Sequence[float],
+        wrt: Sequence[Value],
+    ) -> None:
+        self.target = target
+        rows = [[Value(0.0) for _ in x] for x in X_batch]
+        self.features = [leaf for row in rows for leaf in row]
+        self.targets = [Value(0.0) for _ in y_batch]
+        self.load(X_batch, y_batch)
+        with collector_paused():
+            self.tape = autograd.record(batch_loss(rows, self.targets), wrt=wrt)
+
+    def load(self, X_batch: Sequence[Sequence[Any]], y_batch: Sequence[float]) -> None:
+        """Put a batch's features and targets into the leaves."""
+        values = [v if type(v) is float else v.data for x in X_batch for v in x]
+        for leaf, value in zip(self.features, values):
+            leaf.data = value
+        target = self.target
+        for leaf, label in zip(self.targets, y_batch):
+            leaf.data = target(label)
+
+
+class RecordedPredictions:
+    """The model's output on fixed samples, recorded for the accuracy.
+
+    A forward pass only (no gradients), on the samples as constants; replays
+    give ``nn.predict``'s numbers bit for bit.
+    """
+
+    def __init__(self, model: MLP, samples: list[list[Any]], threshold: float) -> None:
+        with collector_paused():
+            rows = [[x if type(x) is float else x.data for x in sample] for sample in samples]
+            outputs = [model(row) for row in rows]
+            self.tape = autograd.record(autograd.sum(outputs), wrt=(), also=outputs)
+        self.threshold = threshold
+
+    def accuracy(self, labels: list[float]) -> float:
+        """The fraction of the samples classified right at the parameters' current values."""
+        self.tape.replay()
+        threshold = self.threshold
+        right = sum(
+            (out > threshold) == (label > 0) for out, label in zip(self.tape.values, labels)
+        )
+        return right / len(labels)
