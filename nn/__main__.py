@@ -296,54 +296,62 @@ def build_export_parser() -> argparse.ArgumentParser:
     """The flags of ``python -m nn export``: the model, the script, and fit's arguments."""
     from nn.losses import LOSSES
 
-    parser = argparse.ArgumentParser(
+    parser = argument_parser(
         prog="glassgrad export",
-        description=(
-            "Write a standalone PyTorch training script for a saved glassgrad model: the same "
-            "network and weights, the data, the loss, the optimizer and the loop. It trains as "
-            "nn.fit(model, X, y, ...) with these flags would, and prints the same losses."
-        ),
+        description=text("demo.export.description"),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("model", type=Path, help="a model file written by model.save(path)")
+    parser.add_argument("model", type=Path, help=text("demo.export.help.model"))
     parser.add_argument(
         "--torch",
         type=Path,
         required=True,
         metavar="SCRIPT",
         default=argparse.SUPPRESS,  # required: no default to show
-        help="the script to write (.py)",
+        help=text("demo.export.help.torch"),
     )
     data = parser.add_mutually_exclusive_group()
-    data.add_argument("--dataset", choices=sorted(DATASETS), default="xor", help="training data")
+    data.add_argument(
+        "--dataset", choices=sorted(DATASETS), default="xor", help=text("demo.help.dataset")
+    )
     data.add_argument(
         "--data",
         type=Path,
         metavar="CSV",
         default=argparse.SUPPRESS,
-        help="points of your own, one x1,x2,label row each (instead of --dataset)",
+        help=text("demo.export.help.data"),
     )
     parser.add_argument(
-        "--samples", type=int, default=EXPORT_DEFAULTS["samples"], help="points (not for xor)"
+        "--samples",
+        type=int,
+        default=EXPORT_DEFAULTS["samples"],
+        help=text("demo.export.help.samples"),
     )
     parser.add_argument(
-        "--loss", choices=list(LOSSES), default=EXPORT_DEFAULTS["loss"], help="as for nn.fit"
+        "--loss",
+        choices=list(LOSSES),
+        default=EXPORT_DEFAULTS["loss"],
+        help=text("demo.export.help.as_fit"),
     )
     parser.add_argument(
         "--optimizer",
         choices=["sgd", "momentum", "adam"],
         default=EXPORT_DEFAULTS["optimizer"],
-        help="as for nn.fit",
-    )
-    parser.add_argument("--lr", type=float, default=EXPORT_DEFAULTS["lr"], help="learning rate η")
-    parser.add_argument(
-        "--epochs", type=int, default=EXPORT_DEFAULTS["epochs"], help="passes over data"
+        help=text("demo.export.help.as_fit"),
     )
     parser.add_argument(
-        "--batch-size", type=int, default=None, help="samples per update; None is all"
+        "--lr", type=float, default=EXPORT_DEFAULTS["lr"], help=text("demo.help.lr")
     )
-    parser.add_argument("--weight-decay", type=float, default=0.0, help="λ of λ·Σp²")
-    parser.add_argument("--seed", type=int, default=0, help="seed for the data and the batches")
+    parser.add_argument(
+        "--epochs", type=int, default=EXPORT_DEFAULTS["epochs"], help=text("demo.help.epochs")
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=None, help=text("demo.export.help.batch_size")
+    )
+    parser.add_argument(
+        "--weight-decay", type=float, default=0.0, help=text("demo.export.help.weight_decay")
+    )
+    parser.add_argument("--seed", type=int, default=0, help=text("demo.export.help.seed"))
     return parser
 
 
@@ -354,6 +362,11 @@ def export(argv: list[str]) -> int:
         0, 1 if the script could not be written, or 2 for a usage error (a
         bad flag, or a model or data file that cannot be used).
     """
+    with using_language(language_asked(argv)):
+        return _export(argv)
+
+
+def _export(argv: list[str]) -> int:
     import importlib.util
 
     from nn import export as exporting
@@ -363,12 +376,12 @@ def export(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     args.data = getattr(args, "data", None)
     if args.dataset != "xor" and args.data is None and args.samples < 4:
-        parser.error("--samples must be at least 4")
+        parser.error(text("demo.samples_at_least_four"))
     try:
         model = nn.MLP.from_file(args.model)
         if args.data is not None:
             X, y = from_csv(args.data)
-            source = f"{args.data} ({len(X)} samples)"
+            source = text("demo.export.source", source=args.data, count=len(X))
         else:
             make = DATASETS[args.dataset]
             X, y = (
@@ -376,7 +389,7 @@ def export(argv: list[str]) -> int:
                 if args.dataset == "xor"
                 else make(args.samples, seed=args.seed)
             )
-            source = f"{args.dataset} ({len(X)} samples)"
+            source = text("demo.export.source", source=args.dataset, count=len(X))
         exporting.torch_script(
             model,
             X,
@@ -391,15 +404,14 @@ def export(argv: list[str]) -> int:
             path=args.torch,
         )
     except OSError as error:  # writing the script
-        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        print(text("cli.error_line", prog=parser.prog, message=error), file=sys.stderr)
         return 1
     except (ValueError, TypeError) as error:
         parser.error(str(error))
-    print(f"wrote {args.torch}: PyTorch trains {model} on {source} as nn.fit would")
-    print(f"  run it: python {args.torch}")
+    print(text("demo.export.wrote", script=args.torch, model=model, source=source))
+    print(text("demo.export.run_it", script=args.torch))
     if importlib.util.find_spec("torch") is None:
-        version = exporting.TORCH_VERSION
-        print(f"  (it needs PyTorch: pip install 'glassgrad[torch]', or torch=={version})")
+        print(text("demo.export.needs_torch", version=exporting.TORCH_VERSION))
     return 0
 
 

@@ -312,3 +312,20 @@ def test_a_diverged_run_and_fits_advice_speak_chinese(tmp_path: Path, capsys) ->
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert err.startswith("glassgrad：错误：训练在第 ") and "--lr 100000 太大" in err
+
+
+def test_export_speaks_chinese_with_lang(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import nn
+
+    model_file = tmp_path / "model.json"
+    nn.seed_network(seed=0).save(model_file)
+    script = tmp_path / "train.py"
+    assert main(["export", str(model_file), "--torch", str(script), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"已写出 {script}：PyTorch 在 xor（4 个样本）上训练 MLP(")
+    assert f"  运行它：python {script}" in out
+    with pytest.raises(SystemExit):
+        main(["export", str(tmp_path / "missing.json"), "--torch", str(script), "--lang", "zh"])
+    assert "glassgrad export：错误：" in capsys.readouterr().err
