@@ -287,6 +287,7 @@ def build_site(
             shutil.copy2(modules / NPM_FOLDERS[target] / name, out / target / name)
     for name in ("index.html", "site.js", "worker.js"):  # not snapshot.mjs: a build step
         shutil.copy2(WEB / "src" / name, out / name)
+    shutil.copytree(ROOT / "autograd" / "messages", out / "messages")  # the page's words
     shutil.copy2(ROOT / "nn" / "playground.js", out / "playground.js")
     print("Building glassgrad's wheel ...", flush=True)
     with tempfile.TemporaryDirectory() as scratch:

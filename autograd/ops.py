@@ -47,6 +47,7 @@ from functools import reduce
 from typing import Any
 
 from autograd import floatmath
+from autograd.language import text
 from autograd.symbolic import Symbol, call, placeholders
 
 Number = int | float
@@ -409,12 +410,6 @@ OPS.update({op.name: op for op in (BCE_WITH_LOGITS, SUM, DOT)})
 #: when its upstream gradient is exactly 0 and its output finite.
 FINITE_LOCALS: frozenset[str] = frozenset(name for name, op in OPS.items() if op.finite_locals)
 
-UNKNOWN_OP = (
-    "{who} was made with op {op!r}, which the op table does not know, so no rule can pass "
-    "its gradient on. Known ops: {known}. Make it with an operator or method (a ** 2, "
-    "a.tanh(), ...) or give one of these names as _op"
-)
-
 
 def op_of(node: Any) -> AnyOp:
     """The table's entry for the op that made ``node``.
@@ -426,5 +421,11 @@ def op_of(node: Any) -> AnyOp:
     try:
         return OPS[node.op]
     except KeyError:
-        who = f"node {node.label!r}" if node.label else f"a node (Value({node.data!r}))"
-        raise ValueError(UNKNOWN_OP.format(who=who, op=node.op, known=" ".join(OPS))) from None
+        if node.label:
+            who = text("error.engine.node_named", label=repr(node.label))
+        else:
+            who = text("error.engine.node_described", description=f"Value({node.data!r})")
+        known = " ".join(OPS)
+        raise ValueError(
+            text("error.engine.unknown_op", who=who, op=repr(node.op), ops=known)
+        ) from None

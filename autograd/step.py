@@ -18,6 +18,12 @@ gives (the tests check it).
     # ∂z/∂z = 1
     # ∂z/∂a += ∂z/∂z · b = 1 · 3 = 3
     # ...
+
+The formulas are written the same in every language; the words around
+them (``Step.phase_name``, ``Step.note``, the table's phase column and the
+command's messages) are in the language chosen with ``lang=``,
+``autograd.language.set_language``, ``GLASSGRAD_LANG`` or ``--lang``:
+``python -m autograd.step "a*b" a=2 b=3 --lang zh``.
 """
 
 from __future__ import annotations
@@ -37,6 +43,14 @@ from autograd.engine import contributions as engine_contributions
 from autograd.engine import local_derivatives, topological_order
 from autograd.expression import FUNCTIONS, MAX_EXPONENT, MAX_LENGTH, MAX_NESTING
 from autograd.expression import build_expression as build_expression  # public here too
+from autograd.language import (
+    current_language,
+    display_width,
+    language_asked,
+    text,
+    using_language,
+    word_list,
+)
 from autograd.names import fmt as fmt  # public here too
 from autograd.names import fmt_factor, operand_names, prediction_name, sum_text, tidy_signs
 from autograd.names import names_of as names_of
@@ -66,15 +80,20 @@ class Step:
     """One step of a pass: a node computed (forward) or its gradient passed on (backward).
 
     Attributes:
-        phase: ``"forward"`` or ``"backward"``.
+        phase: ``"forward"`` or ``"backward"`` (the same in every language).
         node: the node of this step.
         name: its display name.
-        text: the step in symbols and numbers (one line per parent, backward).
+        text: the step in symbols and numbers, the same in every language
+            (backward: one line per parent, and an indented line with the
+            running total where a gradient arrives by a second path).
         formula: (forward) the op's formula in symbols, e.g. ``"a · b"``.
         inputs: (forward) the operands' numbers, in order.
         upstream: (backward) ∂output/∂node, the gradient arriving at the node.
         contributions: (backward) what goes into each parent.
         grads: (backward) every node's gradient after this step, by name.
+        phase_name: the phase in words, in the steps' language
+            (``"forward"``, ``"正向传播"``).
+        note: what the step does, in words, in the steps' language.
     """
 
     phase: str
@@ -86,6 +105,15 @@ class Step:
     upstream: float = math.nan
     contributions: list[Contribution] = field(default_factory=list)
     grads: dict[str, float] = field(default_factory=dict)
+    phase_name: str = ""
+    note: str = ""
+    seed: bool = False  # the first backward step, ∂out/∂out = 1
+
+    def say(self, key: str, lang: str, **fields: str) -> Step:
+        """Set the step's words: its phase name and its note ``key`` in ``lang``."""
+        self.phase_name = text(f"step.phase.{self.phase}", lang)
+        self.note = text(key, lang, **fields)
+        return self
 
 
 def _operand_texts(node: Value, names: dict[Value, str]) -> tuple[list[str], list[str]]:
@@ -95,8 +123,15 @@ def _operand_texts(node: Value, names: dict[Value, str]) -> tuple[list[str], lis
     return symbols, values
 
 
-def forward_steps(output: Value) -> list[Step]:
-    """One step per computed node, in topological order: ``z = a · b = 2 · 3 = 6``."""
+def forward_steps(output: Value, lang: str | None = None) -> list[Step]:
+    """One step per computed node, in topological order: ``z = a · b = 2 · 3 = 6``.
+
+    Args:
+        output: the Value whose pass to show.
+        lang: the language of the steps' words (``phase_name``, ``note``);
+            None for the current one (see ``autograd.language``).
+    """
+    lang = current_language(lang)
     order = _checked_order(output)
     names = names_of(order)
     steps = []
@@ -107,36 +142,44 @@ def forward_steps(output: Value) -> list[Step]:
         symbols, values = _operand_texts(node, names)
         formula = tidy_signs(op.output_formula(symbols))
         in_numbers = tidy_signs(op.output_formula(values))
-        text = f"{names[node]} = {formula} = {in_numbers} = {fmt(node.data)}"
+        line = f"{names[node]} = {formula} = {in_numbers} = {fmt(node.data)}"
+        note: tuple[str, dict[str, str]] = ("step.note.forward", {"name": names[node]})
         if node.op == "bce_logits":  # two steps, σ then BCE, inside one stable op
             y_hat = prediction_name(node, names)
             p = fmt(floatmath.sigmoid(numbers_of(node.operands)[0]))
-            text = tidy_signs(
+            line = tidy_signs(
                 f"{y_hat} = σ({symbols[0]}) = σ({values[0]}) = {p}\n"
                 f"{names[node]} = BCE({y_hat}, {symbols[1]}) = BCE({p}, {values[1]}) "
                 f"= {fmt(node.data)}"
             )
-        numbers = [x.data if isinstance(x, Value) else x for x in node.operands]
-        steps.append(
-            Step(
-                "forward",
-                node,
-                names[node],
-                text,
-                formula=formula,
-                inputs=numbers,
+            note = (
+                "step.note.forward_loss",
+                {
+                    "name": names[node],
+                    "prediction": y_hat,
+                    "logit": symbols[0],
+                    "target": symbols[1],
+                },
             )
-        )
+        numbers = [x.data if isinstance(x, Value) else x for x in node.operands]
+        step = Step("forward", node, names[node], line, formula=formula, inputs=numbers)
+        steps.append(step.say(note[0], lang, **note[1]))
     return steps
 
 
-def backward_steps(output: Value) -> list[Step]:
+def backward_steps(output: Value, lang: str | None = None) -> list[Step]:
     """The backward pass, one node at a time, exactly as ``backward()`` runs it.
 
     The first step seeds ``∂out/∂out = 1``; each later step takes a node in
     reverse topological order and adds ``upstream · local derivative`` into
     each parent: ``∂L/∂a += ∂L/∂z · b = 0.5 · 3 = 1.5``.
+
+    Args:
+        output: the Value whose pass to show.
+        lang: the language of the steps' words (``phase_name``, ``note``);
+            None for the current one (see ``autograd.language``).
     """
+    lang = current_language(lang)
     order = _checked_order(output)
     names = names_of(order)
     out_name = names[output]
@@ -145,16 +188,16 @@ def backward_steps(output: Value) -> list[Step]:
     def snapshot() -> dict[str, float]:
         return {names[node]: grads[node] for node in order if node in grads}
 
-    steps = [
-        Step(
-            "backward",
-            output,
-            out_name,
-            f"∂{out_name}/∂{out_name} = 1",
-            upstream=1.0,
-            grads=snapshot(),
-        )
-    ]
+    seed = Step(
+        "backward",
+        output,
+        out_name,
+        f"∂{out_name}/∂{out_name} = 1",
+        upstream=1.0,
+        grads=snapshot(),
+        seed=True,
+    )
+    steps = [seed.say("step.note.seed", lang, name=out_name)]
     for node in reversed(order):
         if not node.operands or node not in grads:
             continue
@@ -183,18 +226,30 @@ def backward_steps(output: Value) -> list[Step]:
             )
             if before is not None:  # a second path into the same node: say the sum
                 lines.append(f"    {accumulation(out_name, names[parent], before, amount)}")
-        steps.append(
-            Step(
-                "backward",
-                node,
-                names[node],
-                "\n".join(lines),
-                upstream=upstream,
-                contributions=contributions,
-                grads=snapshot(),
-            )
+        step = Step(
+            "backward",
+            node,
+            names[node],
+            "\n".join(lines),
+            upstream=upstream,
+            contributions=contributions,
+            grads=snapshot(),
         )
+        steps.append(_say_backward(step, lang))
     return steps
+
+
+def _say_backward(step: Step, lang: str) -> Step:
+    """A backward step's note: where the chain rule sends the gradient, and what adds up."""
+    parents = list(dict.fromkeys(c.parent_name for c in step.contributions))
+    if not parents:
+        return step.say("step.note.backward_none", lang, name=step.name)
+    listed = word_list(parents, lang)
+    again = [c.parent_name for c in step.contributions if c.grad_before is not None]
+    if again:
+        fields = {"name": step.name, "parents": listed, "again": word_list(again, lang)}
+        return step.say("step.note.backward_sum", lang, **fields)
+    return step.say("step.note.backward", lang, name=step.name, parents=listed)
 
 
 def accumulation(out_name: str, name: str, before: float, amount: float) -> str:
@@ -215,31 +270,46 @@ def _one_bracket(formula: str) -> bool:
     return True
 
 
-def steps(output: Value) -> list[Step]:
-    """The forward steps, then the backward steps."""
-    return forward_steps(output) + backward_steps(output)
+def steps(output: Value, lang: str | None = None) -> list[Step]:
+    """The forward steps, then the backward steps (their words in ``lang``, or the current one).
+
+    Raises:
+        TypeError: if ``output`` is not a Value.
+        ValueError: for a graph of more than ``MAX_STEP_NODES`` nodes, or a
+            language glassgrad does not speak.
+    """
+    return forward_steps(output, lang) + backward_steps(output, lang)
 
 
 def _checked_order(output: Value) -> list[Value]:
     if not isinstance(output, Value):
-        raise TypeError(f"step-through needs a Value, got {type(output).__name__}")
+        raise TypeError(text("error.step.not_a_value", type=type(output).__name__))
     order = topological_order(output)
     if len(order) > MAX_STEP_NODES:
-        raise ValueError(
-            f"this graph has {len(order)} nodes, more than {MAX_STEP_NODES} to step through. "
-            "Step through a part: pass an intermediate Value (one neuron's output, say), "
-            "or use a smaller input"
-        )
+        raise ValueError(text("error.step.too_many_nodes", count=len(order), limit=MAX_STEP_NODES))
     return order
 
 
-def table(all_steps: list[Step], start: int = 1) -> str:
-    """The steps as a plain-text table (what the terminal shows), numbered from ``start``."""
+def table(all_steps: list[Step], start: int = 1, lang: str | None = None) -> str:
+    """The steps as a plain-text table (what the terminal shows), numbered from ``start``.
+
+    Each row: the number, the phase in words (in ``lang``, or the current
+    language) and the step's text. The seed of the backward pass and each
+    running total (a gradient arriving by a second path) get a short note.
+    """
+    lang = current_language(lang)
+    phases = {phase: text(f"step.phase.{phase}", lang) for phase in ("forward", "backward")}
+    column = max(display_width(word) for word in phases.values())
     lines = []
     for number, step in enumerate(all_steps, start=start):
-        prefix = f"{number:>3}  {step.phase:<8}  "
+        phase = phases[step.phase]
+        prefix = f"{number:>3}  {phase}{' ' * (column - display_width(phase))}  "
         for i, line in enumerate(step.text.splitlines()):
-            lines.append((prefix if i == 0 else " " * len(prefix)) + line)
+            if step.seed:
+                line += "   " + text("step.table.seed", lang)
+            elif line.startswith("    "):  # a running total
+                line += "   " + text("step.table.sum", lang)
+            lines.append((prefix if i == 0 else " " * display_width(prefix)) + line)
     return "\n".join(lines)
 
 
@@ -249,6 +319,10 @@ def table(all_steps: list[Step], start: int = 1) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Print or step through the passes of an expression.
 
+    Everything it writes in words (help, phase names, notes, the prompt,
+    errors) is in the language of ``--lang``, else ``GLASSGRAD_LANG``, else
+    the system's locale; the formulas are the same in every language.
+
     On a terminal or pipe whose encoding lacks the math symbols (ASCII,
     cp1252), each symbol it cannot show is written in ASCII (``d`` for
     ``∂``, ``*`` for ``·``), see ``ASCII_SYMBOLS``.
@@ -257,27 +331,38 @@ def main(argv: list[str] | None = None) -> int:
         0, or 2 for a usage error (one line on stderr: a bad expression or
         variable, or input ended with Ctrl-D or Ctrl-C at the prompt).
     """
-    with _symbols_that_stdout_can_show():
-        return _main(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    with _symbols_that_stdout_can_show(), using_language(language_asked(arguments)):
+        return _main(arguments)
 
 
-def _main(argv: list[str] | None) -> int:
-    parser = argparse.ArgumentParser(
+EXAMPLE = 'python -m autograd.step "(a*b + a).tanh()" a=2 b=-3'
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The step command's flags, their help in the current language."""
+    from autograd.language import argument_parser
+
+    parser = argument_parser(
         prog="python -m autograd.step",
-        description=(
-            "Step through the forward and backward pass of an expression, node by node. "
-            "In a terminal: Enter for the next step, q to quit. Piped: every step at once. "
-            "The expression is arithmetic, not Python: numbers, the variables given, "
-            f"+ - * / **, brackets, and {', '.join(sorted(FUNCTIONS))} (as a.tanh() or "
-            f"tanh(a)); at most {MAX_LENGTH} characters, {MAX_NESTING} levels of brackets, "
-            f"exponents of plain numbers within ±{MAX_EXPONENT}."
+        description=text(
+            "step.description",
+            functions=", ".join(sorted(FUNCTIONS)),
+            length=MAX_LENGTH,
+            nesting=MAX_NESTING,
+            exponent=MAX_EXPONENT,
         ),
-        epilog='example: python -m autograd.step "(a*b + a).tanh()" a=2 b=-3',
+        epilog=text("step.epilog", example=EXAMPLE),
     )
-    parser.add_argument("expression", help="e.g. '(a*b + a).tanh()'")
-    parser.add_argument("variables", nargs="*", help="values, e.g. a=2 b=-3")
-    parser.add_argument("--all", action="store_true", help="print every step, no pauses")
-    args = parser.parse_args(_expression_after_options(sys.argv[1:] if argv is None else argv))
+    parser.add_argument("expression", help=text("step.help.expression"))
+    parser.add_argument("variables", nargs="*", help=text("step.help.variables"))
+    parser.add_argument("--all", action="store_true", help=text("step.help.all"))
+    return parser
+
+
+def _main(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(_expression_after_options(argv))
     try:
         output = build_expression(args.expression, args.variables)
     except ValueError as error:
@@ -285,21 +370,18 @@ def _main(argv: list[str] | None) -> int:
     # The step-through's own advice (pass an intermediate Value) is for code.
     size = len(topological_order(output))
     if size > MAX_STEP_NODES:
-        return _usage_error(
-            parser,
-            f"this expression makes {size} nodes, more than {MAX_STEP_NODES} to step through: "
-            "write a shorter one (fewer terms), or step through one part of it at a time",
-        )
+        return _usage_error(parser, text("step.too_many_nodes", count=size, limit=MAX_STEP_NODES))
     all_steps = steps(output)
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.all
     for number, step in enumerate(all_steps, start=1):
         print(table([step], start=number))
         if interactive and number < len(all_steps):
             try:
-                answer = input("  [Enter] next, q quit ")
+                answer = input(text("step.prompt"))
             except (EOFError, KeyboardInterrupt):
                 print()  # end the prompt's line
-                return _usage_error(parser, f"stopped at step {number} of {len(all_steps)}")
+                stopped = text("step.stopped", number=number, total=len(all_steps))
+                return _usage_error(parser, stopped)
             if answer.strip().lower() == "q":
                 break
     return 0
@@ -323,6 +405,7 @@ ASCII_SYMBOLS = {
     "ᵀ": "^T",
     "⊙": "*",
     "→": "->",
+    "←": "<-",
     "—": "-",
     "…": "...",
 }
@@ -367,18 +450,29 @@ def _symbols_that_stdout_can_show() -> Iterator[None]:
 
 
 def _expression_after_options(argv: list[str]) -> list[str]:
-    """Let an expression start with a minus sign: ``"-a*b" a=2 b=3``.
+    """Options first, so they may stand anywhere, and an expression may start with a minus.
 
-    argparse reads ``-a*b`` as an unknown option. The only short option is
-    ``-h``, so any other argument with a single leading minus is the
-    expression: put the options first, then ``--`` (argparse's "no options
-    after this"), then the rest. An argv with its own ``--`` is left as is.
+    argparse takes the variables as done once an option follows the
+    expression (``"a*b" --all a=2``), and reads ``-a*b`` as an unknown
+    option. So the options (``--lang``'s value with it) go first; and since
+    the only short option is ``-h``, any other argument with a single
+    leading minus is the expression: then ``--`` (argparse's "no options
+    after this") goes before the rest. An argv with its own ``--`` is left
+    as is.
     """
-    if "--" in argv or not any(_starts_with_minus(arg) for arg in argv):
+    if "--" in argv:
         return argv
-    options = [arg for arg in argv if arg.startswith("--") or arg == "-h"]
-    rest = [arg for arg in argv if not (arg.startswith("--") or arg == "-h")]
-    return [*options, "--", *rest]
+    options, rest = [], []
+    taking_value = False  # the word after --lang is its value
+    for arg in argv:
+        if taking_value or arg.startswith("--") or arg == "-h":
+            options.append(arg)
+            taking_value = arg == "--lang"
+        else:
+            rest.append(arg)
+    if any(_starts_with_minus(arg) for arg in rest):
+        return [*options, "--", *rest]
+    return [*options, *rest]
 
 
 def _starts_with_minus(arg: str) -> bool:
@@ -387,7 +481,8 @@ def _starts_with_minus(arg: str) -> bool:
 
 def _usage_error(parser: argparse.ArgumentParser, message: str) -> int:
     # One line, not argparse's usage block: the message already says what to change.
-    print(f"{parser.prog}: error: {' '.join(message.split())}", file=sys.stderr)
+    message = " ".join(message.split())
+    print(text("cli.error_line", prog=parser.prog, message=message), file=sys.stderr)
     return 2
 
 

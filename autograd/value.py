@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from autograd import floatmath
+from autograd.language import text
 from autograd.mode import modes, switches
 from autograd.ops import (
     ADD,
@@ -155,7 +156,7 @@ class Value:
         self.op = _op if children else ""
         self._a, self._b = _slots_of(children, _op)
         if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+            raise TypeError(text("error.value.label", type=type(label).__name__, label=repr(label)))
         self.label = label
 
     @property
@@ -327,14 +328,10 @@ def _slots_of(operands: tuple[Any, ...], op: str) -> tuple[Any, Any]:
 def _to_float(data: Any) -> float:
     """Check that ``data`` is a real number and return it as a float."""
     if isinstance(data, Value):
-        raise TypeError(
-            "Value(...) got a Value; use the Value itself, or value.detach() for a copy"
-        )
+        raise TypeError(text("error.value.got_a_value"))
     if isinstance(data, int | float) or _is_real_number(data):
         return _as_float(data)
-    raise TypeError(
-        f"Value needs a real number (int or float), got {type(data).__name__}: {data!r}"
-    )
+    raise TypeError(text("error.value.not_a_number", type=type(data).__name__, data=repr(data)))
 
 
 def _as_float(number: Any) -> float:
@@ -342,11 +339,11 @@ def _as_float(number: Any) -> float:
     try:
         return float(number)
     except OverflowError:
-        size = f"an int of {number.bit_length()} bits" if isinstance(number, int) else repr(number)
-        raise OverflowError(
-            f"{size} is too large for a float (the largest is about 1.8e308); "
-            "for infinity write math.inf"
-        ) from None
+        if isinstance(number, int):
+            size = text("error.value.int_of_bits", bits=number.bit_length())
+        else:
+            size = repr(number)
+        raise OverflowError(text("error.value.too_large", number=size)) from None
 
 
 def _is_real_number(data: Any) -> bool:
@@ -473,8 +470,13 @@ def _checked_operands(values: Iterable[Any], what: str) -> tuple[Any, ...]:
             checked.append(_as_float(x))
         else:
             raise TypeError(
-                f"{what}: item {index} is {type(x).__name__} ({x!r}); "
-                "expected a Value or a real number"
+                text(
+                    "error.value.operand",
+                    what=what,
+                    index=index,
+                    type=type(x).__name__,
+                    item=repr(x),
+                )
             )
     return tuple(checked)
 
@@ -603,7 +605,10 @@ def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:
     result = _binary(BCE_WITH_LOGITS, logit, target)
     if result is NotImplemented:
         raise TypeError(
-            "binary_cross_entropy_with_logits takes Values or real numbers, got "
-            f"{type(logit).__name__} and {type(target).__name__}"
+            text(
+                "error.value.bce_operands",
+                logit=type(logit).__name__,
+                target=type(target).__name__,
+            )
         )
     return result

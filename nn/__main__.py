@@ -17,69 +17,51 @@ import warnings
 from pathlib import Path
 
 import nn
+from autograd.language import argument_parser, display_width, language_asked, text, using_language
 from nn import reference
 from nn.data import DATASETS
 from nn.train import TrainingWarning, fit
 
 DEFAULTS = {"epochs": 300, "lr": 0.2, "optimizer": "momentum", "samples": 200}
 
-# What the demo says, in one place (a message catalogue can take these over).
-LR_NOT_POSITIVE = "--lr must be a positive number, such as --lr {default:g}: {reason}"
-LR_REASONS = {
-    "nan": "nan is not a number",
-    "inf": "{lr} is not a finite number",
-    "zero": "0 would never change the weights (W ← W − 0·∂L/∂W)",
-    "negative": "{lr:g} is negative, which steps up the gradient and makes the loss grow",
-}
-OUT_LOOKS_LIKE_A_FILE = (
-    "--out {out} looks like a file name, but --out is the folder the demo writes its "
-    "pictures into (loss.png, boundary.png, graph.svg, stepper.html, ...): try --out {folder}"
-)
 #: File suffixes that make an --out name look like a file rather than a folder.
 FILE_SUFFIXES = {
     ".png", ".svg", ".pdf", ".html", ".htm", ".jpg", ".jpeg", ".gif", ".webp",
     ".json", ".txt", ".csv", ".dot", ".gv",
 }  # fmt: skip
-SAMPLES_FOR_XOR = (
-    "--samples is for the other datasets ({others}); xor is always the 4 corners of the "
-    "unit square, so --samples {samples} changes nothing"
-)
-NEXT_HEADING = "What to open next:"
-NEXT_STEPPER = "in a browser: this sample's forward and backward pass, one node at a time"
-NEXT_NOTEBOOKS = "installs Jupyter and opens the lessons in JupyterLab"
-NEXT_SITE = "builds the playground as a web page (needs Node.js and npm)"
-NEXT_STEP_COMMAND = "any expression, stepped through in this terminal"
 STEP_EXAMPLE = '-m autograd.step "(a*b + a).tanh()" a=2 b=-3'
+# What the demo says is in the message catalogue (autograd/messages), under demo.*.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The demo's flags, their help in the current language."""
+    parser = argument_parser(
         prog="glassgrad",
-        description=(
-            "Train the article's network (2 inputs -> 3 ReLU -> 1 sigmoid) with glassgrad's "
-            "scalar autograd engine, then compare the engine's gradients for one sample with "
-            "the article's closed-form backward formulas."
-        ),
+        description=text("demo.description"),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--dataset", choices=sorted(DATASETS), default="xor", help="training data")
+    parser.add_argument(
+        "--dataset", choices=sorted(DATASETS), default="xor", help=text("demo.help.dataset")
+    )
     parser.add_argument(
         "--samples",
         type=int,
         default=argparse.SUPPRESS,  # so that a --samples given with xor can be noticed
-        help=f"points (default: {DEFAULTS['samples']}; not for xor, which has its 4)",
+        help=text("demo.help.samples", samples=DEFAULTS["samples"]),
     )
-    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="passes over data")
-    parser.add_argument("--lr", type=float, default=DEFAULTS["lr"], help="learning rate η")
+    parser.add_argument(
+        "--epochs", type=int, default=DEFAULTS["epochs"], help=text("demo.help.epochs")
+    )
+    parser.add_argument("--lr", type=float, default=DEFAULTS["lr"], help=text("demo.help.lr"))
     parser.add_argument(
         "--optimizer",
         choices=["sgd", "momentum", "adam"],
         default=DEFAULTS["optimizer"],
-        help="sgd is the article's W ← W − η·∂L/∂W; momentum adds a velocity",
+        help=text("demo.help.optimizer"),
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed for data and weights")
-    parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the pictures")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--seed", type=int, default=0, help=text("demo.help.seed"))
+    parser.add_argument("--out", type=Path, default=Path("out"), help=text("demo.help.out"))
+    parser.add_argument("--quiet", action="store_true", help=text("demo.help.quiet"))
     return parser
 
 
@@ -95,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         return export(arguments[1:])
     try:
         try:
-            return run(argv)
+            with using_language(language_asked(arguments)):
+                return run(arguments)
         finally:
             # A reader that stopped early shows here, not as a traceback at exit.
             sys.stdout.flush()
@@ -112,33 +95,35 @@ def run(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.epochs < 1:
-        parser.error("--epochs must be at least 1")
+        parser.error(text("demo.epochs_at_least_one"))
     problem = learning_rate_problem(args.lr)
     if problem:
         parser.error(problem)
     samples = getattr(args, "samples", None)
     if args.dataset != "xor" and samples is not None and samples < 4:
-        parser.error("--samples must be at least 4")
+        parser.error(text("demo.samples_at_least_four"))
     if args.dataset == "xor" and samples is not None:
         others = ", ".join(sorted(set(DATASETS) - {"xor"}))
-        note(parser, SAMPLES_FOR_XOR.format(others=others, samples=samples))
+        note(parser, text("demo.samples_for_xor", others=others, samples=samples))
     samples = DEFAULTS["samples"] if samples is None else samples
     if args.out.suffix.lower() in FILE_SUFFIXES and not args.out.is_dir():
-        parser.error(OUT_LOOKS_LIKE_A_FILE.format(out=args.out, folder=args.out.with_suffix("")))
+        folder = args.out.with_suffix("")
+        parser.error(text("demo.out_is_a_file", out=args.out, folder=folder))
     # Check the output folder now, not after a long training run.
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        parser.error(f"--out {args.out}: cannot make a folder there ({error.strerror})")
+        parser.error(text("demo.out_cannot_make", out=args.out, reason=error.strerror))
     if not os.access(args.out, os.W_OK | os.X_OK):
-        parser.error(f"--out {args.out}: cannot write in this folder")
+        parser.error(text("demo.out_cannot_write", out=args.out))
 
     make = DATASETS[args.dataset]
     X, y = make(seed=args.seed) if args.dataset == "xor" else make(samples, seed=args.seed)
     test_X, test_y = (X, y) if args.dataset == "xor" else make(samples, seed=args.seed + 1000)
     model = nn.seed_network(seed=args.seed)
-    print(f"glassgrad: training {model} on {args.dataset} ({len(X)} samples)")
-    print(f"  {args.optimizer}, learning rate {args.lr}, {args.epochs} epochs, seed {args.seed}")
+    print(text("demo.training", model=model, dataset=args.dataset, count=len(X)))
+    settings = {"optimizer": args.optimizer, "lr": args.lr, "epochs": args.epochs}
+    print(text("demo.settings", **settings, seed=args.seed))
     try:
         with warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")
@@ -154,16 +139,18 @@ def run(argv: list[str] | None = None) -> int:
                 progress=False if args.quiet else None,
             )
     except FloatingPointError as error:
-        print(f"{parser.prog}: error: {diverged(error, args.lr, args.epochs)}", file=sys.stderr)
+        said = diverged(error, args.lr, args.epochs)
+        print(text("cli.error_line", prog=parser.prog, message=said), file=sys.stderr)
         return 1
-    print(f"final loss      {history.loss[-1]:.6f}")
-    print(f"train accuracy  {history.accuracy[-1]:.1%}")
+    print(text("demo.final_loss", loss=f"{history.loss[-1]:.6f}"))
+    print(text("demo.train_accuracy", accuracy=f"{history.accuracy[-1]:.1%}"))
     if args.dataset != "xor":
-        print(f"test accuracy   {nn.accuracy(model, test_X, test_y):.1%}  (fresh points)")
+        tested = nn.accuracy(model, test_X, test_y)
+        print(text("demo.test_accuracy", accuracy=f"{tested:.1%}"))
     # fit says when a run did not learn (diverged, stalled, dead units) and what to try.
     for warning in said:
         if issubclass(warning.category, TrainingWarning):
-            note(parser, str(warning.message), "warning")
+            note(parser, str(warning.message), warning=True)
 
     # Show a sample whose features are not zero, so that every formula has work to do.
     sample = max(range(len(X)), key=lambda i: min(abs(v) for v in X[i]))
@@ -173,24 +160,26 @@ def run(argv: list[str] | None = None) -> int:
     return 0
 
 
-def note(parser: argparse.ArgumentParser, message: str, kind: str = "note") -> None:
-    """One line on stderr, as argparse writes its errors: ``glassgrad: note: ...``."""
-    print(f"{parser.prog}: {kind}: {message}", file=sys.stderr)
+def note(parser: argparse.ArgumentParser, message: str, warning: bool = False) -> None:
+    """One line on stderr, as argparse writes its errors: ``glassgrad: note: ...``
+    (or ``glassgrad: warning: ...``), in the current language."""
+    key = "cli.warning_line" if warning else "cli.note_line"
+    print(text(key, prog=parser.prog, message=message), file=sys.stderr)
 
 
 def learning_rate_problem(lr: float) -> str | None:
     """What is wrong with a learning rate, or None for a good one (finite and positive)."""
     if math.isnan(lr):  # float() accepts "nan" and "inf"
-        reason = LR_REASONS["nan"]
+        reason = text("demo.lr.nan")
     elif math.isinf(lr):
-        reason = LR_REASONS["inf"]
+        reason = text("demo.lr.inf", lr=lr)
     elif lr == 0:
-        reason = LR_REASONS["zero"]
+        reason = text("demo.lr.zero")
     elif lr < 0:
-        reason = LR_REASONS["negative"]
+        reason = text("demo.lr.negative", lr=f"{lr:g}")
     else:
         return None
-    return LR_NOT_POSITIVE.format(default=DEFAULTS["lr"], reason=reason.format(lr=lr))
+    return text("demo.lr_not_positive", default=f"{DEFAULTS['lr']:g}", reason=reason)
 
 
 def diverged(error: FloatingPointError, lr: float, epochs: int) -> str:
@@ -201,10 +190,8 @@ def diverged(error: FloatingPointError, lr: float, epochs: int) -> str:
     """
     finished = len(getattr(error, "history", nn.History()).loss)
     smaller = min(lr / 10, DEFAULTS["lr"])
-    return (
-        f"training diverged in epoch {finished + 1} of {epochs} (the loss or a parameter "
-        f"became nan or inf): --lr {lr:g} is too large; try a smaller one, such as "
-        f"--lr {smaller:g}"
+    return text(
+        "demo.diverged", epoch=finished + 1, epochs=epochs, lr=f"{lr:g}", smaller=f"{smaller:g}"
     )
 
 
@@ -217,8 +204,12 @@ def print_gradient_check(model: nn.MLP, x: list[float], target: float) -> None:
     loss.backward()
     engine = reference.engine_gradients(model)
     closed = reference.backward(reference.Weights.of(model), x, target)
-    print(f"\nOne sample, x = {x}, y = {target}: engine vs the article's formulas")
-    print(f"  {'parameter':<10} {'engine':>14} {'closed form':>14}   formula")
+    print("\n" + text("demo.check_heading", x=x, y=target))
+    columns = [text(f"demo.column.{name}") for name in ("parameter", "engine", "closed_form")]
+    print(
+        f"  {_padded(columns[0], 10)} {_padded(columns[1], 14, right=True)} "
+        f"{_padded(columns[2], 14, right=True)}   {text('demo.column.formula')}"
+    )
     rows = [
         ("W2", engine.dW2, closed.dW2, "∂L/∂W2 = (ŷ − y) · a1ᵀ"),
         ("b2", [engine.db2], [closed.db2], "∂L/∂b2 = ŷ − y"),
@@ -234,8 +225,14 @@ def print_gradient_check(model: nn.MLP, x: list[float], target: float) -> None:
                 shown = formula if j == k == 0 else ""
                 # "+ 0.0" prints -0.0 as 0.0
                 print(f"  {name + index:<10} {a + 0.0:>14.10f} {b + 0.0:>14.10f}   {shown}")
-    print(f"  largest difference: {worst:.1e}")
+    print(text("demo.largest_difference", difference=f"{worst:.1e}"))
     model.zero_grad()
+
+
+def _padded(word: str, width: int, right: bool = False) -> str:
+    """``word`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    space = " " * max(0, width - display_width(word))
+    return space + word if right else word + space
 
 
 def print_next_steps(written: list[Path]) -> None:
@@ -243,13 +240,13 @@ def print_next_steps(written: list[Path]) -> None:
     steps: list[tuple[str, str]] = []
     stepper = next((path for path in written if path.name == "stepper.html"), None)
     if stepper is not None:
-        steps.append((str(stepper), NEXT_STEPPER))
+        steps.append((str(stepper), text("demo.next.stepper")))
     dev = Path(__file__).resolve().parents[1] / "dev.py"
     if dev.exists():  # a copy of the repository: its tasks are here
-        steps.append((f"python3 {_shown_path(dev)} notebooks", NEXT_NOTEBOOKS))
-        steps.append((f"python3 {_shown_path(dev)} site", NEXT_SITE))
-    steps.append((f"{_python_command()} {STEP_EXAMPLE}", NEXT_STEP_COMMAND))
-    print(f"\n{NEXT_HEADING}")
+        steps.append((f"python3 {_shown_path(dev)} notebooks", text("demo.next.notebooks")))
+        steps.append((f"python3 {_shown_path(dev)} site", text("demo.next.site")))
+    steps.append((f"{_python_command()} {STEP_EXAMPLE}", text("demo.next.step_command")))
+    print("\n" + text("demo.next_heading"))
     for command, what in steps:
         print(f"  {command}\n      {what}")
 
@@ -279,14 +276,14 @@ def write_pictures(model: nn.MLP, history: nn.History, X, y, sample: int, out: P
     try:
         from nn import plots
     except ImportError:
-        print("\nPictures need the visualization extra: pip install 'glassgrad[viz]'")
+        print("\n" + text("demo.no_viz"))
         return []
     try:
         written = plots.demo_pictures(model, history, X, y, out, sample=sample)
     except plots.MissingExtra as error:
-        print(f"\nNo pictures: {error}")
+        print("\n" + text("demo.no_pictures", reason=error))
         return []
-    print("\nPictures:")
+    print("\n" + text("demo.pictures"))
     for path in written:
         print(f"  {path}")
     return written
@@ -299,54 +296,62 @@ def build_export_parser() -> argparse.ArgumentParser:
     """The flags of ``python -m nn export``: the model, the script, and fit's arguments."""
     from nn.losses import LOSSES
 
-    parser = argparse.ArgumentParser(
+    parser = argument_parser(
         prog="glassgrad export",
-        description=(
-            "Write a standalone PyTorch training script for a saved glassgrad model: the same "
-            "network and weights, the data, the loss, the optimizer and the loop. It trains as "
-            "nn.fit(model, X, y, ...) with these flags would, and prints the same losses."
-        ),
+        description=text("demo.export.description"),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("model", type=Path, help="a model file written by model.save(path)")
+    parser.add_argument("model", type=Path, help=text("demo.export.help.model"))
     parser.add_argument(
         "--torch",
         type=Path,
         required=True,
         metavar="SCRIPT",
         default=argparse.SUPPRESS,  # required: no default to show
-        help="the script to write (.py)",
+        help=text("demo.export.help.torch"),
     )
     data = parser.add_mutually_exclusive_group()
-    data.add_argument("--dataset", choices=sorted(DATASETS), default="xor", help="training data")
+    data.add_argument(
+        "--dataset", choices=sorted(DATASETS), default="xor", help=text("demo.help.dataset")
+    )
     data.add_argument(
         "--data",
         type=Path,
         metavar="CSV",
         default=argparse.SUPPRESS,
-        help="points of your own, one x1,x2,label row each (instead of --dataset)",
+        help=text("demo.export.help.data"),
     )
     parser.add_argument(
-        "--samples", type=int, default=EXPORT_DEFAULTS["samples"], help="points (not for xor)"
+        "--samples",
+        type=int,
+        default=EXPORT_DEFAULTS["samples"],
+        help=text("demo.export.help.samples"),
     )
     parser.add_argument(
-        "--loss", choices=list(LOSSES), default=EXPORT_DEFAULTS["loss"], help="as for nn.fit"
+        "--loss",
+        choices=list(LOSSES),
+        default=EXPORT_DEFAULTS["loss"],
+        help=text("demo.export.help.as_fit"),
     )
     parser.add_argument(
         "--optimizer",
         choices=["sgd", "momentum", "adam"],
         default=EXPORT_DEFAULTS["optimizer"],
-        help="as for nn.fit",
-    )
-    parser.add_argument("--lr", type=float, default=EXPORT_DEFAULTS["lr"], help="learning rate η")
-    parser.add_argument(
-        "--epochs", type=int, default=EXPORT_DEFAULTS["epochs"], help="passes over data"
+        help=text("demo.export.help.as_fit"),
     )
     parser.add_argument(
-        "--batch-size", type=int, default=None, help="samples per update; None is all"
+        "--lr", type=float, default=EXPORT_DEFAULTS["lr"], help=text("demo.help.lr")
     )
-    parser.add_argument("--weight-decay", type=float, default=0.0, help="λ of λ·Σp²")
-    parser.add_argument("--seed", type=int, default=0, help="seed for the data and the batches")
+    parser.add_argument(
+        "--epochs", type=int, default=EXPORT_DEFAULTS["epochs"], help=text("demo.help.epochs")
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=None, help=text("demo.export.help.batch_size")
+    )
+    parser.add_argument(
+        "--weight-decay", type=float, default=0.0, help=text("demo.export.help.weight_decay")
+    )
+    parser.add_argument("--seed", type=int, default=0, help=text("demo.export.help.seed"))
     return parser
 
 
@@ -357,6 +362,11 @@ def export(argv: list[str]) -> int:
         0, 1 if the script could not be written, or 2 for a usage error (a
         bad flag, or a model or data file that cannot be used).
     """
+    with using_language(language_asked(argv)):
+        return _export(argv)
+
+
+def _export(argv: list[str]) -> int:
     import importlib.util
 
     from nn import export as exporting
@@ -366,12 +376,12 @@ def export(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     args.data = getattr(args, "data", None)
     if args.dataset != "xor" and args.data is None and args.samples < 4:
-        parser.error("--samples must be at least 4")
+        parser.error(text("demo.samples_at_least_four"))
     try:
         model = nn.MLP.from_file(args.model)
         if args.data is not None:
             X, y = from_csv(args.data)
-            source = f"{args.data} ({len(X)} samples)"
+            source = text("demo.export.source", source=args.data, count=len(X))
         else:
             make = DATASETS[args.dataset]
             X, y = (
@@ -379,7 +389,7 @@ def export(argv: list[str]) -> int:
                 if args.dataset == "xor"
                 else make(args.samples, seed=args.seed)
             )
-            source = f"{args.dataset} ({len(X)} samples)"
+            source = text("demo.export.source", source=args.dataset, count=len(X))
         exporting.torch_script(
             model,
             X,
@@ -394,15 +404,14 @@ def export(argv: list[str]) -> int:
             path=args.torch,
         )
     except OSError as error:  # writing the script
-        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        print(text("cli.error_line", prog=parser.prog, message=error), file=sys.stderr)
         return 1
     except (ValueError, TypeError) as error:
         parser.error(str(error))
-    print(f"wrote {args.torch}: PyTorch trains {model} on {source} as nn.fit would")
-    print(f"  run it: python {args.torch}")
+    print(text("demo.export.wrote", script=args.torch, model=model, source=source))
+    print(text("demo.export.run_it", script=args.torch))
     if importlib.util.find_spec("torch") is None:
-        version = exporting.TORCH_VERSION
-        print(f"  (it needs PyTorch: pip install 'glassgrad[torch]', or torch=={version})")
+        print(text("demo.export.needs_torch", version=exporting.TORCH_VERSION))
     return 0
 
 

@@ -13,6 +13,7 @@ import numbers
 from typing import Any
 
 from autograd import Value
+from autograd.language import text
 from nn.layers import MLP
 from nn.optim import Optimizer, make_optimizer
 
@@ -30,29 +31,27 @@ def samples(X: Any, nin: int) -> list[list[Any]]:
     try:
         count = len(X)
     except TypeError:
-        raise TypeError(
-            f"X must be a sequence of samples (a list of lists or a 2-D numpy array), "
-            f"got {type(X).__name__}"
-        ) from None
+        raise TypeError(text("error.fit.samples", type=type(X).__name__)) from None
     if count == 0:
-        raise ValueError("X is empty: give at least one sample")
+        raise ValueError(text("error.fit.empty"))
     rows = []
     for i, x in enumerate(X):
         if isinstance(x, Value | numbers.Real) or not hasattr(x, "__len__"):
             raise TypeError(
-                f"sample {i} of X is {x!r}, not a sequence of {nin} features; for one feature "
-                "per sample write [[v] for v in X] (numpy: X.reshape(-1, 1))"
+                text("error.fit.sample_not_a_sequence", index=i, given=repr(x), nin=nin)
             )
         if len(x) != nin:
-            raise ValueError(f"sample {i} of X has {len(x)} features; the model takes {nin}")
+            raise ValueError(text("error.fit.sample_features", index=i, count=len(x), nin=nin))
         row: list[Any] = []
         for j, v in enumerate(x):
             if type(v) is not float and not isinstance(v, Value):
                 if isinstance(v, str) or not isinstance(v, numbers.Real):
-                    raise TypeError(f"sample {i}, feature {j} of X is {v!r}; features are numbers")
+                    raise TypeError(
+                        text("error.fit.feature_not_a_number", index=i, feature=j, given=repr(v))
+                    )
                 v = float(v)
             if type(v) is float and not math.isfinite(v):
-                raise ValueError(f"sample {i}, feature {j} of X is {v}; features must be finite")
+                raise ValueError(text("error.fit.feature_not_finite", index=i, feature=j, given=v))
             row.append(v)
         rows.append(row)
     return rows
@@ -67,15 +66,13 @@ def labels(y: Any, count: int) -> list[float]:
     try:
         size = len(y)
     except TypeError:
-        raise TypeError(f"y must be a sequence of labels, got {type(y).__name__}") from None
+        raise TypeError(text("error.fit.labels", type=type(y).__name__)) from None
     if size != count:
-        raise ValueError(
-            f"need one label per sample: X has {count} samples but y has {size} labels"
-        )
+        raise ValueError(text("error.fit.one_label_per_sample", samples=count, labels=size))
     floats = []
     for i, label in enumerate(y):
         if isinstance(label, Value) or not isinstance(label, numbers.Real):
-            raise TypeError(f"label {i} of y is {label!r}; labels are numbers")
+            raise TypeError(text("error.fit.label_not_a_number", index=i, given=repr(label)))
         floats.append(float(label))
     return floats
 
@@ -83,10 +80,13 @@ def labels(y: Any, count: int) -> list[float]:
 def whole_number(value: Any, name: str, minimum: int | None = None) -> int:
     """``value`` as an int (numpy's integers too), or a ValueError naming the argument."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        at_least = f", at least {minimum}" if minimum is not None else ""
-        raise ValueError(f"{name} must be a whole number{at_least}, got {value!r}")
+        if minimum is None:
+            raise ValueError(text("error.fit.whole_number", name=name, given=repr(value)))
+        raise ValueError(
+            text("error.fit.whole_number_at_least", name=name, minimum=minimum, given=repr(value))
+        )
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+        raise ValueError(text("error.fit.at_least", name=name, minimum=minimum, given=repr(value)))
     return int(value)
 
 
@@ -95,17 +95,14 @@ def weight_decay(value: Any) -> float:
     if isinstance(value, bool) or not (
         isinstance(value, numbers.Real) and math.isfinite(value) and value >= 0
     ):
-        raise ValueError(f"weight_decay must be a number >= 0 (0 for none), got {value!r}")
+        raise ValueError(text("error.fit.weight_decay", given=repr(value)))
     return float(value)
 
 
 def one_output(model: MLP, what: str) -> None:
     """A ValueError unless ``model`` has one output (``what`` names who needs it)."""
     if model.sizes[-1] != 1:
-        raise ValueError(
-            f"{what} needs a model with one output (a score or probability per sample); "
-            f"this model has {model.sizes[-1]}"
-        )
+        raise ValueError(text("error.fit.one_output", what=what, count=model.sizes[-1]))
 
 
 def compiled(value: Any, recordable: bool, loss: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from autograd.language import text
 from autograd.names import fmt
 from nn.layers import MLP
 from nn.losses import LOSSES
@@ -26,32 +27,7 @@ MIN_EPOCHS = 10
 #: training has stalled.
 STALL_CHANGE = 0.01
 
-# What a learner reads, in one place.
-NO_BETTER = "no better than predicting the same for every sample (loss {floor})"
-ROSE = (
-    "training diverged: the loss rose from {first} to {last} in {epochs} epochs, "
-    + NO_BETTER
-    + ". The learning rate {lr:g} is probably too large: try a smaller one, such as {smaller:g}."
-)
-STALLED_DEAD = (
-    "training stalled: the loss is stuck at {last}, "
-    + NO_BETTER
-    + ", and every gradient but the output bias's is 0, so the updates change nothing: the "
-    "hidden units give the same output for every sample (ReLUs that output 0 are dead; a "
-    "too-large step can do that). Try a smaller learning rate than {lr:g}, another seed, or "
-    "tanh."
-)
-STALLED_SLOW = (
-    "training stalled: in {epochs} epochs the loss only went from {first} to {last}, "
-    + NO_BETTER
-    + ". The learning rate {lr:g} is probably too small: try a larger one, such as {larger:g}, "
-    "or more epochs."
-)
-STALLED = (
-    "training stalled: the loss has stayed near {last} for the last {half} epochs, "
-    + NO_BETTER
-    + ". Try another learning rate (now {lr:g}), another seed, or more neurons."
-)
+# What a learner reads is in the message catalogue (fit.diagnosis.*).
 
 
 def diagnose(
@@ -91,22 +67,22 @@ def diagnose(
     numbers = {
         "first": fmt(first),
         "last": fmt(last),
-        "floor": fmt(floor),
         "epochs": len(losses),
         "half": len(losses) - len(losses) // 2,
-        "lr": lr,
-        "smaller": min(lr / 10, 0.1),  # a tenth of a huge rate diverges too
-        "larger": lr * 10,
+        "lr": f"{lr:g}",
+        "smaller": f"{min(lr / 10, 0.1):g}",  # a tenth of a huge rate diverges too
+        "larger": f"{lr * 10:g}",
+        "no_better": text("fit.diagnosis.no_better", floor=fmt(floor)),
     }
     if rose:
-        return ROSE.format(**numbers)
+        return text("fit.diagnosis.rose", **numbers)
     # The output bias (the last parameter) learns the class balance even when
     # everything before it is dead.
     if all(p.grad == 0.0 for p in model.parameters()[:-1]):
-        return STALLED_DEAD.format(**numbers)
+        return text("fit.diagnosis.stalled_dead", **numbers)
     if abs(last - first) <= STALL_CHANGE * abs(first):
-        return STALLED_SLOW.format(**numbers)
-    return STALLED.format(**numbers)
+        return text("fit.diagnosis.stalled_slow", **numbers)
+    return text("fit.diagnosis.stalled", **numbers)
 
 
 def constant_loss(loss: str, labels: list[float]) -> float:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd.draw import FONT, Drawing, MissingExtra
+from autograd.language import current_language, display_width, text
 from nn.layers import MLP
 
 #: Edge colours: the sign of the weight.
@@ -17,23 +18,19 @@ NEGATIVE_WEIGHT = "#e53935"
 EDGE_NUMBER_SIZE = 9
 #: Edge widths in points: the thinnest (weight 0) and the widest (the largest |weight|).
 THINNEST, WIDEST = 0.5, 4.0
-# The key under the picture (one place for its words).
-KEY_SIGN = "colour: the weight's sign"
+# The key under the picture: its words are in the message catalogue (draw.network_key.*).
 KEY_POSITIVE = "w > 0"
 KEY_NEGATIVE = "w < 0"
-KEY_SIZE = "width: its size, |w|"
-KEY_LARGEST = "|w| = {largest}"
-KEY_NUMBERS = "the number at an edge's head is its weight (also shown on hover)"
-KEY_HOVER = "hover over an edge to see its weight"
 #: Networks with at most this many weights have each weight written at its edge;
 #: bigger ones would be a thicket of numbers, and show them on hover only.
 NUMBERED_WEIGHTS = 24
-KEY_NEURON = "each neuron: its activation, bias b{output}"
-KEY_OUTPUT = " and output a for x = [{sample}]"
 
 
 def draw_network(
-    model: MLP, sample: Sequence[float] | None = None, numbers: bool | None = None
+    model: MLP,
+    sample: Sequence[float] | None = None,
+    numbers: bool | None = None,
+    lang: str | None = None,
 ) -> Drawing:
     """The model as layers of neurons, like the article's picture of the 2-3-1 network.
 
@@ -48,6 +45,8 @@ def draw_network(
         sample: an input, whose outputs the neurons show.
         numbers: write each weight at its edge; None (default) means for
             networks of at most ``NUMBERED_WEIGHTS`` weights.
+        lang: the language of the key and the text form (None: the current
+            one); the network itself holds only names and numbers.
 
     Returns:
         A ``Drawing``: it shows itself in Jupyter (on any machine, with or
@@ -58,16 +57,12 @@ def draw_network(
         MissingExtra: if the graphviz package is not installed.
     """
     if not isinstance(model, MLP):
-        raise TypeError(
-            f"draw_network takes an nn.MLP, got {type(model).__name__}; to draw the graph "
-            "of a computation, use autograd.draw(value)"
-        )
+        raise TypeError(text("error.draw.network_needs_an_mlp", type=type(model).__name__))
+    lang = current_language(lang)
     try:
         import graphviz
     except ImportError:
-        raise MissingExtra(
-            "drawing needs the graphviz package: pip install 'glassgrad[viz]'"
-        ) from None
+        raise MissingExtra(text("error.draw.needs_graphviz_network")) from None
     outputs = model.layer_outputs([sample])[0] if sample is not None else None
     # The widest edge is the largest weight (biases are not edges, so not on the scale).
     weights = [abs(w.data) for layer in model.layers for n in layer.neurons for w in n.w]
@@ -88,10 +83,10 @@ def draw_network(
         current = []
         for j, neuron in enumerate(layer.neurons):
             name = f"l{layer_index}n{j}"
-            text = f"{neuron.activation}\\nb={neuron.b.data:.2f}"
+            label = f"{neuron.activation}\\nb={neuron.b.data:.2f}"
             if outputs is not None:
-                text += f"\\na={outputs[layer_index][j]:.3g}"
-            dot.node(name, text, shape="circle", style="filled", fillcolor="#e3f2fd")
+                label += f"\\na={outputs[layer_index][j]:.3g}"
+            dot.node(name, label, shape="circle", style="filled", fillcolor="#e3f2fd")
             for source, w in zip(previous, neuron.w):
                 colour = POSITIVE_WEIGHT if w.data >= 0 else NEGATIVE_WEIGHT
                 width = THINNEST + (WIDEST - THINNEST) * abs(w.data) / largest
@@ -112,7 +107,7 @@ def draw_network(
                 )
             current.append(name)
         previous = current
-    return NetworkDrawing(dot, _describe(model, outputs), largest, sample, numbers)
+    return NetworkDrawing(dot, _describe(model, outputs, lang), largest, sample, numbers, lang)
 
 
 class NetworkDrawing(Drawing):
@@ -131,8 +126,9 @@ class NetworkDrawing(Drawing):
         largest: float,
         sample: Sequence[float] | None,
         numbers: bool = True,
+        lang: str | None = None,
     ) -> None:
-        super().__init__(graph, description)
+        super().__init__(graph, description, lang=lang)
         self.largest = largest
         self.sample = None if sample is None else list(sample)
         self.numbers = numbers
@@ -140,7 +136,7 @@ class NetworkDrawing(Drawing):
     def svg(self) -> str:
         """The picture as SVG text, with its key."""
         svg = _halo_edge_numbers(super().svg())
-        return add_network_key(svg, self.largest, self.sample, self.numbers)
+        return add_network_key(svg, self.largest, self.sample, self.numbers, self.lang)
 
 
 #: The key's rows are this many points apart; its text is this size.
@@ -148,25 +144,31 @@ KEY_ROW, KEY_FONT = 16.0, 11.0
 
 
 def add_network_key(
-    svg: str, largest: float, sample: Sequence[float] | None = None, numbers: bool = True
+    svg: str,
+    largest: float,
+    sample: Sequence[float] | None = None,
+    numbers: bool = True,
+    lang: str | None = None,
 ) -> str:
     """Add the network's key under an SVG made by Graphviz.
 
     Four rows: the colours (a blue and a red edge), the widths (the thinnest
     and the widest edge, with the weight that gets it), where the numbers
-    are, and what a neuron shows.
+    are, and what a neuron shows; in ``lang`` (None: the current language).
     """
     size = re.search(r'width="([0-9.]+)pt" height="([0-9.]+)pt"\s+viewBox="([^"]+)"', svg)
     if size is None:
         return svg
     width, height = float(size.group(1)), float(size.group(2))
-    output = "" if sample is None else KEY_OUTPUT.format(sample=", ".join(f"{v:g}" for v in sample))
-    label_end = 8 + _text_width(max(KEY_SIGN, KEY_SIZE, key=len) + ":") + 10
+    sign, size_words = text("draw.network_key.sign", lang), text("draw.network_key.size", lang)
+    shown = "" if sample is None else ", ".join(f"{v:g}" for v in sample)
+    output = "" if sample is None else text("draw.network_key.output", lang, sample=shown)
+    label_end = 8 + max(_text_width(sign + ":"), _text_width(size_words + ":")) + 10
     parts: list[str] = []
     x_stroke = label_end
     top = height + 6
 
-    def text(x: float, y: float, words: str) -> float:
+    def write(x: float, y: float, words: str) -> float:
         parts.append(
             f'<text x="{x:.2f}" y="{y:.2f}" font-family="{FONT}" '
             f'font-size="{KEY_FONT:.2f}">{html.escape(words)}</text>'
@@ -182,17 +184,19 @@ def add_network_key(
 
     grey = "#78909c"
     y = top + KEY_ROW - 4
-    text(8, y, KEY_SIGN + ":")
-    x = text(stroke(x_stroke, y, POSITIVE_WEIGHT, (THINNEST + WIDEST) / 2), y, KEY_POSITIVE)
-    text(stroke(x + 14, y, NEGATIVE_WEIGHT, (THINNEST + WIDEST) / 2), y, KEY_NEGATIVE)
+    write(8, y, sign + ":")
+    x = write(stroke(x_stroke, y, POSITIVE_WEIGHT, (THINNEST + WIDEST) / 2), y, KEY_POSITIVE)
+    write(stroke(x + 14, y, NEGATIVE_WEIGHT, (THINNEST + WIDEST) / 2), y, KEY_NEGATIVE)
     y += KEY_ROW
-    text(8, y, KEY_SIZE + ":")
-    x = text(stroke(x_stroke, y, grey, THINNEST), y, "|w| = 0")
-    right = text(stroke(x + 14, y, grey, WIDEST), y, KEY_LARGEST.format(largest=f"{largest:.3g}"))
+    write(8, y, size_words + ":")
+    x = write(stroke(x_stroke, y, grey, THINNEST), y, "|w| = 0")
+    widest = text("draw.network_key.largest", lang, largest=f"{largest:.3g}")
+    right = write(stroke(x + 14, y, grey, WIDEST), y, widest)
     y += KEY_ROW
-    right = max(right, text(8, y, KEY_NUMBERS if numbers else KEY_HOVER))
+    where = text("draw.network_key.numbers" if numbers else "draw.network_key.hover", lang)
+    right = max(right, write(8, y, where))
     y += KEY_ROW
-    right = max(right, text(8, y, KEY_NEURON.format(output=output)))
+    right = max(right, write(8, y, text("draw.network_key.neuron", lang, output=output)))
     total_width = max(width, right + 8)
     total_height = y + 8
     head = svg[: size.start()] + (
@@ -212,8 +216,9 @@ def add_network_key(
 
 
 def _text_width(text: str) -> float:
-    """About how wide ``text`` is at the key's size, in points (DejaVu Sans is wide)."""
-    return len(text) * KEY_FONT * 0.54
+    """About how wide ``text`` is at the key's size, in points (DejaVu Sans is wide;
+    a Chinese character is a full square)."""
+    return display_width(text) * KEY_FONT * 0.54
 
 
 def _halo_edge_numbers(svg: str) -> str:
@@ -234,23 +239,31 @@ def _halo_edge_numbers(svg: str) -> str:
     return re.sub(rf'<text text-anchor="middle" [^>]*{size}[^>]*>[^<]*</text>', ground, svg)
 
 
-def notebook_bundle(model: MLP) -> dict[str, Any]:
+def notebook_bundle(model: MLP, lang: str | None = None) -> dict[str, Any]:
     """What Jupyter shows for a model: its network view, or its text form without the viz extra."""
     try:
-        return draw_network(model)._repr_mimebundle_()
+        return draw_network(model, lang=lang)._repr_mimebundle_()
     except MissingExtra:
         return {"text/plain": repr(model)}
 
 
-def _describe(model: MLP, outputs: list[list[float]] | None) -> str:
+def _describe(model: MLP, outputs: list[list[float]] | None, lang: str) -> str:
     """The network in words: each layer's neurons, biases and (with a sample) outputs."""
-    lines = [f"network view of {model}"]
+    lines = [text("draw.network", lang, model=model)]
     for number, layer in enumerate(model.layers, start=1):
         for j, neuron in enumerate(layer.neurons):
             weights = ", ".join(f"{w.data:.3g}" for w in neuron.w)
-            line = f"  layer {number} neuron {j}: {neuron.activation}, w = [{weights}], "
-            line += f"b = {neuron.b.data:.3g}"
+            line = text(
+                "draw.network_neuron",
+                lang,
+                layer=number,
+                neuron=j,
+                activation=neuron.activation,
+                weights=weights,
+                bias=f"{neuron.b.data:.3g}",
+            )
             if outputs is not None:
-                line += f", output {outputs[number - 1][j]:.3g}"
+                shown = f"{outputs[number - 1][j]:.3g}"
+                line += text("draw.network_output", lang, output=shown)
             lines.append(line)
     return "\n".join(lines)

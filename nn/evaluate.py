@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from autograd.language import text
 from nn import checks
 from nn.layers import MLP
 
@@ -61,9 +62,7 @@ def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float]) -> fl
     labels = checks.labels(y, len(samples))
     for i, label in enumerate(labels):
         if label not in (0.0, 1.0, -1.0):  # nan too
-            raise ValueError(
-                f"label {label} at index {i}: accuracy takes class labels, 0/1 or -1/+1"
-            )
+            raise ValueError(text("error.fit.accuracy_labels", label=label, index=i))
     return fraction_right(model, samples, labels)
 
 

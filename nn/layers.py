@@ -16,6 +16,7 @@ from typing import Any
 
 import autograd
 from autograd import Value, hooks
+from autograd.language import text
 from autograd.ops import OPS
 from nn.module import Module, whole_number
 
@@ -40,12 +41,19 @@ def check_activation(activation: str) -> None:
     """Raise a ValueError naming the choices if ``activation`` is not one of them."""
     if isinstance(activation, bool):
         raise ValueError(
-            f"activation is a name ({', '.join(ACTIVATIONS)}), got {activation!r}; for "
-            f"micrograd's switch write nonlin={activation!r} (True is relu, False is linear)"
+            text(
+                "error.layers.activation_bool",
+                choices=", ".join(ACTIVATIONS),
+                given=repr(activation),
+            )
         )
     if activation not in ACTIVATION_FUNCTIONS:
         raise ValueError(
-            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+            text(
+                "error.layers.unknown_activation",
+                given=repr(activation),
+                choices=", ".join(ACTIVATIONS),
+            )
         )
 
 
@@ -57,9 +65,9 @@ def count_of(value: Any, what: str) -> int:
         ValueError: if it is less than 1.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{what} must be a whole number, got {value!r}")
+        raise TypeError(text("error.layers.whole_number", what=what, given=repr(value)))
     if value < 1:
-        raise ValueError(f"{what} must be at least 1, got {value!r}")
+        raise ValueError(text("error.layers.at_least_one", what=what, given=repr(value)))
     return int(value)
 
 
@@ -75,8 +83,11 @@ def resolve_activation(activation: str | None, nonlin: bool | None) -> str:
     if nonlin is not None:
         if activation is not None:
             raise ValueError(
-                f"give activation= or nonlin=, not both (got {activation!r} and {nonlin!r}); "
-                "nonlin is micrograd's spelling: True is 'relu', False is 'linear'"
+                text(
+                    "error.layers.activation_and_nonlin",
+                    activation=repr(activation),
+                    nonlin=repr(nonlin),
+                )
             )
         return "relu" if nonlin else "linear"
     activation = "relu" if activation is None else activation
@@ -97,11 +108,7 @@ class Outputs(list):  # type: ignore[type-arg]
         Raises:
             TypeError: always, saying how to get that scalar.
         """
-        raise TypeError(
-            f"backward() starts from one scalar Value, and these are {len(self)} outputs. "
-            "Combine them into a loss first, e.g. nn.losses.mse(outputs, targets).backward(), "
-            "or pick one: outputs[0].backward()"
-        )
+        raise TypeError(text("error.layers.backward_on_outputs", count=len(self)))
 
 
 def sample_error(x: Any, nin: int, who: str) -> Exception | None:
@@ -111,25 +118,26 @@ def sample_error(x: Any, nin: int, who: str) -> Exception | None:
     nothing for these checks.
     """
     example = "[" + ", ".join(["0.5"] * min(nin, 3)) + (", ..." if nin > 3 else "") + "]"
-    one = f"{who} takes one sample: a list of {nin} numbers, like {who}({example})"
-    batch = f"; for a batch run [{who}(x) for x in X]"
-    if who == "model":
-        batch += ", or nn.predict(model, X) for plain floats"
+    one = text("error.layers.one_sample", who=who, nin=nin, example=example)
     try:
         length = len(x)
     except TypeError:
-        return TypeError(f"{one}, got {type(x).__name__} {x!r}")
+        return TypeError(text("error.layers.got", one=one, type=type(x).__name__, given=repr(x)))
     if isinstance(x, str):
-        return TypeError(f"{one}, got the string {x!r}")
+        return TypeError(text("error.layers.got_a_string", one=one, given=repr(x)))
     items = list(x)
     for i, item in enumerate(items):
         if isinstance(item, Value | numbers.Real):
             continue
         if hasattr(item, "__len__") and not isinstance(item, str):
-            return TypeError(f"{one}, got {length} samples at once{batch}")
-        return TypeError(f"{one}; input {i} is {type(item).__name__} {item!r}, not a number")
+            key = "error.layers.got_a_batch_model" if who == "model" else "error.layers.got_a_batch"
+            return TypeError(text(key, one=one, count=length, who=who))
+        kind = type(item).__name__
+        return TypeError(
+            text("error.layers.not_a_number", one=one, index=i, type=kind, given=repr(item))
+        )
     if length != nin:
-        return ValueError(f"{who} takes {nin} input features, got {length}")
+        return ValueError(text("error.layers.features", who=who, nin=nin, count=length))
     return None
 
 
@@ -139,7 +147,7 @@ def _feature(v: Any) -> float:
         return v.data
     if isinstance(v, numbers.Real):
         return float(v)
-    raise TypeError(f"features are numbers, got {type(v).__name__} {v!r}")
+    raise TypeError(text("error.layers.features_are_numbers", type=type(v).__name__, given=repr(v)))
 
 
 def activate(z: Value, activation: str) -> Value:
@@ -185,7 +193,7 @@ class Neuron(Module):
         nonlin: bool | None = None,
     ) -> None:
         activation = resolve_activation(activation, nonlin)
-        nin = count_of(nin, "a neuron's number of inputs")
+        nin = count_of(nin, text("error.layers.neuron_nin"))
         rng = rng or random.Random(0)
         limit = init_limit(nin, activation)
         self.w = [Value(rng.uniform(-limit, limit), label=f"w{i}") for i in range(nin)]
@@ -197,7 +205,7 @@ class Neuron(Module):
         """``z = w·x + b``."""
         try:
             if len(x) != len(self.w):
-                raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
+                raise ValueError(text("error.layers.neuron_inputs", nin=len(self.w), count=len(x)))
             if self.fused:
                 return autograd.dot(self.w, x, self.b)
             # sum(w * xi for ...) from b, as micrograd writes it; map makes
@@ -249,7 +257,7 @@ class Layer(Module):
         nonlin: bool | None = None,
     ) -> None:
         activation = resolve_activation(activation, nonlin)
-        nout = count_of(nout, "a layer's number of neurons")
+        nout = count_of(nout, text("error.layers.layer_nout"))
         rng = rng or random.Random(0)
         self.neurons = [Neuron(nin, activation, rng, fused) for _ in range(nout)]
         self.activation = activation
@@ -260,7 +268,7 @@ class Layer(Module):
         nin = len(self.neurons[0].w)
         try:
             if len(x) != nin:
-                raise ValueError(f"this layer takes {nin} inputs, got {len(x)}")
+                raise ValueError(text("error.layers.layer_inputs", nin=nin, count=len(x)))
             if self.fused:  # one dot node per neuron, with the inputs read once
                 weights = [neuron.w for neuron in self.neurons]
                 return autograd.matvec(weights, x, [neuron.b for neuron in self.neurons])
@@ -321,26 +329,24 @@ class MLP(Module):
         fused: bool = True,
     ) -> None:
         if isinstance(sizes, numbers.Number) or not isinstance(sizes, Iterable):
-            raise TypeError(
-                f"sizes is a list of layer sizes, such as [3, 1]; got {sizes!r} (for one layer "
-                f"of {sizes!r} neurons write MLP({nin!r}, [{sizes!r}]))"
-            )
-        nin = count_of(nin, "MLP's nin (the number of input features)")
-        sizes = [count_of(size, f"each of the layer sizes {sizes!r}") for size in sizes]
+            raise TypeError(text("error.layers.sizes_is_a_list", sizes=repr(sizes), nin=repr(nin)))
+        nin = count_of(nin, text("error.layers.mlp_nin"))
+        each = text("error.layers.each_size", sizes=repr(sizes))
+        sizes = [count_of(size, each) for size in sizes]
         if not sizes:
-            raise ValueError("MLP needs at least one layer size, such as [3, 1]")
+            raise ValueError(text("error.layers.no_layers"))
         if isinstance(activations, str):
-            raise TypeError(
-                f"activations is a list with one name per layer, such as {['relu', 'sigmoid']}; "
-                f"got the string {activations!r}"
-            )
+            raise TypeError(text("error.layers.activations_string", given=repr(activations)))
         if activations is None:
             activations = ["relu"] * (len(sizes) - 1) + ["linear"]
         activations = list(activations)
         if len(activations) != len(sizes):
             raise ValueError(
-                f"give one activation per layer: {len(sizes)} layers, {len(activations)} "
-                "activations"
+                text(
+                    "error.layers.one_activation_per_layer",
+                    layers=len(sizes),
+                    activations=len(activations),
+                )
             )
         rng = random.Random(seed)
         widths = [nin, *sizes]

@@ -24,6 +24,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
+from autograd.language import text
 
 #: bce on probabilities clamps them into [EPS, 1 − EPS] so log never sees 0.
 EPS = 1e-12
@@ -40,21 +41,24 @@ def _checked(predictions: Sequence[Any], targets: Sequence[Any], name: str) -> l
     for what, items in (("predictions", predictions), ("targets", targets)):
         if isinstance(items, Value | numbers.Number) or not hasattr(items, "__len__"):
             raise TypeError(
-                f"{name} takes a list of {what}, one per sample, got {type(items).__name__}; "
-                f"for one sample write {name}([prediction], [target])"
+                text("error.losses.takes_a_list", name=name, what=what, type=type(items).__name__)
             )
     if len(predictions) != len(targets):
         raise ValueError(
-            f"{name}: {len(predictions)} predictions but {len(targets)} targets; "
-            "give one target per prediction"
+            text(
+                "error.losses.lengths",
+                name=name,
+                predictions=len(predictions),
+                targets=len(targets),
+            )
         )
     if not len(predictions):
-        raise ValueError(f"{name}: the batch is empty")
+        raise ValueError(text("error.losses.empty", name=name))
     checked = []
     for i, p in enumerate(predictions):
         if not isinstance(p, Value):
             if isinstance(p, bool | str) or not isinstance(p, numbers.Real):
-                raise TypeError(f"{name}: prediction {i} is {p!r}, not a Value or a number")
+                raise TypeError(text("error.losses.prediction", name=name, index=i, given=repr(p)))
             p = Value(p)  # a plain number: a constant prediction, no gradient to anything
         checked.append(p)
     return checked
@@ -158,27 +162,21 @@ def check_targets(loss: str, targets: Sequence[float]) -> None:
     if loss == "mse":
         for index, label in enumerate(targets):
             if not math.isfinite(label):
-                raise ValueError(
-                    f"label {label!r} at index {index}: mse needs finite numbers as targets"
-                )
+                raise ValueError(text("error.losses.mse_finite", label=repr(label), index=index))
         return
     allowed = {-1.0, 0.0, 1.0} if loss == "hinge" else {0.0, 1.0}
     for index, label in enumerate(targets):
         if label not in allowed:
             if loss == "hinge":
-                need = "hinge takes labels 0/1 or -1/+1 (two classes)"
+                need = text("error.losses.hinge_labels")
             elif label == -1.0:
-                need = (
-                    f"{loss} takes 0/1 labels; for -1/+1 labels use loss='hinge', "
-                    "or map them to 0/1 with [(v + 1) / 2 for v in y]"
-                )
+                need = text("error.losses.minus_one", loss=loss)
             else:
-                need = f"{loss} takes 0/1 labels (two classes)"
-            raise ValueError(f"label {label!r} at index {index} is not a valid target: {need}")
+                need = text("error.losses.zero_one", loss=loss)
+            raise ValueError(
+                text("error.losses.bad_label", label=repr(label), index=index, need=need)
+            )
     if loss == "hinge" and -1.0 in targets and 0.0 in targets:
         # Name the label that breaks the kind set by an earlier one.
         index = max(targets.index(-1.0), targets.index(0.0))
-        raise ValueError(
-            f"label {targets[index]!r} at index {index}: hinge labels are 0/1 or -1/+1, and "
-            "these mix both (0 and -1 would both mean the negative class); use one kind"
-        )
+        raise ValueError(text("error.losses.hinge_mixed", label=repr(targets[index]), index=index))

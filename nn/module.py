@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Self
 
 from autograd import Value
+from autograd.language import text
 
 FORMAT_NAME = "glassgrad-model"
 FORMAT_VERSION = 1
@@ -143,21 +144,30 @@ class Module:
                 a real number.
         """
         if not isinstance(state, dict):
-            raise ValueError(f"a state dict must be a dict, got {type(state).__name__}")
+            raise ValueError(text("error.model_file.state_not_a_dict", type=type(state).__name__))
         named = dict(self.named_parameters())
         missing = [name for name in named if name not in state]
         unexpected = [name for name in state if name not in named]
         if missing or unexpected:
             raise ValueError(
-                "the state does not fit this model (is it from another architecture?): "
-                f"{len(missing)} missing {_first(missing)}, "
-                f"{len(unexpected)} unexpected {_first(unexpected)}"
+                text(
+                    "error.model_file.state_does_not_fit",
+                    missing=len(missing),
+                    missing_names=_first(missing),
+                    unexpected=len(unexpected),
+                    unexpected_names=_first(unexpected),
+                )
             )
         values = {}
         for name, raw in state.items():
             if isinstance(raw, bool) or not isinstance(raw, numbers.Real):
                 raise ValueError(
-                    f"parameter {name!r} must be a number, got {type(raw).__name__}: {_short(raw)}"
+                    text(
+                        "error.model_file.parameter_not_a_number",
+                        name=repr(name),
+                        type=type(raw).__name__,
+                        given=_short(raw),
+                    )
                 )
             values[name] = float(raw)
         for name, parameter in named.items():
@@ -186,13 +196,12 @@ class Module:
         if target.is_dir():
             raise IsADirectoryError(
                 errno.EISDIR,
-                f"{path} is a directory: give a file name, such as {Path(path) / 'model.json'}",
+                text("error.model_file.directory", path=path, example=Path(path) / "model.json"),
             )
         if not target.parent.is_dir():
             raise FileNotFoundError(
                 errno.ENOENT,
-                f"cannot save to {path}: the directory {target.parent} does not exist "
-                "(create it first)",
+                text("error.model_file.no_directory", path=path, directory=target.parent),
             )
         parameters = {
             name: value if math.isfinite(value) else _non_finite_name(value)
@@ -227,8 +236,12 @@ class Module:
         document = read_model_file(path, max_bytes=max_bytes)
         if not self.fits_architecture(document["architecture"]):
             raise ValueError(
-                f"{path} holds a model of another shape: {_short(document['architecture'])}; "
-                f"this model is {self.architecture()}"
+                text(
+                    "error.model_file.another_shape",
+                    path=path,
+                    architecture=_short(document["architecture"]),
+                    model=self.architecture(),
+                )
             )
         self.load_state_dict(document["parameters"])
 
@@ -263,24 +276,27 @@ class Module:
         settings_from = getattr(cls, "settings_from", None)
         parameter_count = getattr(cls, "parameter_count", None)
         if settings_from is None or parameter_count is None:
-            raise TypeError(
-                f"{cls.__name__} cannot build itself from a file: build the model, then call "
-                "model.load(path), or use a class that can, such as MLP.from_file(path)"
-            )
+            raise TypeError(text("error.model_file.cannot_build", cls=cls.__name__))
         document = read_model_file(path, max_bytes=max_bytes)
         architecture = document["architecture"]
         kind = architecture.get("type")
         if kind != cls.__name__:
-            raise ValueError(f"{path} holds a {_short(kind)}, not an {cls.__name__}")
+            raise ValueError(
+                text(
+                    "error.model_file.holds_another_kind",
+                    path=path,
+                    kind=_short(kind),
+                    cls=cls.__name__,
+                )
+            )
         try:
             settings = settings_from(architecture)
         except ValueError as error:
-            raise ValueError(f"{path}: {error}") from None
+            raise ValueError(text("error.model_file.in_file", path=path, reason=error)) from None
         expected, found = parameter_count(**settings), len(document["parameters"])
         if expected != found:
             raise ValueError(
-                f"{path} declares a model of {expected} parameters but holds {found}: "
-                "the file is damaged or was edited"
+                text("error.model_file.parameter_count", path=path, expected=expected, found=found)
             )
         model = cls(**settings)
         model.load_state_dict(document["parameters"])
@@ -310,34 +326,35 @@ def read_model_file(path: str | Path, *, max_bytes: int | None = None) -> dict[s
     """
     limit = MAX_MODEL_FILE_BYTES if max_bytes is None else max_bytes
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise ValueError(f"max_bytes must be a whole number of bytes, got {limit!r}")
-    text = _read_text(Path(path), limit)
+        raise ValueError(text("error.model_file.max_bytes", given=repr(limit)))
+    content = _read_text(Path(path), limit)
     try:
         document = json.loads(
-            text,
+            content,
             parse_int=_parse_int,
             parse_float=_parse_float,
             parse_constant=float,
             object_pairs_hook=_object_without_repeated_names,
         )
     except json.JSONDecodeError as error:
-        raise ValueError(f"{path} is not valid JSON ({error}); was it cut short?") from None
+        raise ValueError(text("error.model_file.not_json", path=path, reason=error)) from None
     except RecursionError:
-        raise ValueError(f"{path} is nested too deeply to be a model file") from None
+        raise ValueError(text("error.model_file.too_deep", path=path)) from None
     except ValueError as error:  # from _parse_int or _parse_float
-        raise ValueError(f"{path}: {error}") from None
+        raise ValueError(text("error.model_file.in_file", path=path, reason=error)) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        raise ValueError(f"{path} is not a glassgrad model file (no 'format': '{FORMAT_NAME}')")
+        raise ValueError(text("error.model_file.not_a_model_file", path=path, format=FORMAT_NAME))
     version = document.get("version")
     if type(version) is not int or version != FORMAT_VERSION:  # not True, not 1.0
         raise ValueError(
-            f"{path} has format version {_short(version)}; this glassgrad reads "
-            f"version {FORMAT_VERSION}"
+            text(
+                "error.model_file.version", path=path, found=_short(version), version=FORMAT_VERSION
+            )
         )
     if not isinstance(document.get("architecture"), dict) or not isinstance(
         document.get("parameters"), dict
     ):
-        raise ValueError(f"{path} lacks its 'architecture' or 'parameters' section")
+        raise ValueError(text("error.model_file.sections", path=path))
     parameters = {}
     for name, raw in document["parameters"].items():
         if isinstance(raw, float | int) and not isinstance(raw, bool):
@@ -346,8 +363,13 @@ def read_model_file(path: str | Path, *, max_bytes: int | None = None) -> dict[s
             parameters[name] = NON_FINITE[raw]
         else:
             raise ValueError(
-                f"parameter {name!r} in {path} must be a number or one of "
-                f'"nan", "inf", "-inf", got {type(raw).__name__}: {_short(raw)}'
+                text(
+                    "error.model_file.parameter_in_file",
+                    name=repr(name),
+                    path=path,
+                    type=type(raw).__name__,
+                    given=_short(raw),
+                )
             )
     document["parameters"] = parameters
     return document
@@ -362,10 +384,7 @@ def _object_without_repeated_names(pairs: list[tuple[str, Any]]) -> dict[str, An
     document: dict[str, Any] = {}
     for name, value in pairs:
         if name in document:
-            raise ValueError(
-                f"{name!r} appears twice in one object, so which value is meant is unclear; "
-                "a model file names each entry once (was it edited by hand?)"
-            )
+            raise ValueError(text("error.model_file.twice", name=repr(name)))
         document[name] = value
     return document
 
@@ -376,28 +395,26 @@ def _read_text(path: Path, limit: int) -> str:
         # Look before opening: opening a FIFO to read waits for a writer.
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise ValueError(
-                f"{path} is not a regular file (a directory, device or pipe?): "
-                "give the path of a file written by save()"
-            )
+            raise ValueError(text("error.model_file.not_regular", path=path))
         if info.st_size > limit:
-            raise ValueError(_too_big(path, f"{info.st_size} bytes", limit))
+            size = text("error.model_file.bytes", count=info.st_size)
+            raise ValueError(_too_big(path, size, limit))
         # O_NONBLOCK: should the path be swapped for a FIFO meanwhile, do not wait.
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         with open(os.open(path, flags), "rb") as file:
             if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                raise ValueError(f"{path} is not a regular file")
+                raise ValueError(text("error.model_file.not_regular_short", path=path))
             data = _read_at_most(file, limit + 1)
     except FileNotFoundError:
-        raise ValueError(f"no model file at {path}: check the path") from None
+        raise ValueError(text("error.model_file.missing", path=path)) from None
     except OSError as error:
-        raise ValueError(f"cannot read model file {path}: {error}") from None
+        raise ValueError(text("error.model_file.cannot_read", path=path, reason=error)) from None
     if len(data) > limit:
-        raise ValueError(_too_big(path, f"more than {limit} bytes", limit))
+        raise ValueError(_too_big(path, text("error.model_file.more_than", limit=limit), limit))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ValueError(f"{path} is not UTF-8 text ({error}): is it a model file?") from None
+        raise ValueError(text("error.model_file.not_utf8", path=path, reason=error)) from None
 
 
 def _read_at_most(file: BinaryIO, size: int) -> bytearray:
@@ -418,27 +435,21 @@ def _read_at_most(file: BinaryIO, size: int) -> bytearray:
 
 
 def _too_big(path: Path, size: str, limit: int) -> str:
-    return (
-        f"{path} holds {size}, over the limit of {limit} bytes for a model file; "
-        "if you trust it, pass a bigger max_bytes= to load or from_file"
-    )
+    return text("error.model_file.too_big", path=path, size=size, limit=limit)
 
 
-def _parse_int(text: str) -> int:
+def _parse_int(digits: str) -> int:
     # float() of a digit string has no length limit and never raises; int() of a
     # few hundred digits is quick. So a number is checked as a float first.
-    _parse_float(text)
-    return int(text)
+    _parse_float(digits)
+    return int(digits)
 
 
-def _parse_float(text: str) -> float:
-    value = float(text)
+def _parse_float(written: str) -> float:
+    value = float(written)
     if not math.isfinite(value):
-        shown = text if len(text) <= 24 else f"{text[:12]}...({len(text)} characters)"
-        raise ValueError(
-            f"the number {shown} is too large for a float; an infinite value is "
-            'written "inf" or "-inf"'
-        )
+        shown = written if len(written) <= 24 else f"{written[:12]}...({len(written)} characters)"
+        raise ValueError(text("error.model_file.number_too_large", number=shown))
     return value
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value
+from autograd.language import text
 
 #: A learning-rate schedule: epoch number (from 0) -> learning rate.
 Schedule = Callable[[int], float]
@@ -46,10 +47,10 @@ class Optimizer:
     ) -> None:
         self.parameters = list(parameters)
         if not self.parameters:
-            raise ValueError("the optimizer got no parameters to update")
+            raise ValueError(text("error.optim.no_parameters"))
         real = isinstance(lr, numbers.Real) and not isinstance(lr, bool)
         if not (real and lr > 0 and math.isfinite(lr)):
-            raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
+            raise ValueError(text("error.optim.learning_rate", given=repr(lr)))
         self.lr = float(lr)
         self.schedule = schedule
 
@@ -113,7 +114,7 @@ class SGD(Optimizer):
     ) -> None:
         super().__init__(parameters, lr, schedule)
         if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+            raise ValueError(text("error.optim.momentum", given=repr(momentum)))
         self.momentum = momentum
         self.velocity = [0.0] * len(self.parameters)
 
@@ -172,4 +173,4 @@ def make_optimizer(name: str, parameters: Sequence[Value], lr: float) -> Optimiz
         return SGD(parameters, lr, momentum=0.9)
     if name == "adam":
         return Adam(parameters, lr)
-    raise ValueError(f"unknown optimizer {name!r}; choose sgd, momentum or adam")
+    raise ValueError(text("error.optim.unknown", given=repr(name)))

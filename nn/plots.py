@@ -1,4 +1,11 @@
-"""Training plots with matplotlib (needs the ``viz`` extra)."""
+"""Training plots with matplotlib (needs the ``viz`` extra).
+
+A plot's words (title, axes, legend) are in the language asked for with
+``lang=`` (or the current one, ``autograd.language``). Chinese needs a font
+that has it: where matplotlib finds none on the machine (a fresh one has
+only DejaVu Sans), the words are English, so that a plot never shows empty
+boxes.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from autograd import binary_cross_entropy_with_logits
-from autograd.draw import MissingExtra, draw
+from autograd.draw import CHINESE_FONTS, MissingExtra, draw
+from autograd.language import DEFAULT_LANGUAGE, current_language, text
 from nn.draw import draw_network
 from nn.layers import MLP
 from nn.train import History, decision_threshold, predict
@@ -17,22 +25,63 @@ __all__ = ["MissingExtra", "decision_boundary", "demo_pictures", "loss_curve"]
 
 #: The colours of the two classes (the points, and the regions the model gives each).
 CLASS_COLOURS = ("#e53935", "#1e88e5")
-# What the decision boundary's picture says (one place for its words).
-BOUNDARY_TITLE = "Decision boundary"
-CLASS_LABEL = "class y = {label}"
-BOUNDARY_LABEL = "boundary: output = {threshold:g}"
-OUTPUT_LABEL = "model output ŷ (red: class {low}, blue: class {high})"
+# The pictures' words are in the message catalogue (plot.*).
 
 
 def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise MissingExtra("plots need matplotlib: pip install 'glassgrad[viz]'") from None
+        raise MissingExtra(text("error.plot.needs_matplotlib")) from None
     matplotlib.use("Agg")  # files only, no window
     import matplotlib.pyplot as plt
 
     return plt
+
+
+#: Font families that draw Chinese, as matplotlib names them.
+CHINESE_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+    "PingFang SC",
+    "Heiti SC",
+    "Microsoft YaHei",
+    "SimHei",
+)
+
+
+def _words(lang: str | None) -> tuple[str, dict[str, Any]]:
+    """The language a plot can write, and the matplotlib settings that write it.
+
+    Chinese when asked for and a font with Chinese is on the machine
+    (DejaVu Sans first, for the Latin letters and digits); else English.
+    """
+    lang = current_language(lang)
+    if lang != "zh":
+        return lang, {}
+    family = _chinese_family()
+    if family is None:
+        return DEFAULT_LANGUAGE, {}
+    return lang, {"font.family": ["DejaVu Sans", family]}
+
+
+def _chinese_family() -> str | None:
+    """A font family matplotlib knows that draws Chinese, or None."""
+    from matplotlib import font_manager
+
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    for family in CHINESE_FAMILIES:
+        if family in known:
+            return family
+    for name in CHINESE_FONTS:  # a system font file matplotlib has not listed
+        if Path(name).is_file():
+            font_manager.fontManager.addfont(name)
+            return font_manager.FontProperties(fname=name).get_name()
+    return None
 
 
 def _save(plt: Any, figure: Any, path: str | Path) -> Path:
@@ -46,12 +95,16 @@ def _save(plt: Any, figure: Any, path: str | Path) -> Path:
     return path
 
 
-def loss_curve(history: History | Sequence[float], path: str | Path) -> Path:
+def loss_curve(
+    history: History | Sequence[float], path: str | Path, lang: str | None = None
+) -> Path:
     """Plot loss and accuracy per epoch to ``path`` (PNG or SVG by its suffix).
 
     Args:
         history: what ``fit`` returns, or a plain list of losses (no accuracy then).
         path: the file; without a suffix, ``.png`` is added.
+        lang: the language of the plot's words (None: the current one; see
+            the module's docstring for Chinese without a Chinese font).
 
     Returns:
         The path written.
@@ -64,20 +117,22 @@ def loss_curve(history: History | Sequence[float], path: str | Path) -> Path:
     else:
         losses, accuracy = _losses(history), None
     plt = _pyplot()
-    figure, loss_axis = plt.subplots(figsize=(6, 3.5), dpi=100)
-    epochs = range(1, len(losses) + 1)
-    loss_axis.plot(epochs, losses, color="#1e88e5", label="loss")
-    loss_axis.set_xlabel("epoch")
-    loss_axis.set_ylabel("loss", color="#1e88e5")
-    if accuracy is None:
-        loss_axis.set_title("Training: loss")
-    else:
-        accuracy_axis = loss_axis.twinx()
-        accuracy_axis.plot(epochs, accuracy, color="#43a047", label="accuracy")
-        accuracy_axis.set_ylabel("accuracy", color="#43a047")
-        accuracy_axis.set_ylim(0, 1.05)
-        loss_axis.set_title("Training: loss and accuracy")
-    return _save(plt, figure, path)
+    lang, settings = _words(lang)
+    with plt.rc_context(settings):
+        figure, loss_axis = plt.subplots(figsize=(6, 3.5), dpi=100)
+        epochs = range(1, len(losses) + 1)
+        loss_axis.plot(epochs, losses, color="#1e88e5", label=text("plot.loss", lang))
+        loss_axis.set_xlabel(text("plot.epoch", lang))
+        loss_axis.set_ylabel(text("plot.loss", lang), color="#1e88e5")
+        if accuracy is None:
+            loss_axis.set_title(text("plot.title_loss", lang))
+        else:
+            accuracy_axis = loss_axis.twinx()
+            accuracy_axis.plot(epochs, accuracy, color="#43a047", label=text("plot.accuracy", lang))
+            accuracy_axis.set_ylabel(text("plot.accuracy", lang), color="#43a047")
+            accuracy_axis.set_ylim(0, 1.05)
+            loss_axis.set_title(text("plot.title_loss_and_accuracy", lang))
+        return _save(plt, figure, path)
 
 
 def _losses(values: Any) -> list[float]:
@@ -98,6 +153,7 @@ def decision_boundary(
     y: Sequence[float],
     path: str | Path,
     resolution: int = 60,
+    lang: str | None = None,
 ) -> Path:
     """Plot the model's decision regions over a grid, with the data points.
 
@@ -107,6 +163,7 @@ def decision_boundary(
         y: one label per sample: the points' colours.
         path: the file (PNG or SVG by its suffix; without one, ``.png`` is added).
         resolution: grid points along each axis.
+        lang: the language of the title (None: the current one).
 
     Returns:
         The path written.
@@ -144,31 +201,32 @@ def decision_boundary(
     grid_y = [y_min + (y_max - y_min) * j / (resolution - 1) for j in range(resolution)]
     outputs = predict(model, [[gx, gy] for gy in grid_y for gx in grid_x])
     rows = [outputs[j * resolution : (j + 1) * resolution] for j in range(resolution)]
-    figure, axis = plt.subplots(figsize=(6, 4.5), dpi=100)
-    threshold = decision_threshold(model)
-    shading = axis.contourf(grid_x, grid_y, rows, levels=20, cmap="RdBu", alpha=0.6)
-    axis.contour(grid_x, grid_y, rows, levels=[threshold], colors="black", linewidths=1.5)
-    low, high = _class_names(y)
-    for name, colour, side in ((low, CLASS_COLOURS[0], False), (high, CLASS_COLOURS[1], True)):
-        chosen = [i for i, label in enumerate(y) if (label > 0) == side]
-        axis.scatter(
-            [xs[i] for i in chosen],
-            [ys[i] for i in chosen],
-            c=colour,
-            edgecolors="black",
-            s=30,
-            label=CLASS_LABEL.format(label=name),
-        )
-    axis.plot(
-        [], [], color="black", linewidth=1.5, label=BOUNDARY_LABEL.format(threshold=threshold)
-    )
-    axis.set_xlabel("x1")
-    axis.set_ylabel("x2")
-    axis.set_title(BOUNDARY_TITLE)
-    axis.legend(loc="best", fontsize=8, framealpha=0.9)
-    bar = figure.colorbar(shading, ax=axis, fraction=0.046, pad=0.04)
-    bar.set_label(OUTPUT_LABEL.format(low=low, high=high), fontsize=8)
-    return _save(plt, figure, path)
+    lang, settings = _words(lang)
+    with plt.rc_context(settings):
+        figure, axis = plt.subplots(figsize=(6, 4.5), dpi=100)
+        threshold = decision_threshold(model)
+        shading = axis.contourf(grid_x, grid_y, rows, levels=20, cmap="RdBu", alpha=0.6)
+        axis.contour(grid_x, grid_y, rows, levels=[threshold], colors="black", linewidths=1.5)
+        low, high = _class_names(y)
+        for name, colour, side in ((low, CLASS_COLOURS[0], False), (high, CLASS_COLOURS[1], True)):
+            chosen = [i for i, label in enumerate(y) if (label > 0) == side]
+            axis.scatter(
+                [xs[i] for i in chosen],
+                [ys[i] for i in chosen],
+                c=colour,
+                edgecolors="black",
+                s=30,
+                label=text("plot.class_label", lang, label=name),
+            )
+        boundary = text("plot.boundary_label", lang, threshold=f"{threshold:g}")
+        axis.plot([], [], color="black", linewidth=1.5, label=boundary)
+        axis.set_xlabel("x1")
+        axis.set_ylabel("x2")
+        axis.set_title(text("plot.decision_boundary", lang))
+        axis.legend(loc="best", fontsize=8, framealpha=0.9)
+        bar = figure.colorbar(shading, ax=axis, fraction=0.046, pad=0.04)
+        bar.set_label(text("plot.output_label", lang, low=low, high=high), fontsize=8)
+        return _save(plt, figure, path)
 
 
 def _class_names(y: Sequence[float]) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from typing import Any
 
 import autograd
 from autograd import Value, collector_paused
+from autograd.language import text
 from nn import checks
 from nn.data import batches, check_batch_size
 from nn.diagnosis import diagnose
@@ -45,21 +46,7 @@ __all__ = [
 #: gradients; the batch's loss before the update out.
 Step = Callable[[list[list[Any]], list[float]], float]
 
-# What a learner reads when training goes wrong, in one place.
-INTERRUPTED = (
-    "training interrupted: {done} of {epochs} epochs finished; "
-    "the model keeps its finished updates (history.interrupted is True)"
-)
-DIVERGED = "training diverged in epoch {epoch} of {epochs}: {what} became nan or inf."
-DIVERGED_AT_START = (
-    " This happened before any update: check the data and the model's output for values "
-    "too large for the loss."
-)
-DIVERGED_ADVICE = (
-    " The learning rate {lr:g} is probably too large: try a smaller one, such as {smaller:g}. "
-    "The model holds the parameters from before the bad update; the finished epochs are in "
-    "this error's .history."
-)
+# What a learner reads when training goes wrong is in the message catalogue (fit.*, error.fit.*).
 
 
 @dataclass
@@ -104,9 +91,20 @@ class Diverged(FloatingPointError):
         # A tenth of a huge rate (1e5) diverges too: never suggest more than 0.1.
         self.suggested_lr = min(lr / 10, 0.1)
         self.before_any_update, self.history = before_any_update, history
-        advice = DIVERGED_AT_START if before_any_update else DIVERGED_ADVICE
-        where = DIVERGED.format(epoch=epoch, epochs=epochs, what=what)
-        super().__init__(where + advice.format(lr=lr, smaller=self.suggested_lr))
+        # what stays "the loss" or "a parameter" (data); the message says it in words.
+        said_what = {
+            "the loss": text("error.fit.the_loss"),
+            "a parameter": text("error.fit.a_parameter"),
+        }
+        diverged = text(
+            "error.fit.diverged", epoch=epoch, epochs=epochs, what=said_what.get(what, what)
+        )
+        if before_any_update:
+            said = text("error.fit.before_any_update", diverged=diverged)
+        else:
+            smaller = f"{self.suggested_lr:g}"
+            said = text("error.fit.lr_too_large", diverged=diverged, lr=f"{lr:g}", smaller=smaller)
+        super().__init__(said)
 
 
 class TrainingLoop:
@@ -156,7 +154,9 @@ class TrainingLoop:
         reuse: TrainingLoop | None = None,
     ) -> None:
         if loss not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+            raise ValueError(
+                text("error.fit.unknown_loss", given=repr(loss), choices=", ".join(LOSSES))
+            )
         checks.one_output(model, "fit")
         self.samples = checks.samples(X, model.nin)
         self.labels = checks.labels(y, len(self.samples))
@@ -363,7 +363,8 @@ class TrainingLoop:
                 del history.loss[len(history.accuracy) :]
                 del history.accuracy[len(history.loss) :]
             history.interrupted = True
-            print(INTERRUPTED.format(done=self.epoch - start, epochs=epochs), file=sys.stderr)
+            finished = self.epoch - start
+            print(text("fit.interrupted", finished=finished, epochs=epochs), file=sys.stderr)
         finally:
             if hasattr(bar, "close"):
                 bar.close()
@@ -501,4 +502,4 @@ def _progress(epochs: range, show: bool | None) -> Iterable[int]:
         from tqdm import tqdm
     except ImportError:  # the progress extra is not installed: train quietly
         return epochs
-    return tqdm(epochs, desc="training", unit="epoch", leave=False)
+    return tqdm(epochs, desc=text("fit.progress"), unit=text("fit.epoch"), leave=False)

@@ -11,6 +11,11 @@ from typing import Any
 
 import pytest
 
+# The tests read English unless they ask for another language: a developer's
+# locale (LANG=zh_CN.UTF-8) must not change what they read, here or in the
+# programs and notebook kernels they start.
+os.environ["GLASSGRAD_LANG"] = "en"
+
 
 def path_without_dot() -> str:
     """This process's PATH minus every folder that holds a ``dot`` program."""

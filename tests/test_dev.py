@@ -114,7 +114,8 @@ def test_the_lab_command_serves_the_lessons(tmp_path: Path) -> None:
             except OSError:
                 time.sleep(0.5)
         assert listing is not None, f"JupyterLab did not answer (exit code {lab.poll()})"
-        assert sorted(item["name"] for item in listing["content"]) == LESSONS
+        # The lessons, and the folder of their Chinese editions.
+        assert sorted(item["name"] for item in listing["content"]) == sorted([*LESSONS, "zh"])
     finally:
         lab.terminate()
         try:

@@ -2,12 +2,16 @@
 
 Each runs twice: with Graphviz's ``dot``, and as on a machine without it
 (the kernel's PATH holds no ``dot``), where every picture must come from
-the WebAssembly Graphviz instead.
+the WebAssembly Graphviz instead. So do the Chinese editions
+(``notebooks/zh/``): the same code, in another language.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import re
+import tokenize
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,10 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+CHINESE = sorted((Path(__file__).resolve().parents[1] / "notebooks" / "zh").glob("*.ipynb"))
+#: The cell a Chinese edition adds after its title, so that glassgrad's outputs speak Chinese.
+LANGUAGE_CELL = "zh-language"
+HAN = re.compile("[\u4e00-\u9fff]")
 
 
 def test_the_lessons_are_all_there() -> None:
@@ -74,3 +82,57 @@ def test_the_pytorch_lesson_runs_without_pytorch(
     )
     assert "needs PyTorch, which is not installed here: pip install 'glassgrad[torch]'" in printed
     assert "numpy, by hand" in printed and "PyTorch, tensors" not in printed
+
+
+def test_every_lesson_has_a_chinese_edition() -> None:
+    assert [path.name for path in CHINESE] == [path.name for path in NOTEBOOKS]
+
+
+def code_of(source: str) -> list[str]:
+    """A code cell's tokens without its comments and the text of its strings
+    (a Chinese edition translates both), so that the code itself can be compared."""
+    shown: list[str] = []
+    in_fstring = 0
+    lines = [line for line in source.splitlines(keepends=True) if not line.startswith("%")]
+    for token in tokenize.generate_tokens(io.StringIO("".join(lines)).readline):
+        kind = tokenize.tok_name[token.type]
+        if kind == "FSTRING_START":  # Python 3.12+: an f-string is many tokens
+            in_fstring += 1
+        elif kind == "FSTRING_END":
+            in_fstring -= 1
+            shown.append("<string>")
+        elif in_fstring or kind in ("COMMENT", "NL", "NEWLINE", "INDENT", "DEDENT"):
+            continue
+        else:
+            shown.append("<string>" if kind == "STRING" else token.string)
+    return shown
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=[p.stem for p in CHINESE])
+def test_a_chinese_edition_has_the_lessons_code_and_chinese_words(path: Path) -> None:
+    english = nbformat.read(path.parents[1] / path.name, as_version=4)
+    chinese = nbformat.read(path, as_version=4)
+    cells = [cell for cell in chinese.cells if cell.get("id") != LANGUAGE_CELL]
+    assert len(cells) == len(chinese.cells) - 1, "set_language('zh') in a cell of its own"
+    language = next(i for i, cell in enumerate(chinese.cells) if cell.get("id") == LANGUAGE_CELL)
+    assert 'set_language("zh")' in chinese.cells[language].source
+    assert all(cell.cell_type != "code" for cell in chinese.cells[:language][1:]), "at the top"
+    assert [cell.cell_type for cell in cells] == [cell.cell_type for cell in english.cells]
+    for ours, theirs in zip(cells, english.cells):
+        if ours.cell_type == "code":
+            assert code_of(ours.source) == code_of(theirs.source), ours.get("id")
+        elif HAN.search(theirs.source) is None:
+            assert HAN.search(ours.source), f"cell {ours.get('id')} is not translated"
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=[f"zh-{p.stem}" for p in CHINESE])
+def test_chinese_notebook_runs(path: Path, tmp_path: Path, renderer: str) -> None:
+    notebook = execute(path, tmp_path)
+    outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]
+    if "draw(" in "".join(cell.source for cell in notebook.cells):
+        assert any("image/svg+xml" in output.get("data", {}) for output in outputs)
+    shown = "".join(
+        output.get("text", "") + output.get("data", {}).get("text/plain", "") for output in outputs
+    )
+    if "table(steps(" in "".join(cell.source for cell in notebook.cells):
+        assert "正向传播" in shown and "反向传播" in shown  # glassgrad speaks Chinese

@@ -284,3 +284,37 @@ def test_the_machines_own_node_and_npm_build_the_same_site(
     assert {k: v for k, v in site.items() if k != snapshot} == {
         k: v for k, v in expected.items() if k != snapshot
     }
+
+
+def test_the_page_speaks_the_browsers_language_and_switches(browser: Any, site: str) -> None:
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    foreign = refuse_other_origins(context, (site + "/", "data:", "blob:"))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site + "/")
+    page.wait_for_selector("body[data-ready]", timeout=60_000)
+    page.wait_for_function("document.documentElement.lang === 'zh'")
+    assert page.title() == "glassgrad 练习场"
+    assert page.text_content("h2") == "逐步演示一个表达式"
+    page.wait_for_function(
+        "document.getElementById('status').textContent.includes('Python 已就绪')"
+    )
+    assert page.get_attribute("#expression-text", "aria-label") == "表达式"
+    assert page.input_value("#language") == "zh"
+    # The expression's error comes from Python, in the page's language.
+    page.fill("#expression-text", "a*c")
+    page.fill("#expression-values", "a=2")
+    page.click("#expression-go")
+    page.wait_for_selector("#expression-out pre.error")
+    assert "表达式用到了 c，但它没有值" in page.text_content("#expression-out pre.error")
+    # The switch: English at once, and kept for the next visit.
+    page.select_option("#language", "en")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.text_content("h2") == "Step through an expression"
+    assert page.text_content("#status").startswith("Python ready in ")
+    page.reload()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.title() == "glassgrad playground"
+    assert errors == [] and foreign == []
+    context.close()

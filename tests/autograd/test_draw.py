@@ -269,6 +269,50 @@ def test_drawing_a_model_points_to_its_output_or_its_network() -> None:
         draw_network(Value(1.0))  # type: ignore[arg-type]
 
 
+def test_a_drawing_speaks_the_language_asked_for_and_keeps_its_formulas() -> None:
+    from autograd.language import using_language
+
+    out = sample_graph()
+    out.label = "L"
+    out.backward()
+    english, chinese = draw(out), draw(out, lang="zh")
+    assert "grad 1\\n" in english.source and "梯度 1\\n" in chinese.source
+    assert chinese.source.replace("梯度 ", "grad ") == english.source  # names, numbers, layout
+    assert chinese.description.startswith("L 的计算图：6 个值")
+    assert chinese.description.splitlines()[1:] == [
+        line.replace("grad ", "梯度 ") for line in english.description.splitlines()[1:]
+    ]
+    with using_language("zh"):
+        assert draw(out).source == chinese.source  # the current language, without lang=
+    assert draw(out).source == english.source
+
+
+def test_the_colour_key_speaks_the_drawings_language(renderer: str) -> None:
+    out = sample_graph()
+    out.label = "L"
+    out.backward()
+    assert "red − and blue +" in draw(out).svg()
+    svg = draw(out, lang="zh").svg()
+    assert "填充色：∂L/∂节点，红色为 −，蓝色为 +；起点 ∂L/∂L = 1 为灰色" in svg
+
+
+def test_a_png_with_chinese_uses_a_font_that_draws_it(monkeypatch) -> None:
+    pytest.importorskip("resvg_py")
+    out = sample_graph()
+    out.backward()
+    svg = drawing.add_key(to_svg(draw(out).graph), 1.0, "L", lang="zh")
+    if not drawing.chinese_font_files():
+        pytest.skip("no font that draws Chinese on this machine (fonts-wqy-microhei has one)")
+    with_font = drawing.svg_to_png(svg)
+    monkeypatch.setattr(drawing, "CHINESE_FONTS", ())
+    assert drawing.chinese_font_files() == []
+    without = drawing.svg_to_png(svg)  # empty boxes, but still a picture
+    assert with_font.startswith(b"\x89PNG") and without.startswith(b"\x89PNG")
+    assert with_font != without
+    english = drawing.add_key(to_svg(draw(out).graph), 1.0, "L")
+    assert drawing.svg_to_png(english) == drawing.svg_to_png(english)  # the same bytes
+
+
 def test_a_pdf_reader_shows_the_page(tmp_path: Path) -> None:
     import shutil
     import subprocess

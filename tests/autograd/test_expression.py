@@ -378,3 +378,38 @@ def test_variables_can_be_a_dict_or_one_string() -> None:
     assert build_expression("a*b + a", "a=2 b=-3").data == expected
     with pytest.raises(ValueError, match="write variables as name=number"):
         build_expression("a*b", [("a", 2)])  # type: ignore[list-item]
+
+
+def test_every_refusal_has_its_words_in_every_language() -> None:
+    import autograd.expression as expression
+    from autograd.language import LANGUAGES, catalogue
+
+    keys = {*expression._CONSTANTS.values(), *expression._SYMBOLS.values()}
+    keys |= {*expression._KINDS.values()}
+    for lang in LANGUAGES:
+        assert keys - set(catalogue(lang)) == set(), lang
+
+
+@pytest.mark.parametrize(
+    ("expression", "assignments", "chinese"),
+    [
+        ("a*c", ["a=1"], "表达式用到了 c，但它没有值：请加上 c=<数字>"),
+        ("a*b*c", ["a=1"], "表达式用到了 b 和 c，但它们没有值"),
+        ("a.data", ["a=1"], "不允许使用属性访问（在 a.data 中）"),
+        ("a // 2", ["a=1"], "不允许使用运算符 //"),
+        ("a*", ["a=1"], "表达式写得不对"),
+        ("a", ["a=x"], "'x' 不是数字"),
+        ("1/0 + a", ["a=1"], "1/0 除以了零"),
+        ("exp + a", ["a=1"], "exp 是一个函数"),
+        ("a", ["a=1", "a=2"], "a 给了两次"),
+    ],
+)
+def test_refusals_speak_chinese_when_asked(expression: str, assignments, chinese: str) -> None:
+    from autograd.language import using_language
+
+    with using_language("zh"), pytest.raises(ValueError) as refused:
+        build_expression(expression, assignments)
+    assert chinese in str(refused.value)
+    with pytest.raises(ValueError) as english:
+        build_expression(expression, assignments)
+    assert not any("\u4e00" <= char <= "\u9fff" for char in str(english.value))

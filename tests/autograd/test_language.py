@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -55,7 +56,12 @@ def test_no_text_is_empty_or_left_untranslated():
         assert template.strip(), key
         assert chinese[key].strip(), key
     # Chinese texts with words in them are written in Chinese (formulas may be shared).
-    words = [key for key, template in english.items() if re.search(r"[a-z]{4}", template)]
+    # A placeholder's name is no word: "{what}; {advice}" has none.
+    words = [
+        key
+        for key, template in english.items()
+        if re.search(r"[a-z]{4}", re.sub(r"\{\w*\}", "", template))
+    ]
     untranslated = [key for key in words if not re.search(r"[\u4e00-\u9fff]", chinese[key])]
     assert untranslated == []
 
@@ -75,6 +81,8 @@ def _keys_used_in_code() -> set[str]:
     scripts = [*ROOT.glob("autograd/**/*.js"), *ROOT.glob("nn/**/*.js"), *ROOT.glob("web/src/*.js")]
     for path in scripts:
         used.update(re.findall(r"""\bt\(\s*["']([\w.]+)["']""", path.read_text("utf-8")))
+    for path in ROOT.glob("web/src/*.html"):  # a page's words: data-t="key", data-t-label="key"
+        used.update(re.findall(r'\bdata-t(?:-label)?="([\w.]+)"', path.read_text("utf-8")))
     return used
 
 
@@ -167,3 +175,84 @@ def test_catalogue_is_a_copy():
     copy["term.loss"] = "changed"
     assert text("term.loss", lang="en") == "loss"
     assert language.catalogue("en")["term.loss"] == "loss"
+
+
+def test_using_language_speaks_inside_and_restores_after():
+    from autograd.language import using_language
+
+    set_language("en")
+    with using_language("zh") as chosen:
+        assert chosen == "zh" and text("term.loss") == "损失"
+        with using_language(None):  # None keeps the current language
+            assert current_language() == "zh"
+    assert current_language() == "en"
+    with pytest.raises(RuntimeError), using_language("zh"):
+        raise RuntimeError
+    assert current_language() == "en"
+
+
+def test_word_lists_join_as_each_language_writes():
+    from autograd.language import word_list
+
+    assert word_list(["a"], "en") == "a"
+    assert word_list(["a", "b", "c"], "en") == "a, b and c"
+    assert word_list(["a", "b", "c"], "zh") == "a、b 和 c"
+
+
+@given(st.text(alphabet="正向传播反向链式法则，。（）ab c", max_size=80), st.integers(6, 30))
+def test_wrapped_lines_fit_and_keep_every_character(line, width):
+    from autograd.language import display_width, wrap
+
+    lines = wrap(line, width)
+    assert "".join(lines).replace(" ", "") == line.replace(" ", "")
+    for row in lines:  # a line is over the width only when it cannot be broken
+        assert display_width(row) <= width or wrap(row, width) == [row]
+        if " " not in line:  # a closing mark stays with the character before it
+            assert row[0] not in "，。）" or row is lines[0]
+
+
+def _argparse_error(argv: list[str]) -> str:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", type=int)
+    parser.add_argument("--kind", choices=["a", "b"])
+    parser.add_argument("--size", type=float)
+    caught: list[str] = []
+    parser.error = caught.append  # type: ignore[method-assign]
+    with contextlib.suppress(TypeError, AttributeError):
+        parser.parse_args(argv)  # it goes on after error(), which no longer exits
+    return caught[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "chinese"),
+    [
+        (["1", "--kind", "c"], "参数 --kind：无效的选择：'c'（可选："),
+        (["x"], "参数 n：无效的 int 值：'x'"),
+        (["1", "--size"], "参数 --size：需要给一个值"),
+        (["1", "2"], "无法识别的参数：2"),
+        ([], "缺少必需的参数：n"),
+    ],
+)
+def test_argparse_errors_are_said_in_chinese(argv, chinese):
+    from autograd.language import translate_argparse
+
+    english = _argparse_error(argv)
+    assert translate_argparse(english, "en") == english
+    assert translate_argparse(english, "zh").startswith(chinese)
+
+
+def test_a_parser_of_its_own_speaks_the_language_it_was_made_in(capsys):
+    from autograd.language import argument_parser
+
+    parser = argument_parser("zh", prog="demo", description="一个例子")
+    parser.add_argument("--count", type=int, default=3, help="次数")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["-h"])
+    shown = capsys.readouterr().out
+    assert shown.startswith("用法：demo") and "显示这段帮助并退出" in shown and "选项" in shown
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--count", "x"])
+    assert capsys.readouterr().err.endswith("demo：错误：参数 --count：无效的 int 值：'x'\n")
+    assert parser.parse_args(["--lang", "zh_CN.UTF-8"]).lang == "zh"

@@ -477,3 +477,128 @@ def test_backward_lines_bracket_negative_factors() -> None:
     text = "\n".join(step.text for step in backward_steps(twice))
     assert "∂L/∂c += ∂L/∂n1 · b = 1 · (−3) = −3" in text
     assert "∂L/∂c = 2 − 3 = −1" in text  # a second path: the running sum subtracts
+
+
+# Languages: the formulas are the same in every language, the words around them are not.
+
+
+def test_steps_in_chinese_have_the_same_formulas_and_chinese_words() -> None:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = a * b + a
+    out.label = "L"
+    english, chinese = steps(out, lang="en"), steps(out, lang="zh")
+    assert [s.text for s in english] == [s.text for s in chinese]
+    assert {s.phase for s in chinese} == {"forward", "backward"}  # data, not words
+    assert [s.phase_name for s in chinese[:2]] == ["正向传播", "正向传播"]
+    assert chinese[2].phase_name == "反向传播" and english[2].phase_name == "backward"
+    assert chinese[2].note == "反向传播：从 L 开始，它对自身的梯度是 1"
+    assert chinese[-1].note.startswith(
+        "链式法则：n1 的梯度乘以各自的局部导数，加到 a 和 b 的梯度上"
+    )
+    assert "a 已经从另一条路径得到过梯度" in chinese[-1].note
+    assert english[-1].note.startswith("chain rule: n1's gradient times each local derivative")
+    assert [s.seed for s in chinese] == [False, False, True, False, False]
+
+
+def test_the_chinese_table_lines_up_its_columns() -> None:
+    from autograd.language import display_width
+
+    _, _, out = small_graph()
+    rows = table(steps(out, lang="zh"), lang="zh").splitlines()
+    assert rows[0] == "  1  正向传播  z = a · b = 2 · 3 = 6"
+    assert rows[2] == "  3  反向传播  ∂L/∂L = 1   ← 从这里开始"
+    english = table(steps(out)).splitlines()
+    # Each formula starts in the same column as in English (a Chinese character is two wide).
+    for step, zh_row, en_row in zip(steps(out), rows, english):
+        formula = step.text.splitlines()[0]
+        assert display_width(zh_row[: zh_row.index(formula)]) == en_row.index(formula) == 15
+
+
+def test_a_running_total_is_noted_in_the_table() -> None:
+    out = build_expression("a*b + a", ["a=2", "b=3"])
+    rows = table(steps(out)).splitlines()
+    assert " " * 19 + "∂out/∂a = 1 + 3 = 4   ← a second path: the gradients add up" in rows
+    assert any(
+        row.endswith("∂out/∂a = 1 + 3 = 4   ← 第二条路径：梯度相加")
+        for row in table(steps(out), lang="zh").splitlines()
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["a*b", "a=2", "b=3", "--lang", "zh"],
+        ["--lang", "zh", "a*b", "a=2", "b=3"],
+        ["--lang=zh", "a*b", "a=2", "b=3"],
+        ["a*b", "--lang", "zh-CN", "a=2", "b=3"],
+    ],
+)
+def test_the_command_speaks_the_language_of_lang(capsys, argv) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and err == ""
+    assert out.splitlines()[0] == "  1  正向传播  out = a · b = 2 · 3 = 6"
+    code, out, _ = run(capsys, "a*b", "a=2", "b=3")  # and the language is back afterwards
+    assert out.splitlines()[0] == "  1  forward   out = a · b = 2 · 3 = 6"
+
+
+def test_lang_may_follow_an_expression_that_starts_with_a_minus(capsys) -> None:
+    code, out, err = run(capsys, "-a*b", "--lang", "zh", "a=2", "b=3")
+    assert code == 0 and err == ""
+    assert out.splitlines()[0] == "  1  正向传播  n1 = −a = −2 = −2"
+
+
+def test_the_commands_errors_and_help_speak_chinese(capsys) -> None:
+    code, out, err = run(capsys, "a*b", "a=2", "--lang", "zh")
+    assert code == 2 and out == ""
+    assert err == "python -m autograd.step：错误：表达式用到了 b，但它没有值：请加上 b=<数字>\n"
+    code, out, _ = run(capsys, "-h", "--lang", "zh")
+    assert code == 0 and out.startswith("用法：python -m autograd.step")
+    assert "逐个节点地演示" in out and "显示这段帮助并退出" in out and "选项" in out
+    code, out, err = run(capsys, "a", "a=1", "--al", "--bogus", "--lang", "zh")
+    assert code == 2 and "无法识别的参数：--bogus" in err and "错误" in err
+    code, _, err = run(capsys, "a", "a=1", "--lang", "fr")
+    assert (
+        code == 2
+        and "argument --lang: glassgrad speaks 'en' (English), 'zh' (简体中文); got 'fr'" in err
+    )
+
+
+@pytest.mark.parametrize("stop", [EOFError, KeyboardInterrupt])
+def test_the_prompt_speaks_chinese(capsys, monkeypatch, stop) -> None:
+    def prompt(text: str) -> str:
+        print(text, end="")
+        raise stop
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", prompt)
+    code, out, err = run(capsys, "a*b", "a=2", "b=3", "--lang", "zh")
+    assert code == 2
+    assert out.splitlines()[1] == "  [Enter] 下一步，q 退出 "
+    assert err == "python -m autograd.step：错误：停在第 1 步（共 3 步）\n"
+
+
+@pytest.mark.parametrize(
+    ("environment", "first"),
+    [
+        ({"GLASSGRAD_LANG": "zh"}, "正向传播"),
+        ({"GLASSGRAD_LANG": "", "LC_ALL": "", "LANG": "zh_CN.UTF-8"}, "正向传播"),
+        ({"GLASSGRAD_LANG": "zh", "LANG": "en_US.UTF-8"}, "正向传播"),
+        ({"GLASSGRAD_LANG": "en", "LANG": "zh_CN.UTF-8"}, "forward"),
+    ],
+)
+def test_the_command_follows_glassgrad_lang_then_the_locale(environment, first) -> None:
+    env = {**os.environ, "LC_ALL": "", "LC_MESSAGES": "", **environment}
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd.step", "a*b", "a=2", "b=3"],
+        capture_output=True,
+        env=env,
+        check=True,
+    )
+    assert result.stdout.decode("utf-8").split()[1] == first
+
+
+def test_a_bad_language_for_the_steps_is_a_clear_error() -> None:
+    _, _, out = small_graph()
+    with pytest.raises(ValueError, match="'en' \\(English\\), 'zh' \\(简体中文\\)"):
+        steps(out, lang="fr")

@@ -97,3 +97,27 @@ def test_an_elementary_node_costs_less_than_160_bytes() -> None:
     # The Value (with its two operand slots), its data (a float) and its
     # creation number (an int): about 140 bytes on CPython 3.11 to 3.13.
     assert _bytes_per_op(10_000) < 160
+
+
+@pytest.mark.parametrize(
+    ("make", "chinese"),
+    [
+        (lambda: Value("a"), "Value 需要一个实数（int 或 float），收到的是 str：'a'"),
+        (lambda: Value(Value(1.0)), "直接用这个 Value 就行"),
+        (lambda: Value(1.0, label=3), "Value 的标签必须是 str"),
+        (lambda: Value(10**400), "一个 1329 位的整数 太大"),
+        (lambda: autograd.backward(3.0), "backward：输出必须是一个 Value，收到的是 float"),
+        (lambda: autograd.grad(Value(1.0), Value(1.0)), "只有一个时写 grad(output, [x])"),
+        (
+            lambda: Value(1.0, (), "?") and Value(2.0, (Value(1.0),), "?").backward(),
+            "运算表里没有它",
+        ),
+        (lambda: autograd.dot([Value(1.0)], ["x"]), "第 0 项是 str"),
+    ],
+)
+def test_the_first_errors_a_learner_meets_speak_chinese(make, chinese) -> None:
+    from autograd.language import using_language
+
+    with using_language("zh"), pytest.raises((TypeError, ValueError, OverflowError)) as caught:
+        make()
+    assert chinese in str(caught.value)

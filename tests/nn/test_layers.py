@@ -252,3 +252,33 @@ def test_layer_outputs_check_each_sample() -> None:
         model.layer_outputs([[1.0, 2.0, 3.0]])
     with pytest.raises(TypeError, match="features are numbers, got str '1'"):
         model.layer_outputs([["1", 2.0]])
+
+
+@pytest.mark.parametrize(
+    ("make", "chinese"),
+    [
+        (lambda: nn.MLP(2, 3), "sizes 是由每层大小组成的列表"),
+        (lambda: nn.MLP(2, [0, 1]), "至少要是 1，收到的是 0"),
+        (lambda: nn.MLP(2, [3, 1], activations="relu"), "收到的是字符串 'relu'"),
+        (lambda: nn.MLP(2, [3, 1], activations=["relu", "soft"]), "没有叫 'soft' 的激活函数"),
+        (lambda: nn.MLP(2, [3, 1])(3), "model 接受一个样本：由 2 个数组成的列表"),
+        (lambda: nn.MLP(2, [3, 1])([1, 2, 3]), "model 接受 2 个输入特征，收到的是 3 个"),
+        (lambda: nn.MLP(2, [3, 1])([[1, 2], [3, 4]]), "却一次收到了 2 个样本"),
+        (lambda: nn.Neuron(2)(["a", "b"]), "第 0 个输入是 str 'a'，不是数"),
+        (lambda: nn.Layer(2, 3)([1.0, 2.0]).backward(), "backward() 要从一个标量 Value 开始"),
+        (
+            lambda: nn.fit(nn.MLP(2, [1]), [[1, 2]], [2]),
+            "位置 0 的标签 2.0 不是有效的目标值",
+        ),
+        (lambda: nn.losses.mse([1.0], [1.0, 2.0]), "有 1 个预测值，却有 2 个目标值"),
+        (lambda: nn.fit(nn.MLP(2, [1]), [[1, 2]], [1], loss="l1"), "没有叫 'l1' 的损失函数"),
+        (lambda: nn.fit(nn.MLP(2, [1]), [[1, 2]], [1, 0]), "X 有 1 个样本，而 y 有 2 个标签"),
+        (lambda: nn.fit(nn.MLP(2, [1]), [[1, 2]], [1], lr=-1), "学习速率必须是正数"),
+    ],
+)
+def test_the_first_errors_a_learner_meets_speak_chinese(make, chinese) -> None:
+    from autograd.language import using_language
+
+    with using_language("zh"), pytest.raises((TypeError, ValueError)) as caught:
+        make()
+    assert chinese in str(caught.value)

@@ -236,3 +236,96 @@ def test_a_run_that_learns_gets_no_warning(
 ) -> None:
     assert main(["--quiet", "--out", str(tmp_path)]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+# --- Languages -----------------------------------------------------------------------------
+
+
+def test_the_demo_speaks_chinese_with_lang(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from autograd.language import current_language
+
+    assert main(["--quiet", "--lang", "zh", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("glassgrad：在 xor（4 个样本）上训练 MLP(")
+    assert "学习速率 0.2" in out and "训练准确率  100.0%" in out
+    assert "引擎算出的梯度与文章中的公式对比" in out and "∂L/∂W2 = (ŷ − y) · a1ᵀ" in out
+    worst = float(out.split("最大差值：")[1].split()[0])
+    assert worst <= 1e-12
+    assert "接下来可以打开：" in out and "正向传播和反向传播" in out
+    assert current_language() == "en"  # the language is the command's only
+
+
+def test_the_demos_columns_line_up_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from autograd.language import display_width
+
+    assert main(["--quiet", "--epochs", "2", "--lang", "zh", "--out", str(tmp_path)]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    header = next(i for i, row in enumerate(rows) if row.startswith("  参数"))
+    heading, first = rows[header], rows[header + 1]
+    # The engine column ends where the first row's number ends (a Chinese character is two wide).
+    assert display_width(heading[: heading.index("引擎") + 2]) == len(first.split()[1]) + len(
+        first[: first.index(first.split()[1])]
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "chinese"),
+    [
+        (["--lr", "-1"], "glassgrad：错误：--lr 必须是正数，例如 --lr 0.2：-1 是负数"),
+        (["--epochs", "0"], "glassgrad：错误：--epochs 至少要是 1"),
+        (["--dataset", "mnist"], "glassgrad：错误：参数 --dataset：无效的选择：'mnist'"),
+        (["--out", "x.png"], "看起来像文件名，但 --out 是演示程序存放图片的文件夹"),
+    ],
+)
+def test_the_demos_usage_errors_speak_chinese(
+    argv: list[str],
+    chinese: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        main(["--quiet", "--lang", "zh", *argv])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：glassgrad") and chinese in err
+
+
+def test_the_demo_follows_glassgrad_lang() -> None:
+    import os
+
+    env = {**os.environ, "GLASSGRAD_LANG": "zh"}
+    result = subprocess.run(
+        [sys.executable, "-m", "nn", "--help"], capture_output=True, text=True, check=True, env=env
+    )
+    assert "文章中的网络" in result.stdout and "学习速率 η" in result.stdout
+    assert "（默认：0.2）" in result.stdout
+
+
+def test_a_diverged_run_and_fits_advice_speak_chinese(tmp_path: Path, capsys) -> None:
+    argv = ["--quiet", "--dataset", "moons", "--lr", "1e5", "--lang", "zh", "--out", str(tmp_path)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("glassgrad：错误：训练在第 ") and "--lr 100000 太大" in err
+
+
+def test_export_speaks_chinese_with_lang(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import nn
+
+    model_file = tmp_path / "model.json"
+    nn.seed_network(seed=0).save(model_file)
+    script = tmp_path / "train.py"
+    assert main(["export", str(model_file), "--torch", str(script), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"已写出 {script}：PyTorch 在 xor（4 个样本）上训练 MLP(")
+    assert f"  运行它：python {script}" in out
+    with pytest.raises(SystemExit):
+        main(["export", str(tmp_path / "missing.json"), "--torch", str(script), "--lang", "zh"])
+    assert "glassgrad export：错误：" in capsys.readouterr().err

@@ -643,3 +643,20 @@ def test_any_module_that_says_how_rebuilds_itself_from_a_file(tmp_path: Path) ->
     (tmp_path / "zero.json").write_text(json.dumps(document))
     with pytest.raises(ValueError, match=r"zero\.json: 'size' must be a whole number"):
         Scale.from_file(tmp_path / "zero.json")
+
+
+def test_model_file_errors_speak_chinese(tmp_path: Path) -> None:
+    from autograd.language import using_language
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": ')
+    with using_language("zh"):
+        with pytest.raises(ValueError, match="没有模型文件：请检查路径"):
+            nn.MLP.from_file(tmp_path / "missing.json")
+        with pytest.raises(ValueError, match="不是有效的 JSON"):
+            nn.MLP.from_file(broken)
+        with pytest.raises(ValueError, match="不是普通文件"):
+            nn.MLP.from_file(tmp_path)
+        nn.MLP(2, [3, 1]).save(tmp_path / "model.json")
+        with pytest.raises(ValueError, match="里是另一种形状的模型"):
+            nn.MLP(2, [4, 1]).load(tmp_path / "model.json")

@@ -193,3 +193,35 @@ def test_decision_boundary_says_what_it_needs(
     with pytest.raises(ValueError, match=message):
         plots.decision_boundary(model, X, y, tmp_path / "b.png", resolution=5)
     assert not (tmp_path / "b.png").exists()
+
+
+def test_the_network_views_words_follow_the_language() -> None:
+    model = nn.seed_network(seed=0)
+    chinese = draw_network(model, sample=[1.0, 0.0], lang="zh")
+    assert chinese.description.startswith("MLP(2 inputs -> 3 relu, 1 sigmoid) 的网络图")
+    assert "  第 1 层第 0 个神经元：relu，w = [" in chinese.description
+    assert chinese.source == draw_network(model, sample=[1.0, 0.0]).source
+
+
+@pytest.mark.parametrize("font", ["a font with Chinese", "no such font"])
+def test_chinese_plots_never_show_empty_boxes(
+    font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warnings
+
+    if font == "no such font":
+        monkeypatch.setattr(plots, "_chinese_family", lambda: None)
+        assert plots._words("zh") == ("en", {})  # the words fall back to English
+    elif plots._chinese_family() is None:
+        pytest.skip("no font that draws Chinese on this machine (fonts-wqy-microhei has one)")
+    else:
+        lang, settings = plots._words("zh")
+        assert lang == "zh" and settings["font.family"][0] == "DejaVu Sans"
+    model = nn.seed_network(seed=0)
+    X, y = nn.data.xor()
+    history = nn.fit(model, X, y, epochs=3, progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" would be one
+        plots.loss_curve(history, tmp_path / "loss.png", lang="zh")
+        plots.decision_boundary(model, X, y, tmp_path / "boundary.png", resolution=10, lang="zh")
+    assert plots._words("en") == ("en", {})

@@ -590,6 +590,25 @@ def test_every_loss_takes_plain_numbers_as_constant_predictions() -> None:
         assert on_numbers.data == on_values.data, name
 
 
+def test_fits_words_follow_the_language(capsys: pytest.CaptureFixture[str]) -> None:
+    from autograd.language import using_language
+
+    model = nn.MLP(2, [8, 1], seed=0)
+    X, y = data.moons(40)
+    with using_language("zh"), pytest.raises(FloatingPointError) as caught:
+        nn.fit(model, X, [10.0 * v for v in y], loss="mse", lr=5.0, epochs=50, progress=False)
+    assert "发散了：损失变成了 nan 或 inf。学习速率 5 可能太大了：试试更小的，例如 0.1。" in str(
+        caught.value
+    )
+
+    def stop(epoch: int, history: nn.History) -> None:
+        raise KeyboardInterrupt
+
+    with using_language("zh"):
+        nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=5, progress=False, on_epoch=stop)
+    assert "训练被中断：5 轮中完成了 1 轮" in capsys.readouterr().err
+
+
 # --- One loop: recorded by default, and a warning when training did not learn ------------
 
 
@@ -695,3 +714,15 @@ def test_the_constant_loss_is_the_best_a_constant_prediction_gets(
     assert loss_function([constant] * len(labels), labels).data >= floor * (1 - 1e-12)
     reached = loss_function([best_constant(loss, labels)] * len(labels), labels).data
     assert reached == pytest.approx(floor, rel=1e-12)
+
+
+def test_a_run_that_did_not_learn_is_told_in_chinese_too() -> None:
+    from autograd.language import using_language
+
+    X, y = data.xor()
+    with using_language("zh"), pytest.warns(nn.TrainingWarning) as caught:
+        history = nn.fit(nn.seed_network(seed=0), X, y, lr=1e-6, optimizer="sgd", epochs=300)
+    assert history.warning.startswith("训练停滞了：300 轮里损失只从 0.7598 变到了")
+    assert "学习速率 1e-06 可能太小了：试试更大的，例如 1e-05" in history.warning
+    assert "并不比对每个样本都给出同一个预测更好（损失 0.6931）" in history.warning
+    assert [str(w.message) for w in caught] == [history.warning]

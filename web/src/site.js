@@ -2,6 +2,54 @@
 // uses) with a host that talks to the Web Worker, and the expression stepper.
 import playground from "./playground.js";
 
+// The page's words come from glassgrad's message catalogues (messages/*.json,
+// copied from autograd/messages): the browser's language, or the one chosen
+// with the switch (kept for the next visit). English is in the HTML itself.
+const SPOKEN = ["en", "zh"];
+let language = chosenLanguage();
+let words = {};
+let loaded = loadLanguage(language);
+
+function chosenLanguage() {
+  const kept = localStorage.getItem("glassgrad-lang");
+  const asked = [kept, ...(navigator.languages || [navigator.language])];
+  for (const name of asked) {
+    const code = String(name || "").toLowerCase().split(/[-_.@]/)[0];
+    if (SPOKEN.includes(code)) { return code; }
+  }
+  return "en";
+}
+
+// A text of the catalogue with its {placeholders} filled, as Python's text() fills it.
+function t(key, fields) {
+  const template = words[key] === undefined ? key : words[key];
+  return template.replace(/\{(\w*)\}/g, (_, name) => String((fields || {})[name]));
+}
+
+function loadLanguage(code) {
+  return fetch("./messages/" + code + ".json")
+    .then((answer) => answer.json())
+    .then((catalogue) => {
+      words = catalogue;
+      document.documentElement.lang = code;
+      document.title = t("site.title");
+      document.querySelectorAll("[data-t]").forEach((element) => {
+        element.textContent = t(element.getAttribute("data-t"));
+      });
+      document.querySelectorAll("[data-t-label]").forEach((element) => {
+        element.setAttribute("aria-label", t(element.getAttribute("data-t-label")));
+      });
+      document.getElementById("language").value = code;
+    })
+    .catch((error) => console.error("no words for " + code + ": " + error));
+}
+
+document.getElementById("language").addEventListener("change", (event) => {
+  language = event.target.value;
+  localStorage.setItem("glassgrad-lang", language);
+  loaded = loadLanguage(language).then(() => { if (readyIn !== null) { showReady(); } });
+});
+
 const worker = new Worker("./worker.js", { type: "module" });
 const state = {};
 const listeners = {};
@@ -38,13 +86,19 @@ function apply(changes) {
 
 const status = document.getElementById("status");
 const timings = { ticks: 0, tick: 0 };
+let readyIn = null;  // seconds Python took to start, once it has
+function showReady() {
+  status.removeAttribute("data-t");  // no longer "Loading Python…"
+  status.textContent = t("site.ready", { seconds: readyIn.toFixed(1) });
+}
 worker.onmessage = (event) => {
   const message = event.data;
   if (message.type === "ready") {
     apply(JSON.parse(message.state));
     document.body.setAttribute("data-ready", String(message.seconds));
     document.body.setAttribute("data-marks", JSON.stringify(message.marks));
-    status.textContent = "Python ready in " + message.seconds.toFixed(1) + " s";
+    readyIn = message.seconds;
+    loaded.then(showReady);
     playground.render({ model: host, el: document.getElementById("playground") });
     document.getElementById("expression-go").disabled = false;
   } else if (message.type === "state") {
@@ -80,6 +134,7 @@ form.addEventListener("submit", (event) => {
     type: "expression",
     expression: document.getElementById("expression-text").value,
     values: document.getElementById("expression-values").value,
+    lang: language,
   });
 });
 

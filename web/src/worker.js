@@ -91,19 +91,22 @@ function tick() {
 }
 yielder.port1.onmessage = tick;
 
-function expression(text, values) {
+function expression(text, values, lang) {
   const pyodide = self.pyodide;
   pyodide.globals.set("expression_text", text);
   pyodide.globals.set("expression_values", values);
+  pyodide.globals.set("expression_lang", lang || null);
   return pyodide.runPython(`
 import json
 import secrets
 from autograd.expression import build_expression
+from autograd.language import using_language
 from autograd.stepper import Stepper
 
 try:
-    _output = build_expression(expression_text, expression_values.split())
-    _page = Stepper(_output, title=expression_text).html("gg-" + secrets.token_hex(8))
+    with using_language(expression_lang):  # the page's language
+        _output = build_expression(expression_text, expression_values.split())
+        _page = Stepper(_output, title=expression_text).html("gg-" + secrets.token_hex(8))
     _answer = {"html": _page}
 except (ValueError, TypeError) as error:
     _answer = {"error": str(error)}
@@ -120,7 +123,8 @@ self.onmessage = (event) => {
       post({ type: "state", changes: changes });
       if (running) { yielder.port2.postMessage(null); }
     } else if (message.type === "expression") {
-      post({ type: "expression", answer: expression(message.expression, message.values) });
+      const answer = expression(message.expression, message.values, message.lang);
+      post({ type: "expression", answer: answer });
     }
   } catch (error) {
     post({ type: "error", message: String(error) });
