@@ -159,6 +159,10 @@
     formula.textContent = frame.text;
     phase.textContent = frame.phase === "forward" ? FORWARD : BACKWARD;
     root.setAttribute("data-current", String(current));
+    // For views beside the stepper (a panel of matrices, say): which frame, which node.
+    root.dispatchEvent(new CustomEvent("gg-frame", { detail: {
+      index: current, phase: frame.phase, node: frame.node, name: frame.name
+    } }));
   }
   function stop() {
     if (timer) { clearInterval(timer); timer = null; play.textContent = PLAY; }
@@ -202,6 +206,18 @@
     acts[keys[e.key]]();
   }
   window.addEventListener("keydown", onKey, true);
+
+  // A view beside the stepper can point at a node: a "gg-mark" event on the
+  // stepper, with detail {node: its picture id} or {name: its name} (none: unmark).
+  var picked = null;
+  var idOfName = data.nodes || {};
+  root.addEventListener("gg-mark", function (e) {
+    var detail = e.detail || {};
+    if (picked) { picked.classList.remove("gg-picked"); picked = null; }
+    var id = detail.node || idOfName[detail.name];
+    var el = id ? part(id) : null;
+    if (el) { el.classList.add("gg-picked"); picked = el; }
+  });
   root.tabIndex = 0;
   show(0);
 })();

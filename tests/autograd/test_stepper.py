@@ -444,3 +444,39 @@ def test_a_stepper_without_a_picture_works_in_a_browser(
         assert numbers == [text or "?" for text in frame["numbers"][0]], number
         page.click("[data-act=next]")
     assert errors == [] and foreign == []
+
+
+def test_views_beside_the_stepper_hear_each_frame_and_can_mark_a_node(
+    browser: Any, served: tuple[Path, str]
+) -> None:
+    folder, base = served
+    stepper = Stepper(lecture_graph())
+    (folder / "hook.html").write_text(stepper.page(), encoding="utf-8")
+    page, errors, foreign = open_page(browser, f"{base}/hook.html", DESKTOP)
+    page.evaluate(
+        """() => { window.heard = [];
+        document.querySelector('.gg-stepper').addEventListener('gg-frame',
+          (e) => window.heard.push(e.detail)); }"""
+    )
+    page.click("[data-act=last]")
+    page.click("[data-act=prev]")
+    heard = page.evaluate("window.heard")
+    last = len(stepper.frames) - 1
+    assert [h["index"] for h in heard] == [last, last - 1]
+    frame = stepper.frames[last - 1]
+    assert heard[1] == {
+        "index": last - 1,
+        "phase": "backward",
+        "node": frame["node"],
+        "name": frame["name"],
+    }
+    mark = """(detail) => document.querySelector('.gg-stepper').dispatchEvent(
+        new CustomEvent('gg-mark', {detail: detail}))"""
+    page.evaluate(mark, {"name": "a"})
+    picked = "() => Array.from(document.querySelectorAll('.gg-picked')).map((el) => el.id)"
+    assert page.evaluate(picked) == [stepper.picture.ids[stepper.output.operands[0].operands[1]]]
+    page.evaluate(mark, {"node": "v1"})
+    assert page.evaluate(picked) == ["v1"]
+    page.evaluate(mark, {})
+    assert page.evaluate(picked) == []
+    assert errors == [] and foreign == []
