@@ -44,7 +44,15 @@ from autograd.draw import (
     to_svg,
 )
 from autograd.engine import topological_order
+from autograd.language import catalogue, current_language
 from autograd.names import fmt, prediction_name, sum_text
+from autograd.quiz import (
+    ABSOLUTE_TOLERANCE,
+    RELATIVE_TOLERANCE,
+    answers_table,
+    questions,
+    tolerance_text,
+)
 from autograd.step import Step, steps, table
 from autograd.value import Value
 
@@ -88,11 +96,18 @@ class Stepper:
         title: a heading for the page.
         panels: tables shown under the graph (``nn`` adds the article's six
             backward formulas this way, filling in as the pass reaches them).
+        quiz: start in quiz mode: before each backward step the page pauses
+            and asks for the local derivative and the gradient the parent
+            receives (and the running sum, for a parent reached twice),
+            checks the answers against the engine's numbers, and keeps a
+            score. The page has a switch for it either way.
+        quiz_forward: ask for each forward step's value too (also a switch).
 
     Attributes:
         steps: the steps (``autograd.step.steps``).
         frames: one dict per step: what each box says, its fill, and which
-            boxes and edges are marked. The page's script only shows these.
+            boxes and edges are marked, and what the quiz asks there
+            (``autograd.quiz``). The page's script only shows these.
         svg: the one picture every frame restyles.
 
     Raises:
@@ -105,6 +120,8 @@ class Stepper:
         output: Value,
         title: str = "Step through a pass",
         panels: Sequence[PanelSpec] = (),
+        quiz: bool = False,
+        quiz_forward: bool = False,
     ) -> None:
         order = topological_order(output)
         if len(order) > MAX_PAGE_NODES:
@@ -117,6 +134,10 @@ class Stepper:
         self.title = title
         self.steps: list[Step] = steps(output)
         self.panels = [_panel_of(spec, self.steps) for spec in panels]
+        self.quiz, self.quiz_forward = bool(quiz), bool(quiz_forward)
+        #: What each step asks in quiz mode (None: nothing), in the current language.
+        self.asks = questions(self.steps, forward=True)
+        self._start: dict[str, list[str]] = {}  # the boxes before the first step
         #: Why there is no picture ("" when there is one).
         self.missing = ""
         try:
@@ -163,6 +184,9 @@ class Stepper:
             for node in order
         }
         prediction_texts = [self._prediction_texts(state[0], state[1]) for state in states]
+        before = {n: None if n.operands else fmt(n.data) for n in order}
+        start = self._box_texts(order, before, {}, {}, several)
+        start_predictions = self._prediction_texts(before, {})
         widest_prediction = {
             loss: [max((t[loss][k] for t in prediction_texts), key=len) for k in range(2)]
             for loss in prediction_texts[0]
@@ -179,6 +203,9 @@ class Stepper:
             self._frame(i, step, texts[i], prediction_texts[i], states[i][1])
             for i, step in enumerate(self.steps)
         ]
+        self._start = {self._ids[n]: lines for n, lines in start.items()}
+        for loss, lines in start_predictions.items():
+            self._start[shown.predictions[loss][0]] = lines
         # The picture for untrusted notebooks and pages without JavaScript: the finished pass.
         last_texts, last_prediction = texts[-1], prediction_texts[-1]
         self.final_svg = self._finished_svg(last_texts, last_prediction, final)
@@ -201,6 +228,7 @@ class Stepper:
                 "fills": {},
                 "rows": [panel.current[index] for panel in self.panels],
                 "numbers": [panel.numbers[index] for panel in self.panels],
+                "quiz": self._ask(index),
             }
             for index, step in enumerate(self.steps)
         ]
@@ -289,7 +317,12 @@ class Stepper:
             "fills": self._fills(grads) if step.phase == "backward" else {},
             "rows": [panel.current[index] for panel in self.panels],
             "numbers": [panel.numbers[index] for panel in self.panels],
+            "quiz": self._ask(index),
         }
+
+    def _ask(self, index: int) -> dict[str, Any] | None:
+        ask = self.asks[index]
+        return None if ask is None else ask.as_data()
 
     def _finished_svg(
         self,
@@ -322,8 +355,18 @@ class Stepper:
         """
         uid = uid or "gg-" + secrets.token_hex(8)
         nodes = {self._names[n]: i for n, i in self._ids.items()} if self.final_svg else {}
+        lang = current_language()
+        words = {k: v for k, v in catalogue(lang).items() if k.startswith("quiz.")}
+        quiz = {
+            "on": self.quiz,
+            "forward": self.quiz_forward,
+            "tolerance": [ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE],
+            "stated": tolerance_text(lang),
+            "words": words,
+            "start": self._start,
+        }
         payload = json_for_script(
-            {"frames": self.frames, "panels": len(self.panels), "nodes": nodes}
+            {"frames": self.frames, "panels": len(self.panels), "nodes": nodes, "quiz": quiz}
         )
         panels = "".join(_panel_html(panel, i) for i, panel in enumerate(self.panels))
         script = SCRIPT_FILE.read_text(encoding="utf-8")
@@ -332,6 +375,8 @@ class Stepper:
             f'<div class="gg-title">{html.escape(self.title)}</div>'
             '<div class="gg-ui"></div>'
             '<div class="gg-now" aria-live="polite"></div>'
+            '<div class="gg-quiz"></div>'
+            f"{self._quiz_fallback()}"
             f"{self._view_html()}"
             f'<div class="gg-panels">{panels}</div>'
             '<details class="gg-all" open><summary>The whole pass, step by step</summary>'
@@ -341,6 +386,26 @@ class Stepper:
             f"{_steps_table(self.steps)}</details>"
             f'<script type="application/json" class="gg-data">{payload}</script>'
             f"<script>{script.replace('__UID__', uid)}</script></div>"
+        )
+
+    def _quiz_fallback(self) -> str:
+        """Without JavaScript, a quiz page says the quiz needs it and shows its answers."""
+        if not self.quiz:
+            return ""
+        words = catalogue(current_language())
+        rows = "".join(
+            f"<tr><td>{number}</td><td>{html.escape(label)}</td><td>{html.escape(shown)}</td></tr>"
+            for number, label, shown in answers_table(self.asks)
+            if self.quiz_forward or self.steps[number - 1].phase == "backward"
+        )
+        head = "".join(
+            f"<th>{html.escape(words[f'quiz.column.{k}'])}</th>"
+            for k in ("step", "question", "answer")
+        )
+        return (
+            f'<div class="gg-quiz-nojs"><p>{html.escape(words["quiz.needs_js"])}</p>'
+            f'<div class="gg-scroll"><table class="gg-answers"><tr>{head}</tr>{rows}'
+            "</table></div></div>"
         )
 
     def _view_html(self) -> str:
@@ -539,6 +604,25 @@ _STYLE = """<style>
 .gg-stepper .gg-hot > polygon { stroke: #e65100; fill: #e65100; }
 .gg-stepper .gg-legend { font-size: 14px; color: #455a64; margin: 4px 0; }
 .gg-stepper .gg-legend b.a { color: #e65100; } .gg-stepper .gg-legend b.m { color: #6a1b9a; }
+.gg-stepper .gg-quizbar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap;
+  margin: 6px 0; font-size: 15px; }
+.gg-stepper .gg-quizbar input { width: 20px; height: 20px; vertical-align: middle; }
+.gg-stepper .gg-score { font-weight: bold; }
+.gg-stepper .gg-quiz { background: #fffde7; border: 1px solid #ffe082; border-radius: 4px;
+  padding: 6px 8px; margin: 4px 0 8px; }
+.gg-stepper .gg-quiz .gg-steady { justify-items: start; }
+.gg-stepper .gg-quiz div.gg-steady { display: grid; }
+.gg-stepper .gg-q-label { min-width: 12em; }
+.gg-stepper .gg-q-row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap;
+  margin: 4px 0; font-family: monospace; }
+.gg-stepper .gg-q-input { font-size: 16px; min-height: 36px; width: 9em; padding: 2px 6px; }
+.gg-stepper .gg-q-right .gg-q-mark { color: #2e7d32; font-weight: bold; }
+.gg-stepper .gg-q-wrong .gg-q-mark { color: #c62828; font-weight: bold; }
+.gg-stepper .gg-q-buttons { display: flex; gap: 6px; margin: 4px 0; }
+.gg-stepper .gg-q-rule { font-family: monospace; white-space: pre-wrap; }
+.gg-stepper .gg-q-hint { white-space: pre-wrap; color: #4527a0; }
+.gg-stepper .gg-q-tolerance { font-size: 13px; color: #546e7a; margin-top: 4px; }
+.gg-stepper .gg-answers td:nth-child(2) { font-family: monospace; }
 @media (max-width: 600px) {
   .gg-stepper button, .gg-stepper select { min-height: 44px; min-width: 44px; }
   .gg-stepper .gg-slider { flex-basis: 100%; }
