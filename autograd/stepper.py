@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograd import hooks
 from autograd.draw import (
     OUTPUT_FILL,
     MissingExtra,
@@ -44,7 +45,8 @@ from autograd.draw import (
     to_svg,
 )
 from autograd.engine import topological_order
-from autograd.language import catalogue, current_language
+from autograd.expression import build_expression
+from autograd.language import catalogue, current_language, text
 from autograd.names import fmt, prediction_name, sum_text
 from autograd.quiz import (
     ABSOLUTE_TOLERANCE,
@@ -54,7 +56,7 @@ from autograd.quiz import (
     tolerance_text,
 )
 from autograd.step import Step, steps, table
-from autograd.value import Value
+from autograd.value import Value, binary_cross_entropy_with_logits
 
 #: Web step-throughs refuse graphs bigger than this.
 MAX_PAGE_NODES = 80
@@ -564,6 +566,254 @@ def export_html(target: Any, path: str | Path, **options: Any) -> Path:
     path = Path(path)
     path.write_text(stepper.page(), encoding="utf-8")
     return path
+
+
+# Exercise sets: a teacher's list of expressions and models, each a quiz.
+
+#: The exercise sets shipped with glassgrad (in ``autograd/exercises/``), by name.
+SHIPPED_EXERCISES = ("article", "reuse", "neuron")
+_EXERCISE_FOLDER = Path(__file__).with_name("exercises")
+_SET_FIELDS = ("glassgrad", "version", "title", "description", "exercises")
+_EXERCISE_FIELDS = ("title", "expression", "values", "model", "x", "y", "forward")
+_MODEL_FIELDS = ("inputs", "sizes", "activations", "seed")
+
+
+@dataclass
+class Exercise:
+    """One exercise of a set: an expression with its values, or a model on one sample.
+
+    Attributes:
+        title: its title, in the set's language.
+        output: the Value to step through (built, checked, when the file was read).
+        forward: whether the quiz asks for the forward values too.
+        model: the model (an ``nn.MLP``) for a model exercise, else None.
+        x, y: the model exercise's sample.
+    """
+
+    title: str
+    output: Value
+    forward: bool = False
+    model: Any = None
+    x: list[float] | None = None
+    y: float | None = None
+
+    def stepper(self) -> Stepper:
+        """The exercise as a stepper in quiz mode."""
+        if self.model is not None:
+            return self.model.stepper(self.x, self.y, quiz=True, quiz_forward=self.forward)
+        return Stepper(self.output, title=self.title, quiz=True, quiz_forward=self.forward)
+
+
+@dataclass
+class ExerciseSet:
+    """A set of exercises read from a file (``exercises(path)``).
+
+    Iterate over it for its ``Exercise`` objects; ``set[i].stepper()`` is a quiz.
+    """
+
+    name: str
+    title: str
+    description: str
+    items: list[Exercise]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Exercise:
+        return self.items[index]
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def listing(self) -> dict[str, Any]:
+        """The set as data for a page that lists it: name, title, description, titles."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "exercises": [item.title for item in self.items],
+        }
+
+
+def exercises(path: str | Path, lang: str | None = None) -> ExerciseSet:
+    """Open an exercise set: a JSON file a teacher writes, or a shipped set by name.
+
+    The file is one JSON object::
+
+        {"glassgrad": "exercises", "version": 1,
+         "title": "Reuse", "description": "...",
+         "exercises": [
+           {"title": "x times x", "expression": "x*x", "values": {"x": 3}},
+           {"title": "The article's network",
+            "model": {"inputs": 2, "sizes": [3, 1], "activations": ["relu", "sigmoid"],
+                      "seed": 0},
+            "x": [0.5, 1.0], "y": 1, "forward": true}]}
+
+    A title or description may also be ``{"en": "...", "zh": "..."}``: the
+    text in ``lang`` (or the current language) is taken. Expressions are
+    parsed safely (``autograd.expression``), never run as code.
+
+    Args:
+        path: the file, or the name of a shipped set (``SHIPPED_EXERCISES``).
+        lang: the language of the titles (None: the current one).
+
+    Raises:
+        ValueError: if the file is missing or not JSON, or an entry is wrong:
+            the message names the file and the entry, and says what to change.
+    """
+    lang = current_language(lang)
+    if isinstance(path, str) and path in SHIPPED_EXERCISES:
+        path = _EXERCISE_FOLDER / f"{path}.json"
+    path = Path(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problem = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ValueError(text("error.exercises.cannot_read", path=path, problem=problem)) from None
+    try:
+        data = json.loads(source)
+    except json.JSONDecodeError as error:
+        raise ValueError(text("error.exercises.not_json", path=path, problem=error)) from None
+    return _exercise_set(data, path, lang)
+
+
+def exercise_sets(lang: str | None = None) -> list[ExerciseSet]:
+    """The exercise sets shipped with glassgrad, opened."""
+    return [exercises(name, lang) for name in SHIPPED_EXERCISES]
+
+
+def _exercise_set(data: Any, path: Path, lang: str) -> ExerciseSet:
+    def wrong(key: str, **fields: Any) -> ValueError:
+        return ValueError(text("error.exercises.in_file", path=path, problem=text(key, **fields)))
+
+    if not isinstance(data, dict) or data.get("glassgrad") != "exercises":
+        raise wrong("error.exercises.not_a_set")
+    _known_fields(data, _SET_FIELDS, wrong)
+    if data.get("version") != 1:
+        raise wrong("error.exercises.version", version=json.dumps(data.get("version")))
+    title = _words(data.get("title", path.stem), lang, "title", wrong)
+    description = _words(data.get("description", ""), lang, "description", wrong)
+    entries = data.get("exercises")
+    if not isinstance(entries, list) or not entries:
+        raise wrong("error.exercises.no_list")
+    items = []
+    for number, entry in enumerate(entries, start=1):
+        try:
+            items.append(_exercise(entry, lang))
+        except (ValueError, TypeError) as error:
+            named = entry.get("title") if isinstance(entry, dict) else None
+            if isinstance(named, dict):
+                named = named.get(lang) or next(iter(named.values()), None)
+            shown = f" ({named})" if isinstance(named, str) else ""
+            raise ValueError(
+                text("error.exercises.entry", path=path, number=number, title=shown, problem=error)
+            ) from None
+    return ExerciseSet(path.stem, title, description, items)
+
+
+def _known_fields(data: dict, known: Sequence[str], wrong: Callable[..., Exception]) -> None:
+    for key in data:
+        if key not in known:
+            raise wrong(
+                "error.exercises.unknown_field", field=json.dumps(key), known=", ".join(known)
+            )
+
+
+def _words(value: Any, lang: str, field: str, wrong: Callable[..., Exception]) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+        return value.get(lang) or value.get("en") or next(iter(value.values()))
+    raise wrong("error.exercises.words", field=field)
+
+
+def _problem(key: str, **fields: Any) -> ValueError:
+    return ValueError(text(key, **fields))
+
+
+def _exercise(entry: Any, lang: str) -> Exercise:
+    if not isinstance(entry, dict):
+        raise _problem("error.exercises.not_an_entry", got=type(entry).__name__)
+    for key in entry:
+        if key not in _EXERCISE_FIELDS:
+            raise _problem(
+                "error.exercises.unknown_field",
+                field=json.dumps(key),
+                known=", ".join(_EXERCISE_FIELDS),
+            )
+    forward = entry.get("forward", False)
+    if not isinstance(forward, bool):
+        raise _problem("error.exercises.forward")
+    has_expression, has_model = "expression" in entry, "model" in entry
+    if has_expression == has_model:
+        raise _problem("error.exercises.kind")
+    if has_expression:
+        expression, values = entry["expression"], entry.get("values", {})
+        if not isinstance(expression, str):
+            raise _problem("error.exercises.expression")
+        if not isinstance(values, dict) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values.values()
+        ):
+            raise _problem("error.exercises.values")
+        output = build_expression(expression, values)
+        title = _title(entry, lang, expression)
+        _small_enough(output)
+        return Exercise(title, output, forward)
+    model = _model(entry["model"])
+    x, y = entry.get("x"), entry.get("y")
+    if not isinstance(x, list) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in x
+    ):
+        raise _problem("error.exercises.sample_x")
+    if len(x) != model.nin:
+        raise _problem("error.exercises.sample_length", inputs=model.nin, got=len(x))
+    if isinstance(y, bool) or not isinstance(y, int | float) or not 0 <= y <= 1:
+        raise _problem("error.exercises.sample_y", got=json.dumps(y))
+    if model.sizes[-1] != 1:
+        raise _problem("error.exercises.one_output")
+    sample = [float(v) for v in x]
+    loss = binary_cross_entropy_with_logits(model.logits(sample), float(y))
+    _small_enough(loss)
+    return Exercise(_title(entry, lang, f"x = {x}, y = {y}"), loss, forward, model, sample, y)
+
+
+def _model(spec: Any) -> Any:
+    if not isinstance(spec, dict) or "inputs" not in spec or "sizes" not in spec:
+        raise _problem("error.exercises.model")
+    for key in spec:
+        if key not in _MODEL_FIELDS:
+            raise _problem(
+                "error.exercises.unknown_field",
+                field=json.dumps(key),
+                known=", ".join(_MODEL_FIELDS),
+            )
+    seed = spec.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise _problem("error.exercises.seed")
+    # The network is nn's (the layer above the engine, where this module must
+    # not reach by import): nn plugs its MLP into this hook when it is imported.
+    if "exercises.model" not in hooks.VIEWS:
+        raise _problem("error.exercises.needs_nn")
+    return hooks.call(
+        "exercises.model",
+        spec["inputs"],
+        spec["sizes"],
+        activations=spec.get("activations"),
+        seed=seed,
+    )
+
+
+def _title(entry: dict, lang: str, default: str) -> str:
+    def wrong(key: str, **fields: Any) -> ValueError:
+        return _problem(key, **fields)
+
+    return _words(entry.get("title", default), lang, "title", wrong)
+
+
+def _small_enough(output: Value) -> None:
+    count = len(topological_order(output))
+    if count > MAX_PAGE_NODES:
+        raise _problem("error.exercises.too_big", count=count, limit=MAX_PAGE_NODES)
 
 
 _STYLE = """<style>

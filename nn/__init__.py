@@ -104,6 +104,7 @@ def _network_bundle(model: MLP, include: Any = None, exclude: Any = None, **_: A
 # A model's displays are views: they reach it through hooks (see autograd.hooks).
 hooks.plug_in("MLP.stepper", _model_stepper)
 hooks.plug_in("MLP._repr_mimebundle_", _network_bundle)
+hooks.plug_in("exercises.model", MLP)  # an exercise set's network (autograd.stepper.exercises)
 
 
 __all__ = [
