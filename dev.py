@@ -285,7 +285,8 @@ def build_site(
         (out / target).mkdir()
         for name in names:
             shutil.copy2(modules / NPM_FOLDERS[target] / name, out / target / name)
-    for name in ("index.html", "site.js", "worker.js"):  # not snapshot.mjs: a build step
+    # (not snapshot.mjs: a build step)
+    for name in ("index.html", "site.js", "worker.js", "exercises.html", "exercises.js"):
         shutil.copy2(WEB / "src" / name, out / name)
     shutil.copytree(ROOT / "autograd" / "messages", out / "messages")  # the page's words
     shutil.copy2(ROOT / "nn" / "playground.js", out / "playground.js")

@@ -165,7 +165,7 @@
       '<div class="gg-q-buttons"></div><div class="gg-q-feedback"></div>' +
       '<div class="gg-q-rule"></div><div class="gg-q-hint"></div>' +
       '<div class="gg-q-tolerance"></div>';
-    box.querySelector(".gg-q-ask").textContent = say("quiz.ask");
+    var askLine = steady(box.querySelector(".gg-q-ask"), [say("quiz.ask"), say("quiz.no_question")]);
     box.querySelector(".gg-q-tolerance").textContent = Q.stated;
     var labels = [], rules = [], hints = [];
     asked.forEach(function (q) {
@@ -291,7 +291,7 @@
       if (!self.on) { return; }
       var q = asks(current), r = q ? results[current] : null;
       var waiting = !!q && !(r && r.done);
-      box.querySelector(".gg-q-ask").style.visibility = waiting ? "visible" : "hidden";
+      askLine.textContent = waiting ? say("quiz.ask") : q ? "" : say("quiz.no_question");
       buttons.style.visibility = waiting ? "visible" : "hidden";
       rows.forEach(function (row, k) {
         var x = q && q.questions[k];
