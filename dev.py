@@ -65,7 +65,7 @@ SITE_PACKAGES = {
     ],
     "viz": ["viz.js"],
     "marked": ["marked.esm.js"],
-    "katex": ["katex.mjs", "katex.min.css"],
+    "katex": ["katex.min.js", "katex.min.css"],
 }
 NPM_FOLDERS = {
     "pyodide": "pyodide",

@@ -5,7 +5,6 @@
 // drawings by the site's Graphviz for the web, the playground by the same
 // playground.js as everywhere; all of it from this site's folder.
 import { marked } from "./marked/marked.esm.js";
-import katex from "./katex/katex.mjs";
 import playground from "./playground.js";
 
 const PLAYGROUND_TYPE = "application/vnd.glassgrad.playground+json";
@@ -119,8 +118,10 @@ async function showLesson() {
 }
 
 // Markdown with its $…$ and $$…$$ formulas set aside (marked would read their
-// backslashes and underscores) and typeset by KaTeX; code spans are left as they are.
+// backslashes and underscores) and typeset by KaTeX (its minified script, loaded
+// by the page before this module); code spans are left as they are.
 function markdown(source) {
+  const katex = window.katex;
   const formulas = [];
   const pattern = /(```[\s\S]*?```|`[^`\n]*`)|\$\$([\s\S]+?)\$\$|\$([^$\n]+?)\$/g;
   const kept = source.replace(pattern, (all, code, display, inline) => {
