@@ -45,6 +45,7 @@ from autograd import collector_paused
 from autograd.floatmath import bce_with_logits as bce_float
 from autograd.names import fmt
 from autograd.ops import OPS
+from autograd.stepper import json_for_script
 from nn import data as datasets
 from nn.layers import MLP, NONLINEAR_ACTIVATIONS
 from nn.optim import Optimizer
@@ -503,7 +504,7 @@ class Playground:
 
 def replay_page(setup: dict[str, Any], frames: list[dict[str, Any]], title: str) -> str:
     """A self-contained page that replays ``frames`` (see ``Playground.export_html``)."""
-    payload = _json_for_script({"setup": setup, "frames": frames})
+    payload = json_for_script({"setup": setup, "frames": frames})
     module = SCRIPT_FILE.read_text(encoding="utf-8")
     marker = "export default { render };"
     if marker not in module:  # pragma: no cover - the script's last line
@@ -725,13 +726,3 @@ def _thinned(count: int, most: int) -> list[int]:
     if keep[-1] != count - 1:
         keep.append(count - 1)
     return keep
-
-
-def _json_for_script(data: Any) -> str:
-    # Inside <script>, "</script>" or "<!--" must not end the block.
-    return (
-        json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        .replace("&", "\\u0026")
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-    )
