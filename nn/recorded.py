@@ -82,3 +82,42 @@ class RecordedPredictions:
             (out > threshold) == (label > 0) for out, label in zip(self.tape.values, labels)
         )
         return right / len(labels)
+
+
+class RecordedLayerOutputs:
+    """``MLP.layer_outputs`` on fixed samples, recorded: the same numbers, bit for bit.
+
+    A forward pass only, on the samples as constants (a grid for the
+    pictures, a split for its loss and accuracy): recorded once, replayed at
+    the parameters' current values, several times faster than computing it
+    afresh (the samples become the table of one loop, see ``autograd.record``).
+    """
+
+    def __init__(self, model: MLP, samples: Sequence[Sequence[Any]], logits: bool = False) -> None:
+        self.sizes = [len(layer.neurons) for layer in model.layers]
+        self.count = len(samples)
+        last = len(model.layers) - 1
+        flat: list[Value] = []  # every neuron's output, sample by sample
+        finals: list[Value] = []
+        with collector_paused():
+            for sample in samples:
+                x: Sequence[Any] = [v if type(v) is float else float(v) for v in sample]
+                for index, layer in enumerate(model.layers):
+                    x = layer.pre_activation(x) if logits and index == last else list(layer(x))
+                    flat += x
+                finals += x
+            self.tape = autograd.record(autograd.sum(finals), wrt=(), also=flat)
+
+    def outputs(self) -> list[list[list[float]]]:
+        """For each sample, one list of outputs per layer, as ``layer_outputs`` gives them."""
+        self.tape.replay()
+        values = self.tape.values
+        out = []
+        start = 0
+        for _ in range(self.count):
+            rows = []
+            for size in self.sizes:
+                rows.append(values[start : start + size])
+                start += size
+            out.append(rows)
+        return out
