@@ -97,27 +97,29 @@ class RecordedLayerOutputs:
         self.sizes = [len(layer.neurons) for layer in model.layers]
         self.count = len(samples)
         last = len(model.layers) - 1
-        flat: list[Value] = []  # every neuron's output, sample by sample
-        finals: list[Value] = []
+        per_sample: list[list[Value]] = []  # every neuron's output, sample by sample
         with collector_paused():
             for sample in samples:
                 x: Sequence[Any] = [v if type(v) is float else float(v) for v in sample]
+                outputs: list[Value] = []
                 for index, layer in enumerate(model.layers):
                     x = layer.pre_activation(x) if logits and index == last else list(layer(x))
-                    flat += x
-                finals += x
-            self.tape = autograd.record(autograd.sum(finals), wrt=(), also=flat)
+                    outputs += x
+                per_sample.append(outputs)
+            # Neuron by neuron (each neuron's outputs over all samples in a row):
+            # the rows per sample are then put together by zip, at C speed.
+            by_neuron = [outputs[k] for k in range(sum(self.sizes)) for outputs in per_sample]
+            finals = by_neuron[len(by_neuron) - self.count * self.sizes[-1] :]
+            self.tape = autograd.record(autograd.sum(finals), wrt=(), also=by_neuron)
 
     def outputs(self) -> list[list[list[float]]]:
         """For each sample, one list of outputs per layer, as ``layer_outputs`` gives them."""
         self.tape.replay()
-        values = self.tape.values
-        out = []
-        start = 0
-        for _ in range(self.count):
-            rows = []
-            for size in self.sizes:
-                rows.append(values[start : start + size])
-                start += size
-            out.append(rows)
-        return out
+        values, n = self.tape.values, self.count
+        layers = []
+        k = 0
+        for size in self.sizes:
+            columns = [values[(k + j) * n : (k + j + 1) * n] for j in range(size)]
+            layers.append(map(list, zip(*columns)))
+            k += size
+        return list(map(list, zip(*layers)))
