@@ -543,7 +543,10 @@ class _Run:
     def forward(self, name: dict[Value, str], needs: set[Value]) -> list[str]:
         """The loop computing every instance, keeping each one's values."""
         local, operand = self._names(name)
-        saved = [f"_t{q}" for q in range(self.period)] + [f"_d{r}" for r in self.varying]
+        if self._backpropagates(needs):
+            saved = [f"_t{q}" for q in range(self.period)] + [f"_d{r}" for r in self.varying]
+        else:  # a forward pass only: keep only what is used outside the loop
+            saved = [f"_t{q}" for q in self.positions]
         lines = [
             f"    # {self.count} instances of the same {self.period} nodes, in a loop",
             "    _saved = []",
@@ -554,11 +557,17 @@ class _Run:
         ]
         for q in self.positions:
             targets = [name[self.exported[(m, q)]] for m in range(self.count)]
-            lines += _unpack(targets, f"[_values[{q}] for _values in _saved]")
+            lines += _unpack(targets, f"[_values[{saved.index(f'_t{q}')}] for _values in _saved]")
         return lines
+
+    def _backpropagates(self, needs: set[Value]) -> bool:
+        """Whether any node of an instance takes part in the backward pass."""
+        return any(node in needs for node in self.instances[0])
 
     def backward(self, name: dict[Value, str], needs: set[Value]) -> list[str]:
         """The loop backpropagating through every instance, the last first."""
+        if not self._backpropagates(needs):
+            return []
         local, operand = self._names(name)
         first = self.instances[0]
         saved = [f"_t{q}" for q in range(self.period)] + [f"_d{r}" for r in self.varying]
