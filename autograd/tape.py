@@ -448,7 +448,7 @@ class _Run:
             seen = tuple(first.setdefault(id(values[r]), r) for r in leafy)
             if pattern is None:
                 pattern = seen
-            elif seen != pattern or any(type(values[r]) is not Value for r in leafy):
+            elif seen != pattern:
                 return False
         assert pattern is not None
         self.variable = dict(zip(leafy, pattern))  # slot -> its leaf's first slot
@@ -508,6 +508,8 @@ class _Run:
             for q in self.positions:
                 self.exported[(m, q)] = inst[q]
         mine = set(varying.values())
+        if any(node in mine for node in tape.also):
+            return False  # reported by name outside the loop: keep it out of the loop
         self.main_leaves = [leaf for leaf in tape.leaves if leaf not in mine]
         self.main_wrt = [leaf for leaf in tape.wrt if leaf not in mine]
         return True
