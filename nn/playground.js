@@ -19,7 +19,8 @@ var STYLE = [
   ".ggp { font-family: sans-serif; font-size: 14px; color: #263238; max-width: 980px; }",
   ".ggp button, .ggp select { min-height: 36px; font-size: 14px; padding: 4px 10px; cursor: pointer; }",
   ".ggp-bar, .ggp-controls { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; margin: 4px 0; }",
-  ".ggp-controls label { display: inline-flex; gap: 4px; align-items: center; }",
+  ".ggp-controls label, .ggp-depth { display: inline-flex; gap: 4px; align-items: center; }",
+  ".ggp-depth button { min-width: 36px; }",
   ".ggp-epoch { font-family: monospace; font-size: 16px; min-width: 9em; }",
   ".ggp-main { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }",
   ".ggp-net { position: relative; flex: 1 1 360px; min-width: 300px; max-width: 560px; }",
@@ -155,6 +156,12 @@ function render(context) {
       function (v) { return v === "all" ? null : parseInt(v, 10); });
     choice("seed", "seed", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(function (s) { return [s, String(s)]; }),
       function (v) { return parseInt(v, 10); });
+    var depth = element("span", { "class": "ggp-depth" }, controls);
+    depth.appendChild(document.createTextNode("hidden layers"));
+    button("fewer-layers", "−", "one hidden layer fewer", depth)
+      .addEventListener("click", function () { relayer(-1); });
+    button("more-layers", "+", "one hidden layer more", depth)
+      .addEventListener("click", function () { relayer(1); });
   }
 
   // -- the network: laid out once per setup, restyled every frame ---------------
@@ -164,49 +171,54 @@ function render(context) {
     net.innerHTML = "";
     var layers = setup.layers, r = setup.resolution;
     var width = Math.max(300, Math.min(560, net.clientWidth || 360));
-    var cell = width < 420 ? 36 : 44, top = 34;
+    var cell = width < 420 ? 36 : 44;
+    var columnGap = (width - cell) / (layers.length - 1);
+    // A hidden layer's size: − and + above its column, in a row of their own,
+    // so that no button ever covers a neuron's map, at any width.
+    var controlsHeight = 0;
+    if (!replaying) {
+      layers.forEach(function (size, l) {
+        if (l === 0 || l === layers.length - 1) { return; }
+        var ctl = element("div", { "class": "ggp-layer-ctl" }, net);
+        var minus = button("fewer", "−", "one neuron fewer in layer " + l, ctl);
+        var plus = button("more", "+", "one neuron more in layer " + l, ctl);
+        minus.addEventListener("click", function () { resize(l - 1, -1); });
+        plus.addEventListener("click", function () { resize(l - 1, 1); });
+        // Centred on the column, kept inside the box.
+        var left = l * columnGap + cell / 2 - ctl.offsetWidth / 2;
+        ctl.style.left = Math.max(0, Math.min(width - ctl.offsetWidth, left)) + "px";
+        ctl.style.top = "0px";
+        controlsHeight = Math.max(controlsHeight, ctl.offsetHeight);
+      });
+    }
+    var top = controlsHeight + 8;
     var tallest = Math.max.apply(null, layers);
-    var rowGap = Math.max(cell + 14, 0);
-    var height = top + tallest * rowGap + 10;
-    net.style.height = height + "px";
+    var rowGap = cell + 14;
+    var height = tallest * rowGap;
+    net.style.height = (top + height) + "px";
     var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     svg.setAttribute("width", width); svg.setAttribute("height", height);
+    svg.style.top = top + "px";
     net.appendChild(svg);
-    var columnGap = (width - cell) / (layers.length - 1);
     var centres = [], canvases = [];
     layers.forEach(function (size, l) {
       var x = l * columnGap;
-      var offset = top + (tallest - size) * rowGap / 2;
+      var offset = (tallest - size) * rowGap / 2;
       var column = [];
       for (var j = 0; j < size; j++) {
         var y = offset + j * rowGap;
         var canvas = element("canvas", { "class": "ggp-neuron", width: String(r), height: String(r),
           "data-layer": String(l), "data-neuron": String(j) }, net);
-        canvas.style.left = x + "px"; canvas.style.top = y + "px";
+        canvas.style.left = x + "px"; canvas.style.top = (top + y) + "px";
         canvas.style.width = cell + "px"; canvas.style.height = cell + "px";
         var name = element("div", { "class": "ggp-neuron-name", text: setup.names[l][j] }, net);
-        name.style.left = x + "px"; name.style.top = (y + cell) + "px"; name.style.width = cell + "px";
+        name.style.left = x + "px"; name.style.top = (top + y + cell) + "px";
+        name.style.width = cell + "px";
         canvases.push(canvas);
-        column.push([x + cell / 2, y + cell / 2]);
+        column.push([x + cell / 2, y + cell / 2]);  // in the svg's own coordinates
       }
       centres.push(column);
-      if (!replaying && l > 0 && l < layers.length - 1) {  // a hidden layer: its size
-        var ctl = element("div", { "class": "ggp-layer-ctl" }, net);
-        ctl.style.left = x + "px"; ctl.style.top = "0px";
-        var minus = button("fewer", "−", "one neuron fewer in layer " + l, ctl);
-        var plus = button("more", "+", "one neuron more in layer " + l, ctl);
-        minus.addEventListener("click", function () { resize(l - 1, -1); });
-        plus.addEventListener("click", function () { resize(l - 1, 1); });
-      }
     });
-    if (!replaying) {
-      var layerCtl = element("div", { "class": "ggp-layer-ctl" }, net);
-      layerCtl.style.left = (columnGap * (layers.length - 1) - 30) + "px"; layerCtl.style.top = "0px";
-      var fewer = button("fewer-layers", "−L", "one hidden layer fewer", layerCtl);
-      var more = button("more-layers", "+L", "one hidden layer more", layerCtl);
-      fewer.addEventListener("click", function () { relayer(-1); });
-      more.addEventListener("click", function () { relayer(1); });
-    }
     var edges = [];
     for (var l = 1; l < layers.length; l++) {
       var row = [];

@@ -254,6 +254,71 @@ def test_the_playground_fits_a_phone(browser: Any, site: str) -> None:
     page.context.close()
 
 
+# Every visible control of the playground against every picture (a canvas or
+# an svg): the pairs whose boxes overlap by more than half a pixel.
+OVERLAPS = """() => {
+  const seen = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+  const name = (el) => el.getAttribute('data-act') || el.getAttribute('data-setting')
+    || el.getAttribute('data-layer') && ('neuron ' + el.dataset.layer + ',' + el.dataset.neuron)
+    || el.getAttribute('class') || el.tagName;
+  const root = document.querySelector('.ggp');
+  const controls = [...root.querySelectorAll('button, select, input')].filter(seen);
+  const pictures = [...root.querySelectorAll('canvas, svg')].filter(seen);
+  const found = [];
+  for (const c of controls) {
+    const a = c.getBoundingClientRect();
+    for (const p of pictures) {
+      if (p.contains(c)) { continue; }
+      const b = p.getBoundingClientRect();
+      const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (x > 0.5 && y > 0.5) { found.push(name(c) + ' over ' + name(p)); }
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_no_control_covers_a_picture(browser: Any, site: str, width: int) -> None:
+    page, errors, foreign = open_site(browser, site, {"width": width, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(OVERLAPS) == []
+    assert page.locator(".ggp [data-act=more]").count() == 1  # one hidden layer: its − and +
+    # The largest network: three hidden layers of eight.
+    page.evaluate(
+        "window.glassgrad.host.set('settings', Object.assign({}, "
+        "window.glassgrad.host.get('setup').settings, {hidden: [8, 8, 8]}));"
+        "window.glassgrad.host.save_changes()"
+    )
+    page.wait_for_function("window.glassgrad.host.get('setup').layers.join() === '2,8,8,8,1'")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(OVERLAPS) == []
+    page.locator("[data-act=fewer-layers]").click()
+    page.wait_for_function("window.glassgrad.host.get('setup').layers.join() === '2,8,8,1'")
+    page.locator("[data-act=fewer]").first.click()
+    page.wait_for_function("window.glassgrad.host.get('setup').layers.join() === '2,7,8,1'")
+    page.click("[data-act=explain]")
+    page.wait_for_selector(".ggp-explain[data-explained]", timeout=30_000)
+    assert page.evaluate(OVERLAPS) == []
+    # The article's network, explained with its step-through open.
+    page.locator("[data-act=fewer-layers]").click()
+    page.wait_for_function("window.glassgrad.host.get('setup').layers.join() === '2,7,1'")
+    for size in (6, 5, 4, 3):
+        page.locator("[data-act=fewer]").click()
+        page.wait_for_function(f"window.glassgrad.host.get('setup').layers[1] === {size}")
+    page.click("[data-act=explain]")
+    page.wait_for_selector(".ggp-explain[data-explained] .gg-stepper .gg-view svg", timeout=30_000)
+    assert page.evaluate(OVERLAPS) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"site-{width}.png"), full_page=True)
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
 def test_every_build_of_the_site_is_the_same_bytes(built_site: Path, tmp_path: Path) -> None:
     again = dev_module().build_site(tmp_path / "site", sys.executable)
     assert files_of(again) == files_of(built_site)
