@@ -43,6 +43,7 @@ from typing import Any
 import autograd
 from autograd import collector_paused
 from autograd.floatmath import bce_with_logits as bce_float
+from autograd.language import catalogue, current_language
 from autograd.names import fmt
 from autograd.ops import OPS
 from autograd.stepper import json_for_script
@@ -347,6 +348,7 @@ class Playground:
             "train": {"x": self.X, "y": self.y},
             "test": {"x": self.X_test, "y": self.y_test},
             "explainable": _stepper_size(model) <= _max_stepper_nodes(),
+            "words": words(),
         }
 
     def frame(self) -> dict[str, Any]:
@@ -361,6 +363,7 @@ class Playground:
         return {
             "epoch": self.epoch,
             "curves": {k: [h[k][i] for i in keep] for k in h},
+            "axes": curve_axes(h["epoch"], h["train_loss"] + h["test_loss"]),
             "loss": {"train": h["train_loss"][-1], "test": h["test_loss"][-1]},
             "accuracy": {"train": h["train_accuracy"][-1], "test": h["test_accuracy"][-1]},
             "weights": [
@@ -683,6 +686,71 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(s["compiled"], bool):
         raise ValueError(f"compiled is True or False, got {s['compiled']!r}")
     return s
+
+
+#: The catalogue's texts that the playground's view shows (its buttons, keys, hints).
+WORDS_PREFIX = "playground."
+
+
+def words(lang: str | None = None) -> dict[str, str]:
+    """The view's texts in the current language (or ``lang``), by key: its
+    script has no sentence of its own, only these keys."""
+    every = catalogue(current_language(lang))
+    return {key: value for key, value in every.items() if key.startswith(WORDS_PREFIX)}
+
+
+def _nice_step(at_least: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is ``>= at_least``."""
+    power = 10.0 ** math.floor(math.log10(at_least))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= at_least * (1 - 1e-12):
+            return factor * power
+    return 10 * power  # pragma: no cover - the loop's last factor always fits
+
+
+def _tick_text(value: float) -> str:
+    return fmt(round(value, 12))  # 0.30000000000000004 is read as 0.3
+
+
+def curve_axes(epochs: Sequence[int], losses: Sequence[float], ticks: int = 4) -> dict[str, Any]:
+    """The curve's axes: each one's range, scale and labelled ticks ``[value, text]``.
+
+    Epochs run from 0 to the last (at least 1). The loss axis is linear from
+    0 when the losses lie within one decade, and logarithmic, with a tick at
+    each power of ten, when the largest is 10 times the smallest or more.
+    Accuracy runs from 0 to 100%.
+    """
+    last = max(1, max(epochs, default=0))
+    step = max(1, int(_nice_step(last / ticks)))
+    epoch_ticks = [[e, str(e)] for e in range(0, last + 1, step)]
+    finite = [v for v in losses if math.isfinite(v) and v > 0]
+    low, high = (min(finite), max(finite)) if finite else (1.0, 1.0)
+    if high >= 10 * low:
+        bottom, top = math.floor(math.log10(low)), math.ceil(math.log10(high))
+        every = max(1, math.ceil((top - bottom) / ticks))
+        loss = {
+            "scale": "log",
+            "range": [10.0**bottom, 10.0**top],
+            "ticks": [[10.0**k, _tick_text(10.0**k)] for k in range(bottom, top + 1, every)],
+        }
+    else:
+        size = _nice_step(high / ticks) if high > 0 else 0.25
+        top_value = size * math.ceil(high / size * (1 - 1e-12)) if high > 0 else 1.0
+        count = round(top_value / size)
+        loss = {
+            "scale": "linear",
+            "range": [0.0, top_value],
+            "ticks": [[round(k * size, 12), _tick_text(k * size)] for k in range(count + 1)],
+        }
+    return {
+        "epoch": {"scale": "linear", "range": [0, last], "ticks": epoch_ticks},
+        "loss": loss,
+        "accuracy": {
+            "scale": "linear",
+            "range": [0.0, 1.0],
+            "ticks": [[0.0, "0%"], [0.5, "50%"], [1.0, "100%"]],
+        },
+    }
 
 
 def _layer_names(model: MLP) -> list[list[str]]:

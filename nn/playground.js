@@ -31,7 +31,8 @@ var STYLE = [
   ".ggp-layer-ctl button { min-height: 28px; min-width: 28px; padding: 0; }",
   ".ggp-out { flex: 0 1 320px; min-width: 280px; }",
   ".ggp-plane { width: 100%; max-width: 320px; aspect-ratio: 1; display: block; cursor: crosshair; border: 1px solid #90a4ae; touch-action: manipulation; }",
-  ".ggp-curves { width: 100%; max-width: 320px; height: 110px; display: block; margin-top: 6px; }",
+  ".ggp-curves { width: 100%; max-width: 320px; display: block; margin-top: 6px; font-size: 10px; }",
+  ".ggp-curves text { fill: #455a64; }",
   ".ggp-numbers { font-family: monospace; font-size: 13px; margin: 4px 0; }",
   ".ggp-status { color: #b71c1c; margin: 4px 0; min-height: 1em; }",
   ".ggp-status[data-kind=warning] { color: #8a4b00; }",
@@ -64,6 +65,20 @@ function element(tag, attrs, parent) {
   return el;
 }
 
+function svgElement(tag, attrs, parent) {
+  var el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  Object.keys(attrs || {}).forEach(function (k) {
+    if (k === "text") { el.textContent = attrs[k]; } else { el.setAttribute(k, attrs[k]); }
+  });
+  if (parent) { parent.appendChild(el); }
+  return el;
+}
+
+// The curve's box, in its own units: the plot, with room for the ticks' labels
+// (loss on the left, accuracy on the right, epochs below) and the key under it.
+var CURVE = { width: 320, height: 182, left: 34, right: 34, top: 10, plot: 110 };
+var TRAIN = "#263238", TEST = "#90a4ae";
+
 function render(context) {
   var model = context.model, el = context.el;
   var root = element("div", { "class": "ggp" }, el);
@@ -77,14 +92,20 @@ function render(context) {
   var plane = element("canvas", { "class": "ggp-plane", width: "320", height: "320",
     "aria-label": "the input plane: decision boundary and points; click a point to explain it" }, out);
   var numbers = element("div", { "class": "ggp-numbers" }, out);
-  var curves = element("canvas", { "class": "ggp-curves", width: "320", height: "110",
-    "aria-label": "train and test loss by epoch" }, out);
+  var curves = svgElement("svg", { "class": "ggp-curves", viewBox: "0 0 " + CURVE.width + " " +
+    CURVE.height, role: "img" }, out);
   var legend = element("div", { "class": "ggp-hint" }, out);
-  legend.innerHTML = "<b style='color:#263238'>—</b> train, " +
-    "<b style='color:#90a4ae'>—</b> test: loss (solid), accuracy (dashed, 0 to 100%). " +
-    "Points: ● train, ○ test.";
+  legend.innerHTML = "Points: ● train, ○ test.";
   var explainBox = element("div", { "class": "ggp-explain" }, root);
   var replaying = !!model.get("replay");
+
+  // The words of the view come from glassgrad's message catalogue, in the
+  // language Python speaks (setup.words); a key with no text shows as itself.
+  function t(key, fields) {
+    var words = (model.get("setup") || {}).words || {};
+    var template = words[key] === undefined ? key : words[key];
+    return template.replace(/\{(\w*)\}/g, function (_, name) { return String((fields || {})[name]); });
+  }
 
   function send(name, value) { model.set(name, value); model.save_changes(); }
   var requests = 0;
@@ -323,31 +344,72 @@ function render(context) {
     }
   });
 
+  // The curve: loss (solid) and accuracy (dashed) by epoch, train and test, on
+  // the axes Python chose (frame.axes: each one's range, scale and labelled ticks).
   function drawCurves(frame) {
-    var ctx = curves.getContext("2d"), w = curves.width, h = curves.height;
-    ctx.clearRect(0, 0, w, h);
-    var c = frame.curves, n = c.epoch.length;
-    var top = Math.max.apply(null, c.train_loss.concat(c.test_loss, [0.1]));
-    var span = Math.max(1, c.epoch[n - 1] || 1);
-    [["test_loss", "#90a4ae"], ["train_loss", "#263238"]].forEach(function (kind) {
-      ctx.beginPath();
-      c[kind[0]].forEach(function (v, i) {
-        var x = 2 + (w - 4) * c.epoch[i] / span, y = h - 2 - (h - 4) * Math.min(v, top) / top;
-        if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
+    var c = frame.curves, axes = frame.axes, C = CURVE;
+    var right = C.width - C.right, bottom = C.top + C.plot;
+    function place(axis, v, from, to) {
+      var lo = axis.range[0], hi = axis.range[1];
+      var at = axis.scale === "log"
+        ? (Math.log(Math.max(v, lo)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))
+        : (v - lo) / ((hi - lo) || 1);
+      return from + (to - from) * Math.max(0, Math.min(1, at));
+    }
+    function x(e) { return place(axes.epoch, e, C.left, right); }
+    function yLoss(v) { return place(axes.loss, v, bottom, C.top); }
+    function yAccuracy(v) { return place(axes.accuracy, v, bottom, C.top); }
+    curves.textContent = "";
+    curves.setAttribute("aria-label", t("playground.curve.label"));
+    curves.setAttribute("data-loss-scale", axes.loss.scale);
+    svgElement("rect", { x: C.left, y: C.top, width: right - C.left, height: C.plot,
+      fill: "none", stroke: "#b0bec5" }, curves);
+    function tick(axis, name, v, label) {
+      var attrs = { "class": "ggp-tick", "data-axis": name, "data-value": String(v), text: label };
+      if (name === "epoch") {
+        var at = x(v);
+        svgElement("line", { x1: at, x2: at, y1: bottom, y2: bottom + 3, stroke: "#78909c" }, curves);
+        Object.assign(attrs, { x: at, y: bottom + 13, "text-anchor": "middle" });
+      } else {
+        var y = name === "loss" ? yLoss(v) : yAccuracy(v), left = name === "loss";
+        svgElement("line", { x1: left ? C.left - 3 : right, x2: left ? C.left : right + 3,
+          y1: y, y2: y, stroke: "#78909c" }, curves);
+        Object.assign(attrs, { x: left ? C.left - 5 : right + 5, y: y + 3.5,
+          "text-anchor": left ? "end" : "start" });
+      }
+      svgElement("text", attrs, curves);
+    }
+    axes.epoch.ticks.forEach(function (k) { tick(axes.epoch, "epoch", k[0], k[1]); });
+    axes.loss.ticks.forEach(function (k) { tick(axes.loss, "loss", k[0], k[1]); });
+    axes.accuracy.ticks.forEach(function (k) { tick(axes.accuracy, "accuracy", k[0], k[1]); });
+    svgElement("text", { x: right, y: bottom + 24, "text-anchor": "end",
+      text: t("playground.curve.epoch") }, curves);
+    // Test first, so that train is drawn over it.
+    var lines = [
+      ["test_loss", TEST, "", yLoss], ["train_loss", TRAIN, "", yLoss],
+      ["test_accuracy", TEST, "4 3", yAccuracy], ["train_accuracy", TRAIN, "4 3", yAccuracy]
+    ];
+    lines.forEach(function (line) {
+      var points = c[line[0]].map(function (v, i) {
+        return x(c.epoch[i]).toFixed(1) + "," + line[3](v).toFixed(1);
       });
-      ctx.strokeStyle = kind[1]; ctx.lineWidth = 1.5; ctx.stroke();
+      if (points.length === 1) { points.push(points[0]); }  // one epoch: a dot
+      svgElement("polyline", { points: points.join(" "), fill: "none", stroke: line[1],
+        "stroke-width": line[2] ? 1 : 1.5, "stroke-dasharray": line[2] || "none",
+        "data-curve": line[0] }, curves);
     });
-    // Accuracy, dashed, from 0 (bottom) to 100% (top).
-    ctx.setLineDash([4, 3]);
-    [["test_accuracy", "#90a4ae"], ["train_accuracy", "#263238"]].forEach(function (kind) {
-      ctx.beginPath();
-      c[kind[0]].forEach(function (v, i) {
-        var x = 2 + (w - 4) * c.epoch[i] / span, y = h - 2 - (h - 4) * v;
-        if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
-      });
-      ctx.strokeStyle = kind[1]; ctx.lineWidth = 1; ctx.stroke();
+    // The key: which line is which.
+    var key = [["train_loss", TRAIN, "", t("playground.curve.train_loss")],
+      ["test_loss", TEST, "", t("playground.curve.test_loss")],
+      ["train_accuracy", TRAIN, "4 3", t("playground.curve.train_accuracy")],
+      ["test_accuracy", TEST, "4 3", t("playground.curve.test_accuracy")]];
+    key.forEach(function (entry, i) {
+      var kx = C.left + (i % 2) * 130, ky = bottom + 36 + Math.floor(i / 2) * 14;
+      svgElement("line", { x1: kx, x2: kx + 18, y1: ky - 3.5, y2: ky - 3.5, stroke: entry[1],
+        "stroke-width": entry[2] ? 1 : 1.5, "stroke-dasharray": entry[2] || "none" }, curves);
+      svgElement("text", { x: kx + 22, y: ky, "class": "ggp-key", "data-curve": entry[0],
+        text: entry[3] }, curves);
     });
-    ctx.setLineDash([]);
   }
 
   function draw() {

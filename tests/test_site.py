@@ -15,6 +15,7 @@ import functools
 import hashlib
 import http.server
 import json
+import math
 import os
 import shutil
 import sys
@@ -27,6 +28,7 @@ import pytest
 
 import autograd
 import nn
+from autograd.names import fmt
 from tests.autograd.test_stepper import ARTIFACTS, CHROMIUM_ARGS, QuietHandler, chromium
 from tests.conftest import need, refuse_other_origins
 
@@ -315,6 +317,96 @@ def test_no_control_covers_a_picture(browser: Any, site: str, width: int) -> Non
     assert page.evaluate(OVERLAPS) == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"site-{width}.png"), full_page=True)
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
+def set_settings(page: Any, **changes: Any) -> None:
+    """Change settings as the view's controls do, and wait for the new setup."""
+    page.evaluate(
+        """(changes) => { const host = window.glassgrad.host;
+          host.set('settings', Object.assign({}, host.get('setup').settings, changes));
+          host.save_changes(); }""",
+        changes,
+    )
+    for key, value in changes.items():
+        page.wait_for_function(
+            "([k, v]) => JSON.stringify(window.glassgrad.host.get('setup').settings[k])"
+            " === JSON.stringify(v)",
+            arg=[key, value],
+        )
+
+
+# The curve's ticks as drawn: axis, value, label and where its tick mark sits.
+TICKS = """() => [...document.querySelectorAll('.ggp-curves .ggp-tick')].map((t) => ({
+  axis: t.dataset.axis, value: +t.dataset.value, text: t.textContent,
+  x: +t.previousElementSibling.getAttribute('x1'),
+  y: +t.previousElementSibling.getAttribute('y1') }))"""
+CURVE_POINTS = """(name) => document.querySelector(`.ggp-curves polyline[data-curve=${name}]`)
+  .getAttribute('points').split(' ').map((p) => p.split(',').map(Number))"""
+
+
+def test_the_curve_has_labelled_axes_and_a_key(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, PHONE)
+    # At epoch 0 the losses lie within a decade: a linear loss axis from 0.
+    assert page.get_attribute(".ggp-curves", "data-loss-scale") == "linear"
+    ticks = page.evaluate(TICKS)
+    losses = [t for t in ticks if t["axis"] == "loss"]
+    assert losses[0]["value"] == 0 and len(losses) >= 3
+    assert [t["text"] for t in ticks if t["axis"] == "accuracy"] == ["0%", "50%", "100%"]
+    # A run whose loss falls by decades: a log axis, a tick at each power of ten.
+    set_settings(page, dataset="blobs", optimizer="adam", lr=0.1, noise=0.05)
+    page.click("[data-act=play]")
+    wait_epoch(page, "e >= 150")
+    page.click("[data-act=play]")
+    page.wait_for_function("document.querySelector('.ggp').dataset.running === '0'")
+    page.wait_for_timeout(300)
+    frame = state(page, "frame")
+    curves = frame["curves"]
+    data = curves["train_loss"] + curves["test_loss"]
+    assert max(data) >= 10 * min(data)
+    assert page.get_attribute(".ggp-curves", "data-loss-scale") == "log"
+    ticks = page.evaluate(TICKS)
+    losses = [t for t in ticks if t["axis"] == "loss"]
+    for t in losses:
+        assert t["text"] == fmt(t["value"])
+        assert math.log10(t["value"]) == round(math.log10(t["value"]))  # powers of ten
+    assert losses[0]["value"] <= min(data) and losses[-1]["value"] >= max(data)
+    epochs = [t for t in ticks if t["axis"] == "epoch"]
+    assert epochs[0]["text"] == "0" and int(epochs[-1]["text"]) <= frame["epoch"]
+    assert [t["text"] for t in epochs] == [str(int(t["value"])) for t in epochs]
+    # The line is drawn on that axis: its last point sits where the ticks say.
+    last = page.evaluate(CURVE_POINTS, "train_loss")[-1]
+    low = max(
+        (t for t in losses if t["value"] <= curves["train_loss"][-1]), key=lambda t: t["value"]
+    )
+    high = min(
+        (t for t in losses if t["value"] > curves["train_loss"][-1]), key=lambda t: t["value"]
+    )
+    share = math.log(curves["train_loss"][-1] / low["value"]) / math.log(
+        high["value"] / low["value"]
+    )
+    assert last[1] == pytest.approx(low["y"] + (high["y"] - low["y"]) * share, abs=0.2)
+    right = epochs[-1]["x"] + (epochs[-1]["x"] - epochs[0]["x"]) * (
+        frame["epoch"] - epochs[-1]["value"]
+    ) / (epochs[-1]["value"] or 1)
+    assert last[0] == pytest.approx(right, abs=0.2)
+    # The key names each line, drawn as that line is.
+    key = page.evaluate(
+        """() => [...document.querySelectorAll('.ggp-curves .ggp-key')].map((k) => {
+          const line = k.previousElementSibling, curve = document.querySelector(
+            `.ggp-curves polyline[data-curve=${k.dataset.curve}]`);
+          return [k.textContent, line.getAttribute('stroke') === curve.getAttribute('stroke')
+            && line.getAttribute('stroke-dasharray') === curve.getAttribute('stroke-dasharray')];
+        })"""
+    )
+    assert key == [
+        ["train loss", True],
+        ["test loss", True],
+        ["train accuracy", True],
+        ["test accuracy", True],
+    ]
+    page.locator(".ggp-curves").screenshot(path=str(ARTIFACTS / "site-curve.png"))
     assert errors == [] and foreign == []
     page.context.close()
 
