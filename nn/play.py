@@ -349,6 +349,8 @@ class Playground:
             "test": {"x": self.X_test, "y": self.y_test},
             "explainable": _stepper_size(model) <= _max_stepper_nodes(),
             "words": words(),
+            # The tint's scale: ŷ from 0 (class 0's colour) to 1 (class 1's).
+            "probability_ticks": [[v, fmt(v)] for v in (0.0, 0.5, 1.0)],
         }
 
     def frame(self) -> dict[str, Any]:

@@ -30,7 +30,11 @@ var STYLE = [
   ".ggp-layer-ctl { position: absolute; display: flex; gap: 2px; font-size: 12px; }",
   ".ggp-layer-ctl button { min-height: 28px; min-width: 28px; padding: 0; }",
   ".ggp-out { flex: 0 1 320px; min-width: 280px; }",
+  ".ggp-figure { position: relative; max-width: 322px; }",
   ".ggp-plane { width: 100%; max-width: 320px; aspect-ratio: 1; display: block; cursor: crosshair; border: 1px solid #90a4ae; touch-action: manipulation; }",
+  ".ggp-plane-key { width: 100%; max-width: 320px; display: block; font-size: 10px; }",
+  ".ggp-plane-key text { fill: #37474f; }",
+  ".ggp-plane-hint { position: absolute; left: 1px; right: 1px; top: 1px; padding: 3px 6px; background: rgba(255, 255, 255, 0.82); font-size: 13px; text-align: center; pointer-events: none; }",
   ".ggp-curves { width: 100%; max-width: 320px; display: block; margin-top: 6px; font-size: 10px; }",
   ".ggp-curves text { fill: #455a64; }",
   ".ggp-numbers { font-family: monospace; font-size: 13px; margin: 4px 0; }",
@@ -89,13 +93,13 @@ function render(context) {
   var main = element("div", { "class": "ggp-main" }, root);
   var net = element("div", { "class": "ggp-net" }, main);
   var out = element("div", { "class": "ggp-out" }, main);
-  var plane = element("canvas", { "class": "ggp-plane", width: "320", height: "320",
-    "aria-label": "the input plane: decision boundary and points; click a point to explain it" }, out);
+  var figure = element("div", { "class": "ggp-figure" }, out);
+  var plane = element("canvas", { "class": "ggp-plane", width: "320", height: "320" }, figure);
+  var planeHint = element("div", { "class": "ggp-plane-hint", "aria-live": "polite" }, figure);
+  var planeKey = svgElement("svg", { "class": "ggp-plane-key", viewBox: "0 0 320 62" }, figure);
   var numbers = element("div", { "class": "ggp-numbers" }, out);
   var curves = svgElement("svg", { "class": "ggp-curves", viewBox: "0 0 " + CURVE.width + " " +
     CURVE.height, role: "img" }, out);
-  var legend = element("div", { "class": "ggp-hint" }, out);
-  legend.innerHTML = "Points: ● train, ○ test.";
   var explainBox = element("div", { "class": "ggp-explain" }, root);
   var replaying = !!model.get("replay");
 
@@ -269,6 +273,8 @@ function render(context) {
       });
     }
     selected = { index: 0, split: "train" };
+    drawPlaneKey();
+    showPlaneHint();
     draw();
   }
   function resize(layer, delta) {
@@ -301,6 +307,50 @@ function render(context) {
     var e = setup.extent, size = plane.width;
     return [(p[0] - e[0]) / (e[1] - e[0]) * size, (e[3] - p[1]) / (e[3] - e[2]) * size];
   }
+  // The plane's key: the colour of each class, train and test points, and
+  // what the tint says: the predicted probability ŷ of class 1, 0 to 1.
+  function drawPlaneKey() {
+    var setup = model.get("setup");
+    planeKey.textContent = "";
+    plane.setAttribute("aria-label", t("playground.plane.label"));
+    function rgb(c) { return "rgb(" + c.join(",") + ")"; }
+    [[NEGATIVE, t("playground.plane.class0"), 0], [POSITIVE, t("playground.plane.class1"), 1]]
+      .forEach(function (entry, i) {
+        svgElement("circle", { cx: 10 + 86 * i, cy: 10, r: 4.5, fill: rgb(entry[0]),
+          stroke: "#ffffff", "class": "ggp-class", "data-class": String(entry[2]) }, planeKey);
+        svgElement("text", { x: 18 + 86 * i, y: 13.5, text: entry[1] }, planeKey);
+      });
+    svgElement("circle", { cx: 182, cy: 10, r: 4, fill: "#78909c", stroke: "#263238" }, planeKey);
+    svgElement("text", { x: 190, y: 13.5, text: t("playground.plane.train") }, planeKey);
+    svgElement("circle", { cx: 252, cy: 10, r: 4, fill: "#ffffff", stroke: "#78909c",
+      "stroke-width": 2 }, planeKey);
+    svgElement("text", { x: 260, y: 13.5, text: t("playground.plane.test") }, planeKey);
+    // The tint: the same colours the plane is painted with, ŷ from 0 to 1.
+    var defs = svgElement("defs", {}, planeKey);
+    var id = "ggp-tint-" + Math.random().toString(36).slice(2);
+    var gradient = svgElement("linearGradient", { id: id }, defs);
+    for (var i = 0; i <= 8; i++) {
+      svgElement("stop", { offset: String(i / 8), "stop-color": rgb(mix(i / 4 - 1)) }, gradient);
+    }
+    svgElement("rect", { x: 8, y: 26, width: 120, height: 9, fill: "url(#" + id + ")",
+      stroke: "#90a4ae", "class": "ggp-tint" }, planeKey);
+    setup.probability_ticks.forEach(function (k) {
+      svgElement("text", { x: 8 + 120 * k[0], y: 46, "text-anchor": "middle", "class": "ggp-tint-tick",
+        "data-value": String(k[0]), text: k[1] }, planeKey);
+    });
+    svgElement("text", { x: 136, y: 34, text: t("playground.plane.tint") }, planeKey);
+    svgElement("text", { x: 136, y: 47, text: t("playground.plane.tint_more") }, planeKey);
+    svgElement("text", { x: 8, y: 59, text: t("playground.plane.boundary") }, planeKey);
+  }
+
+  // When paused, say on the plane that a point can be explained (not in a replay,
+  // which has no Python to explain with).
+  function showPlaneHint() {
+    var paused = !model.get("running") && !replaying;
+    planeHint.textContent = paused ? t("playground.plane.hint") : "";
+    planeHint.style.display = paused ? "" : "none";
+  }
+
   function drawPlane(maps) {
     var setup = layout.setup, r = layout.r, ctx = plane.getContext("2d");
     var last = setup.layers.reduce(function (a, b) { return a + b; }, 0) - setup.layers[0] - 1;
@@ -449,6 +499,7 @@ function render(context) {
     var running = !!model.get("running");
     play.textContent = running ? "❚❚ Pause" : "▶ Play";
     root.setAttribute("data-running", running ? "1" : "0");
+    showPlaneHint();
     if (running && explainBox.childNodes.length) { explain(); }
   }
 

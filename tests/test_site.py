@@ -11,6 +11,7 @@ Node.js and npm) is missing; failed in CI, whose set-up installs them.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import http.server
@@ -407,6 +408,83 @@ def test_the_curve_has_labelled_axes_and_a_key(browser: Any, site: str) -> None:
         ["test accuracy", True],
     ]
     page.locator(".ggp-curves").screenshot(path=str(ARTIFACTS / "site-curve.png"))
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
+PLANE_PIXEL = """([x, y]) => Array.from(document.querySelector('.ggp-plane').getContext('2d')
+  .getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3))"""
+
+
+def rgb(text: str) -> list[int]:
+    """``"rgb(8,119,189)"`` -> ``[8, 119, 189]``."""
+    return [int(v) for v in text.strip()[4:-1].split(",")]
+
+
+def test_the_plane_has_a_key_that_matches_its_colours(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, PHONE)
+    set_settings(page, dataset="blobs", optimizer="adam", lr=0.1, noise=0.05)
+    for n in range(1, 41):
+        page.click("[data-act=step]")
+        wait_epoch(page, f"e === {n}")
+    key = page.locator(".ggp-plane-key")
+    assert key.is_visible()
+    text = key.text_content()
+    for words in ("class 0 (y = 0)", "class 1 (y = 1)", "train", "test", "probability of class 1"):
+        assert words in text
+    swatch = {
+        c: rgb(page.get_attribute(f".ggp-plane-key .ggp-class[data-class='{c}']", "fill"))
+        for c in (0, 1)
+    }
+    assert swatch[0] != swatch[1]
+    # Each class's swatch is the colour its training points are drawn in: read at the
+    # centre of a point that no point drawn after it (nor the selection ring) covers.
+    setup = state(page, "setup")
+    e = setup["extent"]
+
+    def pixel(p: list[float]) -> tuple[float, float]:
+        return (p[0] - e[0]) / (e[1] - e[0]) * 320, (e[3] - p[1]) / (e[3] - e[2]) * 320
+
+    train = [pixel(p) for p in setup["train"]["x"]]
+    for c in (0, 1):
+        free = [
+            i
+            for i, label in enumerate(setup["train"]["y"])
+            if label == c
+            and math.dist(train[i], train[0]) > 11
+            and all(math.dist(train[i], train[j]) > 6 for j in range(i + 1, len(train)))
+        ]
+        assert free, f"no uncovered point of class {c}"
+        assert page.evaluate(PLANE_PIXEL, train[free[-1]]) == swatch[c]
+    # The tint's scale runs from class 0's colour (ŷ = 0) through grey to class 1's (ŷ = 1),
+    # and where the network is sure, the plane has that colour.
+    stops = page.evaluate(
+        "() => [...document.querySelectorAll('.ggp-plane-key stop')].map((s) => "
+        "[+s.getAttribute('offset'), s.getAttribute('stop-color')])"
+    )
+    assert stops[0] == [0, f"rgb({','.join(map(str, swatch[0]))})"]
+    assert stops[-1] == [1, f"rgb({','.join(map(str, swatch[1]))})"]
+    ticks = page.evaluate(
+        "() => [...document.querySelectorAll('.ggp-plane-key .ggp-tint-tick')]"
+        ".map((t) => [+t.dataset.value, t.textContent])"
+    )
+    assert ticks == [[0, "0"], [0.5, "0.5"], [1, "1"]]
+    r = setup["resolution"]
+    maps = base64.b64decode(state(page, "frame")["maps"])[-r * r :]  # the output: 2ŷ − 1
+    points = train + [pixel(p) for p in setup["test"]["x"]]
+    checked = {0: 0, 1: 0}
+    for row in range(1, r - 1):
+        for col in range(1, r - 1):
+            around = [maps[(row + dr) * r + col + dc] for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
+            sure = 0 if max(around) <= 2 else 1 if min(around) >= 253 else None
+            centre = ((col + 0.5) * 320 / r, (row + 0.5) * 320 / r)
+            if sure is None or any(math.dist(centre, p) < 12 for p in points):
+                continue
+            seen = page.evaluate(PLANE_PIXEL, centre)
+            assert max(abs(a - b) for a, b in zip(seen, swatch[sure])) <= 4, (centre, seen)
+            checked[sure] += 1
+    assert checked[0] and checked[1]
+    page.locator(".ggp-figure").screenshot(path=str(ARTIFACTS / "site-plane.png"))
     assert errors == [] and foreign == []
     page.context.close()
 
