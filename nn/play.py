@@ -43,10 +43,11 @@ from typing import Any
 import autograd
 from autograd import collector_paused
 from autograd.floatmath import bce_with_logits as bce_float
-from autograd.language import catalogue, current_language
+from autograd.language import catalogue, current_language, text
 from autograd.names import fmt
 from autograd.ops import OPS
 from autograd.stepper import json_for_script
+from nn import checks
 from nn import data as datasets
 from nn.layers import MLP, NONLINEAR_ACTIVATIONS
 from nn.optim import Optimizer
@@ -58,6 +59,8 @@ ACTIVATIONS = NONLINEAR_ACTIVATIONS
 OPTIMIZERS = ("sgd", "momentum", "adam")
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (1, 10, 30, None)  # None: the whole training set
+#: λ of the L2 penalty λ·Σp² (``nn.fit``'s ``weight_decay``); 0 for none.
+WEIGHT_DECAYS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1)
 MAX_LAYERS, MAX_NEURONS = 3, 8
 
 #: The settings of a new playground: the article's network (3 ReLU, 1 sigmoid) and its
@@ -72,6 +75,7 @@ DEFAULTS: dict[str, Any] = {
     "lr": 0.3,
     "optimizer": "sgd",
     "batch_size": None,
+    "weight_decay": 0.0,
     "seed": 0,
     "compiled": True,
 }
@@ -107,6 +111,8 @@ class Playground:
             spread), test_fraction, hidden (neurons per hidden layer: 1-3
             layers of 1-8), activation (of the hidden layers), lr,
             optimizer (sgd, momentum, adam), batch_size (None for all),
+            weight_decay (λ of an L2 penalty λ·Σp² on every weight and
+            bias, as ``nn.fit``'s: the same numbers; 0 for none),
             seed (data, weights and shuffling: the same seed, the same run),
             compiled (train with the recorded step: the same numbers, bit
             for bit, several times faster; False builds every graph).
@@ -217,6 +223,7 @@ class Playground:
             optimizer=s["optimizer"],
             lr=s["lr"],
             batch_size=s["batch_size"],
+            weight_decay=s["weight_decay"],
             seed=s["seed"],
             compiled=s["compiled"],
             track_accuracy=False,
@@ -336,6 +343,7 @@ class Playground:
                 "optimizer": list(OPTIMIZERS),
                 "lr": list(LEARNING_RATES),
                 "batch_size": list(BATCH_SIZES),
+                "weight_decay": list(WEIGHT_DECAYS),
                 "max_layers": MAX_LAYERS,
                 "max_neurons": MAX_NEURONS,
             },
@@ -349,9 +357,29 @@ class Playground:
             "test": {"x": self.X_test, "y": self.y_test},
             "explainable": _stepper_size(model) <= _max_stepper_nodes(),
             "words": words(),
+            "rule": self.update_rule(),
             # The tint's scale: ŷ from 0 (class 0's colour) to 1 (class 1's).
             "probability_ticks": [[v, fmt(v)] for v in (0.0, 0.5, 1.0)],
         }
+
+    def update_rule(self) -> str:
+        """The update each batch makes, with this run's numbers: the article's
+        ``W ← W − η·∂L/∂W``, its optimizer's form, and the L2 penalty's ``2·λ·W``
+        in the gradient when there is one."""
+        s = self.settings
+        decay = s["weight_decay"]
+        if decay:
+            gradient = text("playground.rule.gradient_l2", decay=fmt(decay))
+        else:
+            gradient = text("playground.rule.gradient")
+        optimizer = self.optimizer
+        fields: dict[str, object] = {"lr": fmt(s["lr"]), "gradient": gradient}
+        if s["optimizer"] == "momentum":
+            fields["mu"] = fmt(optimizer.momentum)  # type: ignore[attr-defined]
+        rule = text(f"playground.rule.{s['optimizer']}", **fields)
+        if decay:
+            rule += text("playground.rule.l2", decay=fmt(decay))
+        return rule
 
     def frame(self) -> dict[str, Any]:
         """What a view redraws: epoch, curves, weights, biases and the neuron maps.
@@ -685,6 +713,7 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValueError(f"{key} must be a whole number from {low} to {high}, got {value!r}")
     datasets.check_batch_size(s["batch_size"])
+    s["weight_decay"] = checks.weight_decay(s["weight_decay"])
     if not isinstance(s["compiled"], bool):
         raise ValueError(f"compiled is True or False, got {s['compiled']!r}")
     return s

@@ -38,6 +38,7 @@ var STYLE = [
   ".ggp-curves { width: 100%; max-width: 320px; display: block; margin-top: 6px; font-size: 10px; }",
   ".ggp-curves text { fill: #455a64; }",
   ".ggp-numbers { font-family: monospace; font-size: 13px; margin: 4px 0; }",
+  ".ggp-rule { font-family: monospace; font-size: 13px; margin: 4px 0; color: #37474f; }",
   ".ggp-status { color: #b71c1c; margin: 4px 0; min-height: 1em; }",
   ".ggp-status[data-kind=warning] { color: #8a4b00; }",
   ".ggp-explain { margin-top: 10px; }",
@@ -89,6 +90,7 @@ function render(context) {
   element("style", { text: STYLE }, root);
   var bar = element("div", { "class": "ggp-bar" }, root);
   var controls = element("div", { "class": "ggp-controls" }, root);
+  var rule = element("div", { "class": "ggp-rule" }, root);
   var status = element("div", { "class": "ggp-status", role: "status" }, root);
   var main = element("div", { "class": "ggp-main" }, root);
   var net = element("div", { "class": "ggp-net" }, main);
@@ -179,6 +181,8 @@ function render(context) {
     choice("batch_size", "batch", choices.batch_size.map(function (s) {
       return [s === null ? "all" : s, s === null ? "all" : String(s)]; }),
       function (v) { return v === "all" ? null : parseInt(v, 10); });
+    choice("weight_decay", t("playground.setting.weight_decay"), choices.weight_decay.map(function (d) {
+      return [d, String(d)]; }), number);
     choice("seed", "seed", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(function (s) { return [s, String(s)]; }),
       function (v) { return parseInt(v, 10); });
     var depth = element("span", { "class": "ggp-depth" }, controls);
@@ -273,6 +277,7 @@ function render(context) {
       });
     }
     selected = { index: 0, split: "train" };
+    rule.textContent = setup.rule;
     drawPlaneKey();
     showPlaneHint();
     draw();

@@ -489,6 +489,37 @@ def test_the_plane_has_a_key_that_matches_its_colours(browser: Any, site: str) -
     page.context.close()
 
 
+def test_the_l2_control_changes_the_update_as_fit_does(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, PHONE)
+    rule = page.locator(".ggp-rule")
+    assert rule.text_content() == "update each batch: W ← W − 0.3·∂L/∂W"
+    page.select_option("[data-setting=weight_decay]", "0.01")
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.weight_decay === 0.01")
+    assert rule.text_content().startswith("update each batch: W ← W − 0.3·(∂L/∂W + 2·0.01·W)")
+    for n in (1, 2, 3):
+        page.click("[data-act=step]")
+        wait_epoch(page, f"e === {n}")
+    decayed = state(page, "frame")
+    setup = state(page, "setup")
+    model = nn.MLP(2, [3, 1], ["relu", "sigmoid"], seed=0)
+    nn.fit(model, setup["train"]["x"], setup["train"]["y"], lr=0.3, epochs=3, weight_decay=0.01,
+           seed=0, progress=False)  # fmt: skip
+    assert decayed["weights"] == [
+        [[w.data for w in n.w] for n in layer.neurons] for layer in model.layers
+    ]
+    assert decayed["biases"] == [[n.b.data for n in layer.neurons] for layer in model.layers]
+    # Without L2, another update.
+    page.select_option("[data-setting=weight_decay]", "0")
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.weight_decay === 0")
+    assert rule.text_content() == "update each batch: W ← W − 0.3·∂L/∂W"
+    for n in (1, 2, 3):
+        page.click("[data-act=step]")
+        wait_epoch(page, f"e === {n}")
+    assert state(page, "frame")["weights"] != decayed["weights"]
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
 def test_every_build_of_the_site_is_the_same_bytes(built_site: Path, tmp_path: Path) -> None:
     again = dev_module().build_site(tmp_path / "site", sys.executable)
     assert files_of(again) == files_of(built_site)

@@ -317,3 +317,31 @@ def test_frames_carry_the_curves_axes() -> None:
         frame["curves"]["epoch"], frame["curves"]["train_loss"] + frame["curves"]["test_loss"]
     )
     assert frame["axes"]["epoch"]["range"] == [0, 60]
+
+
+@pytest.mark.parametrize(("optimizer", "batch_size"), [("sgd", None), ("adam", 10)])
+def test_l2_trains_as_fit_with_weight_decay(optimizer: str, batch_size: int | None) -> None:
+    pg = small(dataset="moons", weight_decay=0.01, optimizer=optimizer, batch_size=batch_size)
+    plain = small(dataset="moons", optimizer=optimizer, batch_size=batch_size)
+    pg.train(5)
+    plain.train(5)
+    model = nn.MLP(2, [3, 1], ["relu", "sigmoid"], seed=0)
+    nn.fit(model, pg.X, pg.y, optimizer=optimizer, lr=0.3, epochs=5, batch_size=batch_size,
+           weight_decay=0.01, seed=0, progress=False)  # fmt: skip
+    ours = [p.data for p in pg.model.parameters()]
+    assert ours == [p.data for p in model.parameters()]
+    assert ours != [p.data for p in plain.model.parameters()]
+
+
+def test_the_update_rule_shows_the_l2_term() -> None:
+    pg = small()
+    assert pg.setup()["rule"] == "update each batch: W ← W − 0.3·∂L/∂W"
+    pg.update(weight_decay=0.003, lr=0.1)
+    rule = pg.setup()["rule"]
+    assert rule.startswith("update each batch: W ← W − 0.1·(∂L/∂W + 2·0.003·W)")
+    assert "0.003·Σp²" in rule
+    pg.update(optimizer="momentum")
+    assert "v ← 0.9·v + (∂L/∂W + 2·0.003·W), then W ← W − 0.1·v" in pg.setup()["rule"]
+    with pytest.raises(ValueError, match="weight_decay must be a number >= 0"):
+        pg.update(weight_decay=-1)
+    assert pg.settings["weight_decay"] == 0.003  # nothing changed
