@@ -382,10 +382,21 @@ function render(context) {
       ctx.strokeStyle = "#000"; ctx.lineWidth = 2; ctx.stroke();
     }
   }
-  plane.addEventListener("click", function (event) {
-    if (!layout || replaying) { return; }
+  // A click, or a tap on a phone (pointer events serve both): the nearest point
+  // within reach is explained. A finger is wider than a mouse's pointer; a
+  // press that moves (a scroll) is no tap.
+  var pressed = null;
+  plane.addEventListener("pointerdown", function (event) {
+    pressed = { x: event.clientX, y: event.clientY };
+  });
+  plane.addEventListener("pointerup", function (event) {
+    var start = pressed;
+    pressed = null;
+    if (!layout || replaying || !start) { return; }
+    if (Math.hypot(event.clientX - start.x, event.clientY - start.y) > 10) { return; }
     var box = plane.getBoundingClientRect(), scale = plane.width / box.width;
     var x = (event.clientX - box.left) * scale, y = (event.clientY - box.top) * scale;
+    var reach = (event.pointerType === "touch" ? 24 : 14) * scale;
     var best = null;
     ["train", "test"].forEach(function (split) {
       layout.setup[split].x.forEach(function (p, i) {
@@ -393,11 +404,12 @@ function render(context) {
         if (!best || d < best.d) { best = { d: d, index: i, split: split }; }
       });
     });
-    if (best && best.d < 14 * scale) {
+    if (best && best.d < reach) {
       selected = { index: best.index, split: best.split };
       request({ do: "explain", index: best.index, split: best.split });
     }
   });
+  plane.addEventListener("pointercancel", function () { pressed = null; });
 
   // The curve: loss (solid) and accuracy (dashed) by epoch, train and test, on
   // the axes Python chose (frame.axes: each one's range, scale and labelled ticks).

@@ -520,6 +520,56 @@ def test_the_l2_control_changes_the_update_as_fit_does(browser: Any, site: str) 
     page.context.close()
 
 
+def test_a_tap_on_a_phone_explains_a_point(browser: Any, site: str) -> None:
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    foreign = refuse_other_origins(context, (site + "/", "data:", "blob:"))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site + "/")
+    page.wait_for_selector("body[data-ready]", timeout=60_000)
+    set_settings(page, dataset="circles", points=40)  # points far enough apart to tap one
+    hint = page.locator(".ggp-plane-hint")
+    # Paused: the plane says a point can be explained; playing, it does not.
+    assert hint.is_visible() and hint.text_content() == "Paused: click or tap a point to explain it"
+    page.locator("[data-act=play]").tap()
+    page.wait_for_function("document.querySelector('.ggp').dataset.running === '1'")
+    assert not hint.is_visible()
+    wait_epoch(page, "e >= 10")
+    page.locator("[data-act=play]").tap()
+    page.wait_for_function("document.querySelector('.ggp').dataset.running === '0'")
+    assert hint.is_visible()
+    # A tap a little off a point explains that point.
+    setup = state(page, "setup")
+    page.locator(".ggp-plane").scroll_into_view_if_needed()
+    box = page.locator(".ggp-plane").bounding_box()
+    e = setup["extent"]
+
+    def where(p: list[float]) -> tuple[float, float]:
+        return (
+            box["x"] + (p[0] - e[0]) / (e[1] - e[0]) * box["width"],
+            box["y"] + (e[3] - p[1]) / (e[3] - e[2]) * box["height"],
+        )
+
+    test = [where(p) for p in setup["test"]["x"]]
+    every = [where(p) for p in setup["train"]["x"]] + test
+    # A test point with no other point near it, below the hint, tapped as a finger
+    # does: 15 px off, farther than a mouse's reach, within a finger's.
+    index = next(
+        i
+        for i, at in enumerate(test)
+        if at[1] > box["y"] + 40 and sorted(math.dist(at, other) for other in every)[1] > 32
+    )
+    x, y = test[index]
+    page.touchscreen.tap(x + 9, y - 12)
+    page.wait_for_selector(".ggp-explain[data-explained]", timeout=30_000)
+    explained = json.loads(page.get_attribute(".ggp-explain", "data-explained"))
+    assert (explained["split"], explained["index"]) == ("test", index)
+    assert explained["x"] == setup["test"]["x"][index]
+    assert errors == [] and foreign == []
+    context.close()
+
+
 def test_every_build_of_the_site_is_the_same_bytes(built_site: Path, tmp_path: Path) -> None:
     again = dev_module().build_site(tmp_path / "site", sys.executable)
     assert files_of(again) == files_of(built_site)
