@@ -43,9 +43,11 @@ from typing import Any
 import autograd
 from autograd import collector_paused
 from autograd.floatmath import bce_with_logits as bce_float
+from autograd.language import catalogue, current_language, text
 from autograd.names import fmt
 from autograd.ops import OPS
 from autograd.stepper import json_for_script
+from nn import checks
 from nn import data as datasets
 from nn.layers import MLP, NONLINEAR_ACTIVATIONS
 from nn.optim import Optimizer
@@ -58,6 +60,8 @@ ACTIVATIONS = NONLINEAR_ACTIVATIONS
 OPTIMIZERS = ("sgd", "momentum", "adam")
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (1, 10, 30, None)  # None: the whole training set
+#: λ of the L2 penalty λ·Σp² (``nn.fit``'s ``weight_decay``); 0 for none.
+WEIGHT_DECAYS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1)
 MAX_LAYERS, MAX_NEURONS = 3, 8
 
 #: The settings of a new playground: the article's network (3 ReLU, 1 sigmoid) and its
@@ -72,6 +76,7 @@ DEFAULTS: dict[str, Any] = {
     "lr": 0.3,
     "optimizer": "sgd",
     "batch_size": None,
+    "weight_decay": 0.0,
     "seed": 0,
     "compiled": True,
 }
@@ -107,6 +112,8 @@ class Playground:
             spread), test_fraction, hidden (neurons per hidden layer: 1-3
             layers of 1-8), activation (of the hidden layers), lr,
             optimizer (sgd, momentum, adam), batch_size (None for all),
+            weight_decay (λ of an L2 penalty λ·Σp² on every weight and
+            bias, as ``nn.fit``'s: the same numbers; 0 for none),
             seed (data, weights and shuffling: the same seed, the same run),
             compiled (train with the recorded step: the same numbers, bit
             for bit, several times faster; False builds every graph).
@@ -219,6 +226,7 @@ class Playground:
             optimizer=s["optimizer"],
             lr=s["lr"],
             batch_size=s["batch_size"],
+            weight_decay=s["weight_decay"],
             seed=s["seed"],
             compiled=s["compiled"],
             track_accuracy=False,
@@ -351,6 +359,7 @@ class Playground:
                 "optimizer": list(OPTIMIZERS),
                 "lr": list(LEARNING_RATES),
                 "batch_size": list(BATCH_SIZES),
+                "weight_decay": list(WEIGHT_DECAYS),
                 "max_layers": MAX_LAYERS,
                 "max_neurons": MAX_NEURONS,
             },
@@ -363,7 +372,30 @@ class Playground:
             "train": {"x": self.X, "y": self.y},
             "test": {"x": self.X_test, "y": self.y_test},
             "explainable": _stepper_size(model) <= _max_stepper_nodes(),
+            "words": words(),
+            "rule": self.update_rule(),
+            # The tint's scale: ŷ from 0 (class 0's colour) to 1 (class 1's).
+            "probability_ticks": [[v, fmt(v)] for v in (0.0, 0.5, 1.0)],
         }
+
+    def update_rule(self) -> str:
+        """The update each batch makes, with this run's numbers: the article's
+        ``W ← W − η·∂L/∂W``, its optimizer's form, and the L2 penalty's ``2·λ·W``
+        in the gradient when there is one."""
+        s = self.settings
+        decay = s["weight_decay"]
+        if decay:
+            gradient = text("playground.rule.gradient_l2", decay=fmt(decay))
+        else:
+            gradient = text("playground.rule.gradient")
+        optimizer = self.optimizer
+        fields: dict[str, object] = {"lr": fmt(s["lr"]), "gradient": gradient}
+        if s["optimizer"] == "momentum":
+            fields["mu"] = fmt(optimizer.momentum)  # type: ignore[attr-defined]
+        rule = text(f"playground.rule.{s['optimizer']}", **fields)
+        if decay:
+            rule += text("playground.rule.l2", decay=fmt(decay))
+        return rule
 
     def frame(self) -> dict[str, Any]:
         """What a view redraws: epoch, curves, weights, biases and the neuron maps.
@@ -377,6 +409,7 @@ class Playground:
         return {
             "epoch": self.epoch,
             "curves": {k: [h[k][i] for i in keep] for k in h},
+            "axes": curve_axes(h["epoch"], h["train_loss"] + h["test_loss"]),
             "loss": {"train": h["train_loss"][-1], "test": h["test_loss"][-1]},
             "accuracy": {"train": h["train_accuracy"][-1], "test": h["test_accuracy"][-1]},
             "weights": [
@@ -696,9 +729,75 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValueError(f"{key} must be a whole number from {low} to {high}, got {value!r}")
     datasets.check_batch_size(s["batch_size"])
+    s["weight_decay"] = checks.weight_decay(s["weight_decay"])
     if not isinstance(s["compiled"], bool):
         raise ValueError(f"compiled is True or False, got {s['compiled']!r}")
     return s
+
+
+#: The catalogue's texts that the playground's view shows (its buttons, keys, hints).
+WORDS_PREFIX = "playground."
+
+
+def words(lang: str | None = None) -> dict[str, str]:
+    """The view's texts in the current language (or ``lang``), by key: its
+    script has no sentence of its own, only these keys."""
+    every = catalogue(current_language(lang))
+    return {key: value for key, value in every.items() if key.startswith(WORDS_PREFIX)}
+
+
+def _nice_step(at_least: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is ``>= at_least``."""
+    power = 10.0 ** math.floor(math.log10(at_least))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= at_least * (1 - 1e-12):
+            return factor * power
+    return 10 * power  # pragma: no cover - the loop's last factor always fits
+
+
+def _tick_text(value: float) -> str:
+    return fmt(round(value, 12))  # 0.30000000000000004 is read as 0.3
+
+
+def curve_axes(epochs: Sequence[int], losses: Sequence[float], ticks: int = 4) -> dict[str, Any]:
+    """The curve's axes: each one's range, scale and labelled ticks ``[value, text]``.
+
+    Epochs run from 0 to the last (at least 1). The loss axis is linear from
+    0 when the losses lie within one decade, and logarithmic, with a tick at
+    each power of ten, when the largest is 10 times the smallest or more.
+    Accuracy runs from 0 to 100%.
+    """
+    last = max(1, max(epochs, default=0))
+    step = max(1, int(_nice_step(last / ticks)))
+    epoch_ticks = [[e, str(e)] for e in range(0, last + 1, step)]
+    finite = [v for v in losses if math.isfinite(v) and v > 0]
+    low, high = (min(finite), max(finite)) if finite else (1.0, 1.0)
+    if high >= 10 * low:
+        bottom, top = math.floor(math.log10(low)), math.ceil(math.log10(high))
+        every = max(1, math.ceil((top - bottom) / ticks))
+        loss = {
+            "scale": "log",
+            "range": [10.0**bottom, 10.0**top],
+            "ticks": [[10.0**k, _tick_text(10.0**k)] for k in range(bottom, top + 1, every)],
+        }
+    else:
+        size = _nice_step(high / ticks) if high > 0 else 0.25
+        top_value = size * math.ceil(high / size * (1 - 1e-12)) if high > 0 else 1.0
+        count = round(top_value / size)
+        loss = {
+            "scale": "linear",
+            "range": [0.0, top_value],
+            "ticks": [[round(k * size, 12), _tick_text(k * size)] for k in range(count + 1)],
+        }
+    return {
+        "epoch": {"scale": "linear", "range": [0, last], "ticks": epoch_ticks},
+        "loss": loss,
+        "accuracy": {
+            "scale": "linear",
+            "range": [0.0, 1.0],
+            "ticks": [[0.0, "0%"], [0.5, "50%"], [1.0, "100%"]],
+        },
+    }
 
 
 def _layer_names(model: MLP) -> list[list[str]]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 import nn
@@ -20,6 +23,7 @@ from nn.play import (
     Session,
     _stepper_size,
     check_settings,
+    curve_axes,
 )
 
 
@@ -281,3 +285,64 @@ def test_the_replay_host_is_a_script_file_not_a_python_string(tmp_path: Path) ->
     assert "function (" not in source and "=>" not in source
     page = small().export_html(tmp_path / "run.html").read_text("utf-8")
     assert REPLAY_HOST_FILE.read_text("utf-8") in page
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 100_000),
+    st.lists(st.floats(1e-9, 1e3, allow_nan=False), min_size=1, max_size=40),
+)
+def test_the_curves_axes_hold_their_data_with_labelled_ticks(last: int, losses: list) -> None:
+    axes = curve_axes([*range(0, last, max(1, last // 7)), last], losses)
+    epoch, loss = axes["epoch"], axes["loss"]
+    assert epoch["range"] == [0, max(1, last)]
+    assert epoch["ticks"][0][0] == 0 and 2 <= len(epoch["ticks"]) <= 5
+    assert all(e <= max(1, last) and label == str(e) for e, label in epoch["ticks"])
+    low, high = loss["range"]
+    assert low <= min(losses) and max(losses) <= high
+    assert all(low <= v <= high and label == fmt(v) for v, label in loss["ticks"])
+    assert 2 <= len(loss["ticks"]) <= 6
+    # Logarithmic exactly when the losses span a decade or more: a tick at powers of ten.
+    assert (loss["scale"] == "log") == (max(losses) >= 10 * min(losses))
+    if loss["scale"] == "log":
+        assert all(math.log10(v) == round(math.log10(v)) for v, _ in loss["ticks"])
+    else:
+        assert loss["ticks"][0][0] == 0 and loss["ticks"][-1][0] == high
+
+
+def test_frames_carry_the_curves_axes() -> None:
+    pg = small(dataset="blobs", optimizer="adam", lr=0.1)
+    pg.train(60)
+    frame = pg.frame()
+    assert frame["axes"] == curve_axes(
+        frame["curves"]["epoch"], frame["curves"]["train_loss"] + frame["curves"]["test_loss"]
+    )
+    assert frame["axes"]["epoch"]["range"] == [0, 60]
+
+
+@pytest.mark.parametrize(("optimizer", "batch_size"), [("sgd", None), ("adam", 10)])
+def test_l2_trains_as_fit_with_weight_decay(optimizer: str, batch_size: int | None) -> None:
+    pg = small(dataset="moons", weight_decay=0.01, optimizer=optimizer, batch_size=batch_size)
+    plain = small(dataset="moons", optimizer=optimizer, batch_size=batch_size)
+    pg.train(5)
+    plain.train(5)
+    model = nn.MLP(2, [3, 1], ["relu", "sigmoid"], seed=0)
+    nn.fit(model, pg.X, pg.y, optimizer=optimizer, lr=0.3, epochs=5, batch_size=batch_size,
+           weight_decay=0.01, seed=0, progress=False)  # fmt: skip
+    ours = [p.data for p in pg.model.parameters()]
+    assert ours == [p.data for p in model.parameters()]
+    assert ours != [p.data for p in plain.model.parameters()]
+
+
+def test_the_update_rule_shows_the_l2_term() -> None:
+    pg = small()
+    assert pg.setup()["rule"] == "update each batch: W ← W − 0.3·∂L/∂W"
+    pg.update(weight_decay=0.003, lr=0.1)
+    rule = pg.setup()["rule"]
+    assert rule.startswith("update each batch: W ← W − 0.1·(∂L/∂W + 2·0.003·W)")
+    assert "0.003·Σp²" in rule
+    pg.update(optimizer="momentum")
+    assert "v ← 0.9·v + (∂L/∂W + 2·0.003·W), then W ← W − 0.1·v" in pg.setup()["rule"]
+    with pytest.raises(ValueError, match="weight_decay must be a number >= 0"):
+        pg.update(weight_decay=-1)
+    assert pg.settings["weight_decay"] == 0.003  # nothing changed
