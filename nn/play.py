@@ -782,12 +782,13 @@ def curve_axes(epochs: Sequence[int], losses: Sequence[float], ticks: int = 4) -
         }
     else:
         size = _nice_step(high / ticks) if high > 0 else 0.25
-        top_value = size * math.ceil(high / size * (1 - 1e-12)) if high > 0 else 1.0
-        count = round(top_value / size)
+        count = math.ceil(high / size * (1 - 1e-12)) if high > 0 else 4
+        # Rounded once, so that the top tick and the axis's end are the same number.
+        values = [round(k * size, 12) for k in range(count + 1)]
         loss = {
             "scale": "linear",
-            "range": [0.0, top_value],
-            "ticks": [[round(k * size, 12), _tick_text(k * size)] for k in range(count + 1)],
+            "range": [0.0, values[-1]],
+            "ticks": [[v, _tick_text(v)] for v in values],
         }
     return {
         "epoch": {"scale": "linear", "range": [0, last], "ticks": epoch_ticks},
