@@ -448,7 +448,7 @@ class _Run:
             seen = tuple(first.setdefault(id(values[r]), r) for r in leafy)
             if pattern is None:
                 pattern = seen
-            elif seen != pattern or any(type(values[r]) is not Value for r in leafy):
+            elif seen != pattern:
                 return False
         assert pattern is not None
         self.variable = dict(zip(leafy, pattern))  # slot -> its leaf's first slot
@@ -508,6 +508,8 @@ class _Run:
             for q in self.positions:
                 self.exported[(m, q)] = inst[q]
         mine = set(varying.values())
+        if any(node in mine for node in tape.also):
+            return False  # reported by name outside the loop: keep it out of the loop
         self.main_leaves = [leaf for leaf in tape.leaves if leaf not in mine]
         self.main_wrt = [leaf for leaf in tape.wrt if leaf not in mine]
         return True
@@ -543,7 +545,10 @@ class _Run:
     def forward(self, name: dict[Value, str], needs: set[Value]) -> list[str]:
         """The loop computing every instance, keeping each one's values."""
         local, operand = self._names(name)
-        saved = [f"_t{q}" for q in range(self.period)] + [f"_d{r}" for r in self.varying]
+        if self._backpropagates(needs):
+            saved = [f"_t{q}" for q in range(self.period)] + [f"_d{r}" for r in self.varying]
+        else:  # a forward pass only: keep only what is used outside the loop
+            saved = [f"_t{q}" for q in self.positions]
         lines = [
             f"    # {self.count} instances of the same {self.period} nodes, in a loop",
             "    _saved = []",
@@ -554,11 +559,17 @@ class _Run:
         ]
         for q in self.positions:
             targets = [name[self.exported[(m, q)]] for m in range(self.count)]
-            lines += _unpack(targets, f"[_values[{q}] for _values in _saved]")
+            lines += _unpack(targets, f"[_values[{saved.index(f'_t{q}')}] for _values in _saved]")
         return lines
+
+    def _backpropagates(self, needs: set[Value]) -> bool:
+        """Whether any node of an instance takes part in the backward pass."""
+        return any(node in needs for node in self.instances[0])
 
     def backward(self, name: dict[Value, str], needs: set[Value]) -> list[str]:
         """The loop backpropagating through every instance, the last first."""
+        if not self._backpropagates(needs):
+            return []
         local, operand = self._names(name)
         first = self.instances[0]
         saved = [f"_t{q}" for q in range(self.period)] + [f"_d{r}" for r in self.varying]

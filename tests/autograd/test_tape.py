@@ -465,3 +465,20 @@ def test_a_loop_keeps_what_it_must_not_share() -> None:
     out.backward()
     assert bits(value) == bits(out.data)
     assert list(map(bits, got)) == [bits(leaf.grad) for leaf in (w, *xs)]
+
+
+def test_a_loop_reports_the_nodes_asked_for_even_a_samples_leaf() -> None:
+    from autograd import tape as tape_module
+
+    w = Value(0.5)
+    xs = [Value(float(i)) for i in range(6)]
+    outs = [(w * x).tanh() for x in xs]
+    for index, also, looped in ((2, [outs[2], w], True), (4, [outs[4], xs[3]], False)):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(tape_module, "LOOP_AT_LEAST", 2)
+            tape = autograd.record(autograd.sum(outs), also=also)
+        assert ("in _table:" in tape.source) is looped
+        w.data = 0.25
+        tape.replay()
+        assert tape.values == [math.tanh(0.25 * index), also[1].data]
+        w.data = 0.5
