@@ -43,7 +43,7 @@ from typing import Any
 import autograd
 from autograd import collector_paused
 from autograd.floatmath import bce_with_logits as bce_float
-from autograd.language import catalogue, current_language, text
+from autograd.language import catalogue, current_language, text, using_language
 from autograd.names import fmt
 from autograd.ops import OPS
 from autograd.stepper import json_for_script
@@ -84,14 +84,6 @@ DEFAULTS: dict[str, Any] = {
 CURVE_POINTS = 250
 #: Exported runs keep at most this many frames (a long run is thinned evenly).
 MAX_RECORDED_FRAMES = 400
-
-# What the view's status line says, in one place.
-DIVERGED_STATUS = (
-    "training diverged in epoch {epoch}: {what} became nan or inf. "
-    "Reset and try a smaller learning rate than {lr:g}."
-)
-SUMMARY = "loss {train_loss} train, {test_loss} test; accuracy {train_accuracy}% / {test_accuracy}%"
-EXPLAINED = "Sample {index} ({split}) at epoch {epoch}: ŷ = {prediction}, y = {y}, L = {loss}"
 
 
 class Playground:
@@ -139,9 +131,7 @@ class Playground:
         base = dict(DEFAULTS)
         if model is not None:
             if not isinstance(model, MLP) or model.nin != 2 or model.sizes[-1] != 1:
-                raise ValueError(
-                    f"the playground trains an MLP with 2 inputs and 1 output, got {model!r}"
-                )
+                raise ValueError(text("playground.error.model", given=repr(model)))
             base["hidden"] = list(model.sizes[:-1])
             base["activation"] = model.activations[0] if model.sizes[:-1] else "relu"
         self.settings = check_settings({**base, **settings})
@@ -283,7 +273,13 @@ class Playground:
         try:
             self.loop.train(epochs, step=step)
         except Diverged as error:
-            self.status = DIVERGED_STATUS.format(epoch=error.epoch, what=error.what, lr=error.lr)
+            what = {"the loss": "error.fit.the_loss", "a parameter": "error.fit.a_parameter"}
+            self.status = text(
+                "playground.status.diverged",
+                epoch=error.epoch,
+                what=text(what[error.what]) if error.what in what else error.what,
+                lr=f"{error.lr:g}",
+            )
         finally:
             if self.epoch != self.history["epoch"][-1]:
                 self._record_metrics()
@@ -401,7 +397,8 @@ class Playground:
             ],
             "biases": [[n.b.data for n in layer.neurons] for layer in self.model.layers],
             "maps": _encode(self.maps()),
-            "summary": SUMMARY.format(
+            "summary": text(
+                "playground.summary",
                 train_loss=fmt(h["train_loss"][-1]),
                 test_loss=fmt(h["test_loss"][-1]),
                 train_accuracy=round(100 * h["train_accuracy"][-1]),
@@ -444,7 +441,11 @@ class Playground:
         """
         X, y = (self.X, self.y) if split == "train" else (self.X_test, self.y_test)
         if split not in ("train", "test") or not (isinstance(index, int) and 0 <= index < len(X)):
-            raise ValueError(f"no sample {index!r} in the {split!r} split of {len(X)} samples")
+            raise ValueError(
+                text(
+                    "playground.error.no_sample", index=repr(index), split=repr(split), count=len(X)
+                )
+            )
         x, label = X[index], y[index]
         model = self.model
         model.zero_grad()
@@ -469,28 +470,30 @@ class Playground:
             "note": "",
             "text": "",
         }
-        result["title"] = EXPLAINED.format(
-            index=index,
-            split=split,
-            epoch=self.epoch,
-            prediction=fmt(result["prediction"]),
-            y=fmt(label),
-            loss=fmt(loss.data),
-        )
+        said = {
+            "index": index,
+            "split": text(f"playground.split.{split}"),
+            "epoch": self.epoch,
+            "x1": fmt(x[0]),
+            "x2": fmt(x[1]),
+            "y": fmt(label),
+            "prediction": fmt(result["prediction"]),
+            "loss": fmt(loss.data),
+        }
+        result["title"] = text("playground.explain.title", **said)
         lines = [
-            f"sample {index} ({split}): x = [{fmt(x[0])}, {fmt(x[1])}], y = {fmt(label)}, "
-            f"ŷ = {fmt(result['prediction'])}, L = {fmt(loss.data)}, epoch {self.epoch}",
-            "gradients from backward():",
+            text("playground.explain.line", **said),
+            text("playground.explain.gradients"),
             *(f"  ∂L/∂{name} = {fmt(g)}" for name, g in grads.items()),
         ]
         result["text"] = "\n".join(lines)
         if not stepper:
             return result
         if _stepper_size(model) > _max_stepper_nodes():
-            result["note"] = (
-                f"This network's graph has {_stepper_size(model)} nodes, more than "
-                f"{_max_stepper_nodes()} for a step-through: the gradients are listed instead. "
-                "A smaller network (e.g. one layer of 3) can be stepped through."
+            result["note"] = text(
+                "playground.explain.too_big",
+                nodes=_stepper_size(model),
+                most=_max_stepper_nodes(),
             )
             return result
         try:
@@ -500,11 +503,9 @@ class Playground:
         try:
             page = model.stepper(x=x, y=label)
         except MissingExtra as error:
-            result["note"] = f"No step-through here: {error}. The gradients are listed instead."
+            result["note"] = text("playground.explain.no_stepper", error=error)
             return result
-        page.title = f"Sample {index} ({split}) at epoch {self.epoch}: x = [{fmt(x[0])}, " + (
-            f"{fmt(x[1])}], y = {fmt(label)}"
-        )
+        page.title = text("playground.explain.page_title", **said)
         result["stepper"] = page.html("gg-" + secrets.token_hex(8))
         result["text"] = lines[0] + "\n" + page.text()
         return result
@@ -578,6 +579,8 @@ class Session:
 
     * ``settings``: a dict of new settings (the run starts over);
     * ``running``: True to play, False to pause;
+    * ``language``: the language of the view's words and of every text
+      made from then on ("en", "zh"; None: the environment's);
     * ``request``: ``{"do": "step"}`` (one epoch), ``{"do": "reset"}``,
       ``{"do": "explain", "index": i, "split": "train"}``, or ``{"do":
       "export"}`` (the run as a replay page, for the view to download:
@@ -588,17 +591,34 @@ class Session:
     returns the new frame.
     """
 
-    def __init__(self, playground: Playground) -> None:
+    def __init__(self, playground: Playground, lang: str | None = None) -> None:
         self.playground = playground
         self.running = False
+        self.lang = lang if lang is None else current_language(lang)
 
     def state(self) -> dict[str, Any]:
         """Everything a newly opened view needs."""
         pg = self.playground
-        return {"setup": pg.setup(), "frame": pg.record(), "running": self.running}
+        with using_language(self.lang):
+            return {"setup": pg.setup(), "frame": pg.record(), "running": self.running}
 
     def handle(self, name: str, value: Any) -> dict[str, Any]:
+        """A view's change (see the class): the state that changed, by name.
+
+        Raises:
+            ValueError: for an unknown state or request, or a language glassgrad
+                does not speak.
+        """
+        if name == "language":
+            self.lang = None if value is None else current_language(value)
+            name, value = "relabel", None
+        with using_language(self.lang):
+            return self._handle(name, value)
+
+    def _handle(self, name: str, value: Any) -> dict[str, Any]:
         pg = self.playground
+        if name == "relabel":  # the same run in other words
+            return {"setup": pg.setup(), "frame": pg.record(), "explanation": {}}
         if name == "settings":
             self.running = False
             try:
@@ -635,8 +655,9 @@ class Session:
         pg = self.playground
         if not self.running:
             return {}
-        pg.train(pg.redraw_every)
-        changed: dict[str, Any] = {"frame": pg.record()}
+        with using_language(self.lang):
+            pg.train(pg.redraw_every)
+            changed: dict[str, Any] = {"frame": pg.record()}
         if pg.status:
             self.running = False
             changed["running"] = False
@@ -670,19 +691,27 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
     unknown = set(settings) - set(DEFAULTS)
     if unknown:
         raise ValueError(
-            f"unknown setting {sorted(unknown)[0]!r}; the settings are {', '.join(DEFAULTS)}"
+            text(
+                "playground.error.unknown_setting",
+                given=repr(sorted(unknown)[0]),
+                choices=", ".join(DEFAULTS),
+            )
         )
     s = dict(settings)
-    if s["dataset"] not in DATASETS:
-        raise ValueError(f"unknown dataset {s['dataset']!r}; choose one of {', '.join(DATASETS)}")
-    if s["activation"] not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {s['activation']!r}; choose one of {', '.join(ACTIVATIONS)}"
-        )
-    if s["optimizer"] not in OPTIMIZERS:
-        raise ValueError(
-            f"unknown optimizer {s['optimizer']!r}; choose one of {', '.join(OPTIMIZERS)}"
-        )
+    for key, choices in (
+        ("dataset", DATASETS),
+        ("activation", ACTIVATIONS),
+        ("optimizer", OPTIMIZERS),
+    ):
+        if s[key] not in choices:
+            raise ValueError(
+                text(
+                    "playground.error.unknown_choice",
+                    name=key,
+                    given=repr(s[key]),
+                    choices=", ".join(choices),
+                )
+            )
     hidden = s["hidden"]
     if (
         not isinstance(hidden, list | tuple)
@@ -691,8 +720,12 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
         or any(not 1 <= n <= MAX_NEURONS for n in hidden)
     ):
         raise ValueError(
-            f"hidden is 1 to {MAX_LAYERS} layers of 1 to {MAX_NEURONS} neurons, e.g. [3], "
-            f"got {hidden!r}"
+            text(
+                "playground.error.hidden",
+                layers=MAX_LAYERS,
+                neurons=MAX_NEURONS,
+                given=repr(hidden),
+            )
         )
     s["hidden"] = list(hidden)
     for key, low, high in (("noise", 0.0, 1.0), ("test_fraction", 0.05, 0.95)):
@@ -702,20 +735,24 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
             or not isinstance(value, int | float)
             or not low <= value <= high
         ):
-            raise ValueError(f"{key} must be a number from {low} to {high}, got {value!r}")
+            raise ValueError(
+                text("playground.error.number", name=key, low=low, high=high, given=repr(value))
+            )
         s[key] = float(value)
     lr = s["lr"]
     if isinstance(lr, bool) or not isinstance(lr, int | float) or not 0 < lr <= 10:
-        raise ValueError(f"lr must be a number above 0 and at most 10, got {lr!r}")
+        raise ValueError(text("playground.error.lr", given=repr(lr)))
     s["lr"] = float(lr)
     for key, low, high in (("points", 8, 2000), ("seed", 0, 2**31)):
         value = s[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"{key} must be a whole number from {low} to {high}, got {value!r}")
+            raise ValueError(
+                text("playground.error.whole", name=key, low=low, high=high, given=repr(value))
+            )
     datasets.check_batch_size(s["batch_size"])
     s["weight_decay"] = checks.weight_decay(s["weight_decay"])
     if not isinstance(s["compiled"], bool):
-        raise ValueError(f"compiled is True or False, got {s['compiled']!r}")
+        raise ValueError(text("playground.error.compiled", given=repr(s["compiled"])))
     return s
 
 
@@ -766,7 +803,7 @@ def curve_axes(epochs: Sequence[int], losses: Sequence[float], ticks: int = 4) -
         }
     else:
         size = _nice_step(high / ticks) if high > 0 else 0.25
-        top_value = size * math.ceil(high / size * (1 - 1e-12)) if high > 0 else 1.0
+        top_value = round(size * math.ceil(high / size * (1 - 1e-12)), 12) if high > 0 else 1.0
         count = round(top_value / size)
         loss = {
             "scale": "linear",
