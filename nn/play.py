@@ -54,7 +54,12 @@ from nn.optim import Optimizer
 from nn.train import Diverged, Step, TrainingLoop
 
 #: The choices a view offers, in the order it shows them.
-DATASETS = tuple(datasets.DATASETS)
+#: The learner's own points (added, moved and erased on the plane, or loaded
+#: from CSV) are the dataset "own".
+OWN = "own"
+DATASETS = (*datasets.DATASETS, OWN)
+#: The most points of one's own (the CSV limit too: a scalar engine's size).
+MAX_OWN_POINTS = 2000
 ACTIVATIONS = NONLINEAR_ACTIVATIONS
 OPTIMIZERS = ("sgd", "momentum", "adam")
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -135,6 +140,11 @@ class Playground:
             base["hidden"] = list(model.sizes[:-1])
             base["activation"] = model.activations[0] if model.sizes[:-1] else "relu"
         self.settings = check_settings({**base, **settings})
+        # The learner's own points: {"train": (X, y), "test": (X, y)} and their plane.
+        self.own: dict[str, tuple[list[list[float]], list[float]]] | None = None
+        self.own_extent: list[float] = []
+        if self.settings["dataset"] == OWN:
+            raise ValueError(text("playground.error.no_own_points"))
         self._use_model(model if model is not None else self._new_model())
         self.recorded: list[dict[str, Any]] = []
         self._make_data()
@@ -150,6 +160,8 @@ class Playground:
             ValueError: for a setting outside its choices; nothing changes then.
         """
         new = check_settings({**self.settings, **changes})
+        if new["dataset"] == OWN and self.own is None:
+            raise ValueError(text("playground.error.no_own_points"))
         old, self.settings = self.settings, new
         data_keys = ("dataset", "points", "noise", "test_fraction", "seed")
         if any(old[k] != new[k] for k in data_keys):
@@ -170,20 +182,21 @@ class Playground:
 
     def _make_data(self) -> None:
         s = self.settings
-        make = datasets.DATASETS[s["dataset"]]
-        if s["dataset"] == "blobs":
-            X, y = make(s["points"], spread=4 * s["noise"], seed=s["seed"])
+        if s["dataset"] == OWN and self.own is not None:
+            (self.X, self.y), (self.X_test, self.y_test) = (
+                ([list(x) for x in X], list(y)) for X, y in (self.own["train"], self.own["test"])
+            )
+            self.extent = list(self.own_extent)  # the plane stays put while points are edited
         else:
-            X, y = make(s["points"], noise=s["noise"], seed=s["seed"])
-        (self.X, self.y), (self.X_test, self.y_test) = datasets.train_test_split(
-            X, y, s["test_fraction"], seed=s["seed"]
-        )
-        xs = [p[0] for p in X]
-        ys = [p[1] for p in X]
-        # A square plane around the points, so that the maps are not stretched.
-        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-        half = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 + 0.3
-        self.extent = [cx - half, cx + half, cy - half, cy + half]
+            make = datasets.DATASETS[s["dataset"]]
+            if s["dataset"] == "blobs":
+                X, y = make(s["points"], spread=4 * s["noise"], seed=s["seed"])
+            else:
+                X, y = make(s["points"], noise=s["noise"], seed=s["seed"])
+            (self.X, self.y), (self.X_test, self.y_test) = datasets.train_test_split(
+                X, y, s["test_fraction"], seed=s["seed"]
+            )
+            self.extent = _square_around(X)
         r = self.resolution
         # Row 0 is the top of the picture (largest x2), as a canvas draws it.
         self.grid = [
@@ -194,6 +207,144 @@ class Playground:
             for j in range(r)
             for i in range(r)
         ]
+
+    # -- points of one's own ----------------------------------------------------------
+
+    def edit_points(
+        self,
+        do: str,
+        *,
+        split: str = "train",
+        index: int = 0,
+        x: Sequence[float] = (),
+        label: float = 0.0,
+    ) -> None:
+        """Add, move or erase one point, then start the run over on the points as they are.
+
+        The first edit makes the current points one's own (the dataset "own"),
+        on the same plane. ``do`` is "add" (a training point ``x`` of class
+        ``label``), "move" (the point ``index`` of ``split`` to ``x``) or
+        "erase" (that point; each split keeps at least one).
+
+        Raises:
+            ValueError: for a bad point or index; nothing changes then.
+        """
+        own = self.own if self.settings["dataset"] == OWN and self.own is not None else None
+        if own is None:
+            own = {"train": (self.X, self.y), "test": (self.X_test, self.y_test)}
+        points = {k: ([list(p) for p in X], list(y)) for k, (X, y) in own.items()}
+        if do == "add":
+            if sum(len(y) for _, y in points.values()) >= MAX_OWN_POINTS:
+                raise ValueError(text("playground.error.too_many_points", most=MAX_OWN_POINTS))
+            points["train"][0].append(_on_the_plane(x))
+            points["train"][1].append(_checked_label(label))
+        elif do in ("move", "erase"):
+            if split not in points or not (
+                isinstance(index, int) and 0 <= index < len(points[split][1])
+            ):
+                raise ValueError(
+                    text(
+                        "playground.error.no_sample",
+                        index=repr(index),
+                        split=repr(split),
+                        count=len(points.get(split, ((), ()))[1]),
+                    )
+                )
+            if do == "move":
+                points[split][0][index] = _on_the_plane(x)
+            elif len(points[split][1]) == 1:
+                raise ValueError(
+                    text("playground.error.last_point", split=text(f"playground.split.{split}"))
+                )
+            else:
+                del points[split][0][index], points[split][1][index]
+        else:
+            raise ValueError(f"unknown edit {do!r}")
+        extent = self.own_extent if self.settings["dataset"] == OWN else self.extent
+        self._own_points(points, extent)
+
+    def load_csv(self, csv_text: str) -> None:
+        """One's own points from CSV text (``x1,x2,label`` rows, ``nn.data.parse_csv``),
+        split by ``test_fraction`` and ``seed``, on a plane around them; the run starts over.
+
+        Raises:
+            nn.data.CSVError: naming the first bad row and what is wrong, or a
+                text too long; nothing changes then.
+        """
+        X, y = datasets.parse_csv(csv_text, max_rows=MAX_OWN_POINTS)
+        if len(y) < 2:
+            raise datasets.CSVError(text("playground.error.too_few_points"))
+        s = self.settings
+        train, test = datasets.train_test_split(X, y, s["test_fraction"], seed=s["seed"])
+        self._own_points({"train": train, "test": test}, _square_around(X))
+
+    def _own_points(
+        self, points: dict[str, tuple[list[list[float]], list[float]]], extent: list[float]
+    ) -> None:
+        self.own, self.own_extent = points, list(extent)
+        self.settings = {**self.settings, "dataset": OWN}
+        self._make_data()
+        self.reset()
+
+    def share(self) -> dict[str, Any]:
+        """The run as a link carries it: the settings, and one's own points if any
+        (each ``[x1, x2, label]``, by split, and their plane)."""
+        run: dict[str, Any] = {"settings": dict(self.settings)}
+        if self.settings["dataset"] == OWN and self.own is not None:
+            run["points"] = {
+                split: [[*x, label] for x, label in zip(*self.own[split])] for split in self.own
+            }
+            run["extent"] = list(self.own_extent)
+        return run
+
+    def load_share(self, run: Any) -> None:
+        """Take a run from a link (``share``'s form): every value is checked, and
+        anything else in it refused; nothing changes unless all of it is good.
+
+        Raises:
+            ValueError: saying what in the link is wrong.
+        """
+        if not isinstance(run, dict) or set(run) - {"settings", "points", "extent"}:
+            raise ValueError(text("playground.error.bad_link"))
+        settings = run.get("settings")
+        if not isinstance(settings, dict):
+            raise ValueError(text("playground.error.bad_link"))
+        new = check_settings({**DEFAULTS, **settings})
+        if new["dataset"] != OWN:
+            if "points" in run:
+                raise ValueError(text("playground.error.bad_link"))
+            self.own = None
+            self.update(**new)
+            return
+        # Every value is checked before anything changes.
+        points = run.get("points")
+        extent = run.get("extent")
+        if not (isinstance(points, dict) and set(points) == {"train", "test"}):
+            raise ValueError(text("playground.error.bad_link"))
+        if not (isinstance(extent, list) and len(extent) == 4):
+            raise ValueError(text("playground.error.bad_link"))
+        extent = [_checked_number(v) for v in extent]
+        if not (extent[0] < extent[1] and extent[2] < extent[3]):
+            raise ValueError(text("playground.error.bad_link"))
+        own: dict[str, tuple[list[list[float]], list[float]]] = {}
+        total = 0
+        for split in ("train", "test"):
+            rows = points[split]
+            if not isinstance(rows, list) or not rows:
+                raise ValueError(text("playground.error.bad_link"))
+            total += len(rows)
+            if total > MAX_OWN_POINTS:
+                raise ValueError(text("playground.error.too_many_points", most=MAX_OWN_POINTS))
+            if any(not isinstance(row, list) or len(row) != 3 for row in rows):
+                raise ValueError(text("playground.error.bad_link"))
+            own[split] = (
+                [_checked_point(row[:2]) for row in rows],
+                [_checked_label(row[2]) for row in rows],
+            )
+        self.own, self.own_extent = own, extent
+        self.update(**new)
+        self._make_data()  # the link's points, even where the settings are the same
+        self.reset()
 
     def reset(self) -> None:
         """Start the run over: the initial weights, epoch 0, no history (the same seed,
@@ -334,7 +485,7 @@ class Playground:
         return {
             "settings": dict(self.settings),
             "choices": {
-                "dataset": list(DATASETS),
+                "dataset": [d for d in DATASETS if d != OWN or self.own is not None],
                 "activation": list(ACTIVATIONS),
                 "optimizer": list(OPTIMIZERS),
                 "lr": list(LEARNING_RATES),
@@ -643,6 +794,31 @@ class Session:
                 return {"frame": pg.record(), "running": False, "explanation": {}}
             if do == "export":
                 return {"download": {"name": pg.replay_name(), "html": pg.replay_html()}}
+            if do in ("add", "move", "erase", "csv", "share"):
+                self.running = False
+                try:
+                    if do == "csv":
+                        pg.load_csv(value.get("text"))
+                    elif do == "share":
+                        pg.load_share(value.get("run"))
+                    else:
+                        pg.edit_points(
+                            do,
+                            split=value.get("split", "train"),
+                            index=value.get("index", 0),
+                            x=value.get("x", ()),
+                            label=value.get("label", 0),
+                        )
+                except ValueError as error:
+                    frame = pg.frame()
+                    frame["status"] = str(error)
+                    return {"frame": frame, "running": False}
+                return {
+                    "setup": pg.setup(),
+                    "frame": pg.record(),
+                    "running": False,
+                    "explanation": {},
+                }
             if do == "explain":
                 self.running = False
                 explanation = pg.explain(int(value.get("index", 0)), value.get("split", "train"))
@@ -819,6 +995,40 @@ def curve_axes(epochs: Sequence[int], losses: Sequence[float], ticks: int = 4) -
             "ticks": [[0.0, "0%"], [0.5, "50%"], [1.0, "100%"]],
         },
     }
+
+
+def _square_around(X: Sequence[Sequence[float]]) -> list[float]:
+    """A square plane around the points, so that the maps are not stretched."""
+    xs = [p[0] for p in X]
+    ys = [p[1] for p in X]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    half = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 + 0.3
+    return [cx - half, cx + half, cy - half, cy + half]
+
+
+def _checked_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(text("playground.error.point", given=repr(value)))
+    return float(value)
+
+
+def _checked_point(x: Any) -> list[float]:
+    """``[x1, x2]`` as two finite floats, or a ValueError."""
+    if not isinstance(x, list | tuple) or len(x) != 2:
+        raise ValueError(text("playground.error.point", given=repr(x)))
+    return [_checked_number(v) for v in x]
+
+
+def _on_the_plane(x: Any) -> list[float]:
+    """A point placed by hand: to 3 decimals (a pixel is about 0.01), short in a link."""
+    return [round(v, 3) for v in _checked_point(x)]
+
+
+def _checked_label(label: Any) -> float:
+    """A class, 0 or 1, as a float, or a ValueError."""
+    if isinstance(label, bool) or label not in (0, 1):
+        raise ValueError(text("playground.error.label", given=repr(label)))
+    return float(label)
 
 
 def _layer_names(model: MLP) -> list[list[str]]:
