@@ -113,6 +113,19 @@ function render(context) {
     return template.replace(/\{(\w*)\}/g, function (_, name) { return String((fields || {})[name]); });
   }
 
+  // Elements whose words are set once and said again in a new language (a new
+  // setup brings its words): [element, attribute ("" for the text), key, fields].
+  var spoken = [];
+  function say(el, attribute, key, fields) {
+    spoken.push([el, attribute, key, fields]);
+    sayAgain(spoken[spoken.length - 1]);
+    return el;
+  }
+  function sayAgain(entry) {
+    var words = t(entry[2], entry[3]);
+    if (entry[1]) { entry[0].setAttribute(entry[1], words); } else { entry[0].textContent = words; }
+  }
+
   function send(name, value) { model.set(name, value); model.save_changes(); }
   var requests = 0;
   function request(what) {
@@ -121,23 +134,32 @@ function render(context) {
   }
 
   // -- the bar: play, pause, step, reset, epoch --------------------------------
-  function button(act, text, label, parent) {
-    var el = element("button", { type: "button", "data-act": act, title: label,
-      "aria-label": label, text: text }, parent || bar);
+  // A button: its text and its label (title and aria-label) in words, or a sign
+  // ("−", "+") as its text.
+  function button(act, text, label, parent, fields) {
+    var el = element("button", { type: "button", "data-act": act }, parent || bar);
+    if (text.indexOf(".") > 0) { say(el, "", text); } else { el.textContent = text; }
+    say(el, "title", label, fields); say(el, "aria-label", label, fields);
     return el;
   }
-  var play = button("play", "▶ Play", "play or pause training");
-  var stepButton = button("step", "Step", "train one epoch");
-  var resetButton = button("reset", "Reset", "start over: same seed, same run");
-  var explainButton = button("explain", "Explain a sample", "step through one sample's forward and backward pass");
-  var exportButton = button("export", "Save run", "save the run so far as one page that replays it offline");
+  // The same, for buttons made again at every layout or explanation (not kept in spoken).
+  function buttonOnce(act, text, label, parent, fields) {
+    var words = t(label, fields);
+    return element("button", { type: "button", "data-act": act, title: words, "aria-label": words,
+      text: text }, parent);
+  }
+  var play = button("play", "playground.button.play", "playground.label.play");
+  var stepButton = button("step", "playground.button.step", "playground.label.step");
+  var resetButton = button("reset", "playground.button.reset", "playground.label.reset");
+  var explainButton = button("explain", "playground.button.explain", "playground.label.explain");
+  var exportButton = button("export", "playground.button.export", "playground.label.export");
   var epoch = element("span", { "class": "ggp-epoch", "aria-live": "off" }, bar);
   var seek = null;
   if (replaying) {
     explainButton.remove();
     exportButton.remove();
-    seek = element("input", { type: "range", "class": "ggp-replay", min: "0", value: "0",
-      "aria-label": "recorded frame" }, bar);
+    seek = say(element("input", { type: "range", "class": "ggp-replay", min: "0", value: "0" }, bar),
+      "aria-label", "playground.label.seek");
     seek.addEventListener("input", function () {
       send("request", { do: "seek", at: parseInt(seek.value, 10) });
     });
@@ -158,9 +180,12 @@ function render(context) {
   }
   function choice(key, label, options, parse) {
     var wrap = element("label", {}, controls);
-    wrap.appendChild(document.createTextNode(label));
-    var select = element("select", { "data-setting": key, "aria-label": label }, wrap);
-    options.forEach(function (o) { element("option", { value: String(o[0]), text: o[1] }, select); });
+    say(wrap.appendChild(element("span", {})), "", label);
+    var select = say(element("select", { "data-setting": key }, wrap), "aria-label", label);
+    options.forEach(function (o) {
+      var option = element("option", { value: String(o[0]) }, select);
+      if (o[1].indexOf("playground.") === 0) { say(option, "", o[1]); } else { option.textContent = o[1]; }
+    });
     select.addEventListener("change", function () {
       var changes = {}; changes[key] = parse(select.value); changeSettings(changes);
     });
@@ -171,25 +196,28 @@ function render(context) {
   var setup0 = model.get("setup");
   if (!replaying) {
     var choices = setup0.choices;
-    choice("dataset", "data", choices.dataset.map(function (d) { return [d, d]; }), text);
-    choice("noise", "noise", [0, 0.05, 0.1, 0.2, 0.3, 0.5].map(function (n) { return [n, String(n)]; }), number);
-    choice("test_fraction", "test", [0.1, 0.2, 0.3, 0.5, 0.7].map(function (n) {
+    choice("dataset", "playground.setting.dataset", choices.dataset.map(function (d) { return [d, d]; }), text);
+    choice("noise", "playground.setting.noise", [0, 0.05, 0.1, 0.2, 0.3, 0.5].map(function (n) {
+      return [n, String(n)]; }), number);
+    choice("test_fraction", "playground.setting.test_fraction", [0.1, 0.2, 0.3, 0.5, 0.7].map(function (n) {
       return [n, Math.round(n * 100) + "%"]; }), number);
-    choice("activation", "activation", choices.activation.map(function (a) { return [a, a]; }), text);
-    choice("lr", "learning rate", choices.lr.map(function (r) { return [r, String(r)]; }), number);
-    choice("optimizer", "optimizer", choices.optimizer.map(function (o) { return [o, o]; }), text);
-    choice("batch_size", "batch", choices.batch_size.map(function (s) {
-      return [s === null ? "all" : s, s === null ? "all" : String(s)]; }),
+    choice("activation", "playground.setting.activation", choices.activation.map(function (a) {
+      return [a, a]; }), text);
+    choice("lr", "playground.setting.lr", choices.lr.map(function (r) { return [r, String(r)]; }), number);
+    choice("optimizer", "playground.setting.optimizer", choices.optimizer.map(function (o) {
+      return [o, o]; }), text);
+    choice("batch_size", "playground.setting.batch_size", choices.batch_size.map(function (s) {
+      return [s === null ? "all" : s, s === null ? "playground.setting.all" : String(s)]; }),
       function (v) { return v === "all" ? null : parseInt(v, 10); });
-    choice("weight_decay", t("playground.setting.weight_decay"), choices.weight_decay.map(function (d) {
+    choice("weight_decay", "playground.setting.weight_decay", choices.weight_decay.map(function (d) {
       return [d, String(d)]; }), number);
-    choice("seed", "seed", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(function (s) { return [s, String(s)]; }),
-      function (v) { return parseInt(v, 10); });
+    choice("seed", "playground.setting.seed", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(function (s) {
+      return [s, String(s)]; }), function (v) { return parseInt(v, 10); });
     var depth = element("span", { "class": "ggp-depth" }, controls);
-    depth.appendChild(document.createTextNode("hidden layers"));
-    button("fewer-layers", "−", "one hidden layer fewer", depth)
+    say(depth.appendChild(element("span", {})), "", "playground.setting.layers");
+    button("fewer-layers", "−", "playground.label.fewer_layers", depth)
       .addEventListener("click", function () { relayer(-1); });
-    button("more-layers", "+", "one hidden layer more", depth)
+    button("more-layers", "+", "playground.label.more_layers", depth)
       .addEventListener("click", function () { relayer(1); });
   }
 
@@ -209,8 +237,8 @@ function render(context) {
       layers.forEach(function (size, l) {
         if (l === 0 || l === layers.length - 1) { return; }
         var ctl = element("div", { "class": "ggp-layer-ctl" }, net);
-        var minus = button("fewer", "−", "one neuron fewer in layer " + l, ctl);
-        var plus = button("more", "+", "one neuron more in layer " + l, ctl);
+        var minus = buttonOnce("fewer", "−", "playground.label.fewer", ctl, { layer: l });
+        var plus = buttonOnce("more", "+", "playground.label.more", ctl, { layer: l });
         minus.addEventListener("click", function () { resize(l - 1, -1); });
         plus.addEventListener("click", function () { resize(l - 1, 1); });
         // Centred on the column, kept inside the box.
@@ -277,6 +305,8 @@ function render(context) {
       });
     }
     selected = { index: 0, split: "train" };
+    spoken.forEach(sayAgain);  // the setup's words: a new language, perhaps
+    showRunning();
     rule.textContent = setup.rule;
     drawPlaneKey();
     showPlaneHint();
@@ -500,7 +530,7 @@ function render(context) {
       }); }); });
     drawPlane(maps);
     drawCurves(frame);
-    epoch.textContent = "epoch " + frame.epoch;
+    epoch.textContent = t("playground.epoch", { epoch: frame.epoch });
     root.setAttribute("data-epoch", String(frame.epoch));
     numbers.textContent = frame.summary;
     // An error (training stopped) or a warning (training goes on, but has not learned).
@@ -514,7 +544,7 @@ function render(context) {
 
   function showRunning() {
     var running = !!model.get("running");
-    play.textContent = running ? "❚❚ Pause" : "▶ Play";
+    play.textContent = running ? t("playground.button.pause") : t("playground.button.play");
     root.setAttribute("data-running", running ? "1" : "0");
     showPlaneHint();
     if (running && explainBox.childNodes.length) { explain(); }
@@ -530,12 +560,11 @@ function render(context) {
     drawPlane(decode(model.get("frame").maps));
     var head = element("div", { "class": "ggp-bar" }, explainBox);
     element("b", { text: e.title }, head);
-    var resume = button("resume", "▶ Resume training", "close this and go on training", head);
+    var resume = buttonOnce("resume", t("playground.button.resume"), "playground.label.resume", head);
     resume.addEventListener("click", function () { send("running", true); });
-    var close = button("close", "Close", "close the step-through", head);
+    var close = buttonOnce("close", t("playground.button.close"), "playground.label.close", head);
     close.addEventListener("click", function () { explainBox.innerHTML = ""; });
-    element("div", { "class": "ggp-hint", text: "The forward and backward pass of this sample " +
-      "on the current weights. Every gradient is the one backward() gives." }, explainBox);
+    element("div", { "class": "ggp-hint", text: t("playground.explain.about") }, explainBox);
     if (e.note) { element("div", { "class": "ggp-hint", text: e.note }, explainBox); }
     if (e.stepper) {
       var holder = element("div", {}, explainBox);

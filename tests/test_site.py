@@ -618,6 +618,19 @@ def test_the_page_speaks_the_browsers_language_and_switches(browser: Any, site: 
     )
     assert page.get_attribute("#expression-text", "aria-label") == "表达式"
     assert page.input_value("#language") == "zh"
+    # The playground speaks it too: its buttons, settings, keys and Python's lines.
+    page.wait_for_function("document.querySelector('.ggp [data-act=step]').textContent === '单步'")
+    assert page.text_content(".ggp [data-act=play]") == "▶ 播放"
+    assert page.get_attribute("[data-setting=lr]", "aria-label") == "学习速率"
+    assert "训练损失" in page.text_content(".ggp-curves")
+    assert "类别 0" in page.text_content(".ggp-plane-key")
+    assert page.text_content(".ggp-numbers").startswith("损失：训练 ")
+    assert page.text_content(".ggp-rule").startswith("每个批次的更新：W ← W − 0.3·∂L/∂W")
+    assert page.text_content(".ggp-plane-hint") == "已暂停：点击或轻触一个点来解释它"
+    page.click("[data-act=explain]")
+    page.wait_for_selector(".ggp-explain[data-explained]", timeout=30_000)
+    assert page.text_content(".ggp-explain b").startswith("第 0 轮时的样本 0（训练集）")
+    assert page.text_content(".ggp-explain [data-act=close]") == "关闭"
     # The expression's error comes from Python, in the page's language.
     page.fill("#expression-text", "a*c")
     page.fill("#expression-values", "a=2")
@@ -629,6 +642,9 @@ def test_the_page_speaks_the_browsers_language_and_switches(browser: Any, site: 
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.text_content("h2") == "Step through an expression"
     assert page.text_content("#status").startswith("Python ready in ")
+    page.wait_for_function("document.querySelector('.ggp [data-act=step]').textContent === 'Step'")
+    assert page.text_content(".ggp-numbers").startswith("loss ")
+    assert "train loss" in page.text_content(".ggp-curves")
     page.reload()
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.title() == "glassgrad playground"
