@@ -233,10 +233,12 @@ class _Names:
     def add(self, node: Value, fallback: str) -> str:
         # Python reads names in NFKC form ("ﬁ" is the name "fi"), so names
         # are compared in that form: two labels must never become one name.
-        label = unicodedata.normalize("NFKC", node.label)
-        name = re.sub(r"\W+", "_", label).strip("_") if label else ""
-        if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("g_"):
-            name = fallback
+        name = fallback
+        if node.label:  # (most interior nodes have none)
+            label = unicodedata.normalize("NFKC", node.label)
+            name = re.sub(r"\W+", "_", label).strip("_")
+            if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("g_"):
+                name = fallback
         base, suffix = name, 1
         while name in self.taken:
             suffix += 1
@@ -261,7 +263,8 @@ def _write_source(tape: Tape, refresh: bool, run: _Run | None = None) -> str:
     # the nodes that depend on one (with refresh, every interior node).
     needs: set[Value] = set(tape.wrt)
     for node in tape.nodes:
-        if node.operands and (refresh or any(x in needs for x in node.parents)):
+        # (a constant is never in needs: operands, without the tuple parents makes)
+        if node.operands and (refresh or any(x in needs for x in node.operands)):
             needs.add(node)
     interior = [node for node in tape.nodes if node.operands]
     leaves, wrt = tape.leaves, tape.wrt
@@ -603,15 +606,19 @@ def _find_run(interior: list[Value]) -> tuple[int, int, int] | None:
     shapes: dict[tuple[Any, ...], int] = {}
     shape_of: list[tuple[Any, ...]] = []
     sequence = []
+    where_is = position.get
     for i, node in enumerate(interior):
-        operands = []
-        for x in node.operands:
-            if type(x) is not Value:
-                operands.append(_CONSTANT)
-            else:
-                j = position.get(x)
-                operands.append(_LEAF if j is None else i - j)
-        shape = (node.op, *operands)
+        shape = (
+            node.op,
+            *[
+                _CONSTANT
+                if type(x) is not Value
+                else _LEAF
+                if (j := where_is(x)) is None
+                else i - j
+                for x in node.operands
+            ],
+        )
         number = shapes.setdefault(shape, len(shapes))
         if number == len(shape_of):
             shape_of.append(shape)
