@@ -51,6 +51,7 @@ from nn import checks
 from nn import data as datasets
 from nn.layers import MLP, NONLINEAR_ACTIVATIONS
 from nn.optim import Optimizer
+from nn.recorded import RecordedLayerOutputs
 from nn.train import Diverged, Step, TrainingLoop
 
 #: The choices a view offers, in the order it shows them.
@@ -174,6 +175,7 @@ class Playground:
     def _use_model(self, model: MLP) -> None:
         self.model = model
         self._start = model.state_dict()  # what reset puts back
+        self._outputs: dict[tuple[int, bool], tuple[Any, Any]] = {}  # see forward
 
     def _new_model(self) -> MLP:
         s = self.settings
@@ -182,6 +184,7 @@ class Playground:
 
     def _make_data(self) -> None:
         s = self.settings
+        self._outputs = {}  # recorded on the old samples (see forward)
         if s["dataset"] == OWN and self.own is not None:
             (self.X, self.y), (self.X_test, self.y_test) = (
                 ([list(x) for x in X], list(y)) for X, y in (self.own["train"], self.own["test"])
@@ -451,8 +454,21 @@ class Playground:
     ) -> list[list[list[float]]]:
         """Every neuron's output for each sample, on plain floats
         (``MLP.layer_outputs``): for each sample, one list of outputs per
-        layer; the last is ``ŷ``, or the logit ``z`` with ``logits=True``."""
-        return self.model.layer_outputs(X, logits)
+        layer; the last is ``ŷ``, or the logit ``z`` with ``logits=True``.
+
+        With ``compiled`` the passes over the same samples (the grid of the
+        maps, each split) are recorded the second time they are asked for
+        and replayed from then on: the same numbers, bit for bit."""
+        if not self.settings["compiled"]:
+            return self.model.layer_outputs(X, logits)
+        key = (id(X), logits)
+        seen = self._outputs.get(key)
+        if seen is None or seen[0] is not X:
+            self._outputs[key] = (X, None)  # the first time: no recording yet
+            return self.model.layer_outputs(X, logits)
+        if seen[1] is None:
+            seen = self._outputs[key] = (X, RecordedLayerOutputs(self.model, X, logits))
+        return seen[1].outputs()
 
     def maps(self) -> list[list[float]]:
         """Each neuron's output over the input plane, layer by layer, as numbers in
@@ -987,12 +1003,13 @@ def curve_axes(epochs: Sequence[int], losses: Sequence[float], ticks: int = 4) -
         }
     else:
         size = _nice_step(high / ticks) if high > 0 else 0.25
-        top_value = round(size * math.ceil(high / size * (1 - 1e-12)), 12) if high > 0 else 1.0
-        count = round(top_value / size)
+        count = math.ceil(high / size * (1 - 1e-12)) if high > 0 else 4
+        # Rounded once, so that the top tick and the axis's end are the same number.
+        values = [round(k * size, 12) for k in range(count + 1)]
         loss = {
             "scale": "linear",
-            "range": [0.0, top_value],
-            "ticks": [[round(k * size, 12), _tick_text(k * size)] for k in range(count + 1)],
+            "range": [0.0, values[-1]],
+            "ticks": [[v, _tick_text(v)] for v in values],
         }
     return {
         "epoch": {"scale": "linear", "range": [0, last], "ticks": epoch_ticks},
