@@ -585,7 +585,7 @@ function render(context) {
       if (points.length === 1) { points.push(points[0]); }  // one epoch: a dot
       svgElement("polyline", { points: points.join(" "), fill: "none", stroke: line[1],
         "stroke-width": line[2] ? 1 : 1.5, "stroke-dasharray": line[2] || "none",
-        "data-curve": line[0] }, curves);
+        "stroke-linecap": "round", "data-curve": line[0] }, curves);
     });
     // The key: which line is which.
     var key = [["train_loss", TRAIN, "", t("playground.curve.train_loss")],
