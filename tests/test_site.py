@@ -295,6 +295,20 @@ def test_no_control_covers_a_picture(browser: Any, site: str, width: int) -> Non
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate(OVERLAPS) == []
     assert page.locator(".ggp [data-act=more]").count() == 1  # one hidden layer: its − and +
+    # The curve's tick labels and the plane's key are there, whole, at this width too.
+    axes = state(page, "frame")["axes"]
+    drawn = page.evaluate(TICKS)
+    assert [(t["axis"], t["text"]) for t in drawn] == [
+        (axis, label) for axis in ("epoch", "loss", "accuracy") for _, label in axes[axis]["ticks"]
+    ]
+    inside = """(selector) => {
+      const box = document.querySelector(selector).getBoundingClientRect();
+      return [...document.querySelectorAll(selector + ' text')].every((t) => {
+        const r = t.getBoundingClientRect();
+        return r.width > 0 && r.left >= box.left - 0.5 && r.right <= box.right + 0.5
+          && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5; }); }"""
+    assert page.evaluate(inside, ".ggp-curves") and page.evaluate(inside, ".ggp-plane-key")
+    assert page.locator(".ggp-plane-key .ggp-class").count() == 2
     # The largest network: three hidden layers of eight.
     page.evaluate(
         "window.glassgrad.host.set('settings', Object.assign({}, "
