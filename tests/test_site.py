@@ -111,10 +111,10 @@ def browser(site: str) -> Iterator[Any]:
 
 
 def open_site(
-    browser: Any, base: str, viewport: dict, address: str = "/"
+    browser: Any, base: str, viewport: dict, address: str = "/", locale: str = "en-US"
 ) -> tuple[Any, list[str], list[str]]:
     """The site, ready: ``(page, console errors, requests to any other origin)``."""
-    context = browser.new_context(viewport=viewport)
+    context = browser.new_context(viewport=viewport, locale=locale)
     errors: list[str] = []
     # the page's and its worker's requests
     foreign = refuse_other_origins(context, (base + "/", "data:", "blob:"))
@@ -289,9 +289,14 @@ OVERLAPS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width", [320, 390, 1280])
-def test_no_control_covers_a_picture(browser: Any, site: str, width: int) -> None:
-    page, errors, foreign = open_site(browser, site, {"width": width, "height": 844})
+@pytest.mark.parametrize(("width", "locale"), [(320, "en-US"), (390, "en-US"), (1280, "en-US"),
+                                              (320, "zh-CN")])  # fmt: skip
+def test_no_control_covers_a_picture(browser: Any, site: str, width: int, locale: str) -> None:
+    page, errors, foreign = open_site(browser, site, {"width": width, "height": 844}, locale=locale)
+    if locale == "zh-CN":  # the playground's words in Chinese: longer or shorter, still clear
+        page.wait_for_function(
+            "document.querySelector('.ggp [data-act=step]').textContent === '单步'"
+        )
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate(OVERLAPS) == []
     assert page.locator(".ggp [data-act=more]").count() == 1  # one hidden layer: its − and +
@@ -338,7 +343,7 @@ def test_no_control_covers_a_picture(browser: Any, site: str, width: int) -> Non
     assert page.locator("[data-act=load-csv]").is_visible()
     assert page.evaluate(OVERLAPS) == []
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"site-{width}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"site-{width}-{locale}.png"), full_page=True)
     assert errors == [] and foreign == []
     page.context.close()
 
