@@ -256,10 +256,12 @@ function render(context) {
     var load = element("button", { type: "button", "data-act": "load-csv" }, box);
     say(load, "", "playground.csv.load");
     load.addEventListener("click", function () { request({ do: "csv", text: area.value }); });
-    var fileLabel = element("label", {}, box);
-    say(fileLabel.appendChild(element("span", {})), "", "playground.csv.file");
-    var file = element("input", { type: "file", accept: ".csv,text/csv,text/plain", "data-csv": "file" },
-      fileLabel);
+    // The browser's own file button speaks the browser's language: ours speaks the page's.
+    var file = element("input", { type: "file", accept: ".csv,text/csv,text/plain", "data-csv": "file",
+      hidden: "" }, box);
+    var choose = element("button", { type: "button", "data-act": "choose-csv" }, box);
+    say(choose, "", "playground.csv.file");
+    choose.addEventListener("click", function () { file.click(); });
     file.addEventListener("change", function () {
       var chosen = file.files && file.files[0];
       file.value = "";

@@ -672,6 +672,9 @@ def test_a_csv_of_points_loads_whole_or_not_at_all(browser: Any, site: str) -> N
     assert loaded == sorted((i / 8, (i % 5) / 3) for i in range(30))
     assert page.text_content(".ggp-status") == ""
     # A file: the same checks.
+    with page.expect_file_chooser() as chooser:
+        page.click("[data-act=choose-csv]")
+    assert chooser.value.element.get_attribute("data-csv") == "file"
     page.set_input_files(
         "[data-csv=file]",
         files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": b"1,2,0\n3,4,1\n5,6,1\n"}],
