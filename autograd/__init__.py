@@ -19,6 +19,7 @@ from typing import Any
 
 from autograd import hooks, names
 from autograd.collector import collector_paused
+from autograd.define import define_op
 from autograd.engine import (
     backward,
     grad,
@@ -79,6 +80,7 @@ __all__ = [
     "backward",
     "binary_cross_entropy_with_logits",
     "collector_paused",
+    "define_op",
     "detect_anomaly",
     "dot",
     "enable_grad",

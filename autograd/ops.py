@@ -406,6 +406,9 @@ OPS: dict[str, AnyOp] = {
 }
 OPS.update({op.name: op for op in (BCE_WITH_LOGITS, SUM, DOT)})
 
+#: The names of the built-in ops: ``autograd.define_op`` adds others beside them.
+BUILT_IN_OPS: tuple[str, ...] = tuple(OPS)
+
 #: The names of the ops marked ``finite_locals``: backward skips such a node
 #: when its upstream gradient is exactly 0 and its output finite.
 FINITE_LOCALS: frozenset[str] = frozenset(name for name, op in OPS.items() if op.finite_locals)
