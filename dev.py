@@ -64,8 +64,29 @@ SITE_PACKAGES = {
         "pyodide-lock.json",
     ],
     "viz": ["viz.js"],
+    "marked": ["marked.esm.js"],
+    "katex": ["katex.min.js", "katex.min.css"],
 }
-NPM_FOLDERS = {"pyodide": "pyodide", "viz": "@viz-js/viz/dist"}
+NPM_FOLDERS = {
+    "pyodide": "pyodide",
+    "viz": "@viz-js/viz/dist",
+    "marked": "marked/lib",
+    "katex": "katex/dist",
+}
+#: The pages of the site, copied from web/src (not snapshot.mjs: a build step).
+SITE_FILES = (
+    "index.html",
+    "site.js",
+    "worker.js",
+    "notebook.html",
+    "notebook.js",
+    "notebook.worker.js",
+    "notebook.py",
+)
+NOTEBOOKS = ROOT / "notebooks"
+#: The lessons the notebook page shows without running them: what they need
+#: that the page's Python does not have.
+NOTEBOOKS_NEED = {"06-to-pytorch": "PyTorch"}
 #: The time every build of the site stands still at (1980-01-01, the earliest a
 #: zip file can hold): its wheels' file times, and the clock its Python starts with.
 SOURCE_DATE_EPOCH = "315532800"
@@ -257,8 +278,10 @@ def build_site(
     """Build the static site into ``out`` (emptied first) and return it.
 
     The folder holds the page, its two scripts and the playground's script
-    (``nn/playground.js``, the one the notebook widget uses), Pyodide's core
-    runtime, Graphviz for the web, glassgrad's wheel built from this
+    (``nn/playground.js``, the one the notebook widget uses), the notebook
+    page (``notebook.html``: the lessons of ``notebooks/`` in both languages,
+    run by ``notebook.py`` in its worker, with marked and KaTeX for their
+    text), Pyodide's core runtime, Graphviz for the web, glassgrad's wheel built from this
     repository and the wheel of the ``graphviz`` package (pinned in the viz
     extra) that pictures need. ``python`` builds and fetches the wheels with
     its pip. For a fast first load, ``web/src/snapshot.mjs`` (run with Node)
@@ -285,8 +308,14 @@ def build_site(
         (out / target).mkdir()
         for name in names:
             shutil.copy2(modules / NPM_FOLDERS[target] / name, out / target / name)
-    for name in ("index.html", "site.js", "worker.js"):  # not snapshot.mjs: a build step
+    # KaTeX's fonts: only the WOFF2 files, the first its style sheet asks for.
+    fonts = modules / NPM_FOLDERS["katex"] / "fonts"
+    (out / "katex" / "fonts").mkdir()
+    for font in sorted(fonts.glob("*.woff2")):
+        shutil.copy2(font, out / "katex" / "fonts" / font.name)
+    for name in SITE_FILES:
         shutil.copy2(WEB / "src" / name, out / name)
+    copy_notebooks(out / "notebooks")
     shutil.copytree(ROOT / "autograd" / "messages", out / "messages")  # the page's words
     shutil.copy2(ROOT / "nn" / "playground.js", out / "playground.js")
     print("Building glassgrad's wheel ...", flush=True)
@@ -333,6 +362,32 @@ def build_site(
     print(f"The site is in {out} ({size / 1e6:.1f} MB). Serve it with any static file server:")
     print(f"    python3 -m http.server -d {out}")
     return out
+
+
+def notebook_title(path: Path) -> str:
+    """A notebook's title: the first heading of its first Markdown cell (else its name)."""
+    for cell in json.loads(path.read_text("utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem
+
+
+def copy_notebooks(out: Path) -> None:
+    """The lessons, in English and Chinese, for the notebook page, and their list
+    (``index.json``: each one's name, its title in each language, and what it needs
+    that the page does not have, if anything)."""
+    (out / "zh").mkdir(parents=True)
+    lessons = []
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        chinese = NOTEBOOKS / "zh" / path.name
+        shutil.copy2(path, out / path.name)
+        shutil.copy2(chinese, out / "zh" / path.name)
+        title = {"en": notebook_title(path), "zh": notebook_title(chinese)}
+        lessons.append({"name": path.stem, "title": title, "needs": NOTEBOOKS_NEED.get(path.stem)})
+    index = json.dumps({"notebooks": lessons}, ensure_ascii=False, indent=1)
+    (out / "index.json").write_text(index + "\n", encoding="utf-8")
 
 
 def jupyterlab_requirement() -> str:

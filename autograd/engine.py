@@ -189,10 +189,19 @@ def zero_grad(values: Iterable[Value]) -> None:
 
 def _raise_backward_anomaly(node: Value, parent: Value, gradient: float) -> None:
     inputs = ", ".join(describe(x) for x in node.operands)
-    who = f"node {parent.label!r}" if parent.label else "an unlabelled node"
+    if parent.label:
+        who = text("error.engine.node_named", label=repr(parent.label))
+    else:
+        who = text("error.engine.unlabelled_node")
     raise FloatingPointError(
-        f"detect_anomaly: the gradient of {who} became {gradient} in the backward "
-        f"pass through op {node.op!r} with inputs ({inputs}) and output {node.data!r}"
+        text(
+            "error.engine.anomaly",
+            who=who,
+            gradient=gradient,
+            op=repr(node.op),
+            inputs=inputs,
+            output=repr(node.data),
+        )
     )
 
 

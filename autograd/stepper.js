@@ -111,11 +111,13 @@
     rows.push(panel.querySelectorAll("tr"));
   });
 
-  // Zoom: the picture starts as wide as the space allows, but never with
-  // text under 11 px (Graphviz sets it at 11 pt = 14.7 px); beyond that the
-  // view scrolls (drag or swipe to pan).
+  // Zoom: the picture starts fitted to the width of its box, so the whole
+  // graph is in sight at once (+ enlarges it for detail), unless that would
+  // make its text smaller than 9 px (Graphviz sets it at 11 pt = 14.7 px), as
+  // on a phone: then it starts with 11 px text and the view scrolls (drag or
+  // swipe to pan).
   var zoom = 1;
-  var readable = 0.76;
+  var legible = 0.62, readable = 0.76;
   function setZoom(z) {
     if (!svg) { return; }
     zoom = Math.max(0.2, Math.min(3, z));
@@ -123,7 +125,8 @@
     svg.style.height = (naturalHeight * zoom) + "px";
   }
   function fitWidth() { return (view.clientWidth - 2) / naturalWidth; }
-  setZoom(Math.min(1, Math.max(readable, fitWidth())));
+  var fits = fitWidth();
+  setZoom(fits >= legible ? Math.min(1, fits) : readable);
 
   var marks = [];
   var current = 0, timer = null;
@@ -159,6 +162,10 @@
     formula.textContent = frame.text;
     phase.textContent = frame.phase === "forward" ? FORWARD : BACKWARD;
     root.setAttribute("data-current", String(current));
+    // For views beside the stepper (a panel of matrices, say): which frame, which node.
+    root.dispatchEvent(new CustomEvent("gg-frame", { detail: {
+      index: current, phase: frame.phase, node: frame.node, name: frame.name
+    } }));
   }
   function stop() {
     if (timer) { clearInterval(timer); timer = null; play.textContent = PLAY; }
@@ -202,6 +209,18 @@
     acts[keys[e.key]]();
   }
   window.addEventListener("keydown", onKey, true);
+
+  // A view beside the stepper can point at a node: a "gg-mark" event on the
+  // stepper, with detail {node: its picture id} or {name: its name} (none: unmark).
+  var picked = null;
+  var idOfName = data.nodes || {};
+  root.addEventListener("gg-mark", function (e) {
+    var detail = e.detail || {};
+    if (picked) { picked.classList.remove("gg-picked"); picked = null; }
+    var id = detail.node || idOfName[detail.name];
+    var el = id ? part(id) : null;
+    if (el) { el.classList.add("gg-picked"); picked = el; }
+  });
   root.tabIndex = 0;
   show(0);
 })();

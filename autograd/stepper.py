@@ -191,6 +191,8 @@ class Stepper:
         self.frames = [
             {
                 "phase": step.phase,
+                "node": "",
+                "name": step.name,
                 "text": step.text,
                 "active": [],
                 "marked": [],
@@ -277,6 +279,8 @@ class Stepper:
             active.append(shown.predictions[node][1])
         return {
             "phase": step.phase,
+            "node": ids[node],
+            "name": step.name,
             "text": step.text,
             "active": active,
             "marked": marked,
@@ -317,7 +321,10 @@ class Stepper:
                 two independent steppers.
         """
         uid = uid or "gg-" + secrets.token_hex(8)
-        payload = json_for_script({"frames": self.frames, "panels": len(self.panels)})
+        nodes = {self._names[n]: i for n, i in self._ids.items()} if self.final_svg else {}
+        payload = json_for_script(
+            {"frames": self.frames, "panels": len(self.panels), "nodes": nodes}
+        )
         panels = "".join(_panel_html(panel, i) for i, panel in enumerate(self.panels))
         script = SCRIPT_FILE.read_text(encoding="utf-8")
         return (
@@ -526,6 +533,8 @@ _STYLE = """<style>
 .gg-stepper .gg-active > path { stroke: #e65100; stroke-width: 3px; }
 .gg-stepper .gg-marked > polygon, .gg-stepper .gg-marked > ellipse,
 .gg-stepper .gg-marked > path { stroke: #6a1b9a; stroke-width: 3px; }
+.gg-stepper .gg-picked > polygon, .gg-stepper .gg-picked > ellipse,
+.gg-stepper .gg-picked > path { stroke: #0277bd; stroke-width: 4px; stroke-dasharray: 6 3; }
 .gg-stepper .gg-hot > path { stroke: #e65100; stroke-width: 2.5px; }
 .gg-stepper .gg-hot > polygon { stroke: #e65100; fill: #e65100; }
 .gg-stepper .gg-legend { font-size: 14px; color: #455a64; margin: 4px 0; }

@@ -8,8 +8,10 @@ points of two moons (250 points, 20% held out for testing), full batch,
 plain SGD; a 40×40 grid for the boundary and every neuron's map, a frame
 (curves, weights, maps) every 5 epochs, as the playground shows it. The
 playground trains with a recorded step (``autograd.record``: the same
-numbers as building every graph, bit for bit); in Python the step that
-builds every graph is measured too.
+numbers as building every graph, bit for bit) and replays its frames'
+forward passes (the maps, the splits) from recordings too; in Python the
+playground with ``compiled=False`` (every graph built, every forward pass
+computed afresh) is measured too.
 
 Two hosts run the same Python (``nn.play``):
 

@@ -2,6 +2,7 @@
 
     python3 dev.py bench
     .venv/bin/python benchmarks/bench_training.py
+    .venv/bin/python benchmarks/bench_training.py --instructions  # and in callgrind's units
 
 Workload (micrograd's demo): ``MLP(2, [16, 16, 1])`` (337 parameters), 100
 two-moons points with labels ±1, mean hinge loss plus 1e-4 times the sum of
@@ -31,7 +32,9 @@ samples are past the hinge margin and send back no gradient, so later steps
 are faster than the first.
 
 Targets: at least 60x micrograd's step with fused neurons, 12x with
-neurons from elementary ops.
+neurons from elementary ops. ``--instructions`` adds the same steps in
+callgrind's instruction counts against micrograd with its collector off
+(``count_instructions.py``): the units that do not move between runs.
 
 Then the article's network (``nn.seed_network()``: 2 inputs, 3 ReLU, 1
 sigmoid) on 200 moons, full batch, bce loss, SGD, trained with ``nn.fit``:
@@ -250,6 +253,20 @@ def main() -> None:
             )
         ]
         print(f"  vs {peer:<20} " + ", ".join(ratios))
+
+    if "--instructions" in sys.argv[1:]:
+        # Wall ratios move with micrograd's collector and the machine; these do not.
+        import shutil
+
+        import count_instructions
+
+        if shutil.which("valgrind") is None:
+            print("\n(--instructions needs valgrind: apt-get install valgrind)")
+        else:
+            print("\nthe same steps in instructions (callgrind), micrograd's collector off:")
+            steps = ["fused step", "recorded step", "elementary step"]
+            counts = count_instructions.measure([*steps, "micrograd step, collector off"])
+            count_instructions.print_ratios(counts)
 
     print("\nthe article's network (2-3-1), 200 moons, full batch, bce, sgd, nn.fit:")
     for compiled, how in ((None, "recorded (the default)"), (False, "compiled=False")):

@@ -145,6 +145,26 @@ def instructions(workload: str, units: int) -> int:
     return int(found.group(1).replace(",", ""))
 
 
+def measure(chosen: list[str]) -> dict[str, float]:
+    """Instructions per unit of each workload (printed as they come)."""
+    counts = {}
+    for workload in chosen:
+        unit, (small, large) = WORKLOADS[workload]
+        difference = instructions(workload, large) - instructions(workload, small)
+        counts[workload] = per_unit = difference / (large - small)
+        print(f"  {workload:<32} {per_unit / 1e6:8.1f}M instructions per {unit}", flush=True)
+    return counts
+
+
+def print_ratios(counts: dict[str, float]) -> None:
+    """glassgrad's workloads against micrograd's with its collector off."""
+    ratios = [(ours, peer) for ours, peer in PEERS.items() if ours in counts and peer in counts]
+    if ratios:
+        print("glassgrad runs fewer instructions than micrograd with its collector off, by")
+        for ours, peer in ratios:
+            print(f"  {ours:<32} {counts[peer] / counts[ours]:8.1f}x")
+
+
 def main() -> None:
     if "--run" in sys.argv:
         workload, units = sys.argv[2], int(sys.argv[3])
@@ -154,17 +174,7 @@ def main() -> None:
         sys.exit("valgrind is not installed (Debian: apt-get install valgrind)")
     chosen = [name for name in WORKLOADS if name in sys.argv[1:]] or list(WORKLOADS)
     print(f"Python {sys.version.split()[0]}; instructions counted by callgrind")
-    counts = {}
-    for workload in chosen:
-        unit, (small, large) = WORKLOADS[workload]
-        difference = instructions(workload, large) - instructions(workload, small)
-        counts[workload] = per_unit = difference / (large - small)
-        print(f"  {workload:<32} {per_unit / 1e6:8.1f}M instructions per {unit}", flush=True)
-    ratios = [(ours, peer) for ours, peer in PEERS.items() if ours in counts and peer in counts]
-    if ratios:
-        print("glassgrad runs fewer instructions than micrograd with its collector off, by")
-        for ours, peer in ratios:
-            print(f"  {ours:<32} {counts[peer] / counts[ours]:8.1f}x")
+    print_ratios(measure(chosen))
 
 
 if __name__ == "__main__":

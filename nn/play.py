@@ -43,19 +43,30 @@ from typing import Any
 import autograd
 from autograd import collector_paused
 from autograd.floatmath import bce_with_logits as bce_float
+from autograd.language import catalogue, current_language, text, using_language
 from autograd.names import fmt
 from autograd.ops import OPS
+from autograd.stepper import json_for_script
+from nn import checks
 from nn import data as datasets
 from nn.layers import MLP, NONLINEAR_ACTIVATIONS
 from nn.optim import Optimizer
+from nn.recorded import RecordedLayerOutputs
 from nn.train import Diverged, Step, TrainingLoop
 
 #: The choices a view offers, in the order it shows them.
-DATASETS = tuple(datasets.DATASETS)
+#: The learner's own points (added, moved and erased on the plane, or loaded
+#: from CSV) are the dataset "own".
+OWN = "own"
+DATASETS = (*datasets.DATASETS, OWN)
+#: The most points of one's own (the CSV limit too: a scalar engine's size).
+MAX_OWN_POINTS = 2000
 ACTIVATIONS = NONLINEAR_ACTIVATIONS
 OPTIMIZERS = ("sgd", "momentum", "adam")
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (1, 10, 30, None)  # None: the whole training set
+#: λ of the L2 penalty λ·Σp² (``nn.fit``'s ``weight_decay``); 0 for none.
+WEIGHT_DECAYS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1)
 MAX_LAYERS, MAX_NEURONS = 3, 8
 
 #: The settings of a new playground: the article's network (3 ReLU, 1 sigmoid) and its
@@ -70,6 +81,7 @@ DEFAULTS: dict[str, Any] = {
     "lr": 0.3,
     "optimizer": "sgd",
     "batch_size": None,
+    "weight_decay": 0.0,
     "seed": 0,
     "compiled": True,
 }
@@ -78,14 +90,6 @@ DEFAULTS: dict[str, Any] = {
 CURVE_POINTS = 250
 #: Exported runs keep at most this many frames (a long run is thinned evenly).
 MAX_RECORDED_FRAMES = 400
-
-# What the view's status line says, in one place.
-DIVERGED_STATUS = (
-    "training diverged in epoch {epoch}: {what} became nan or inf. "
-    "Reset and try a smaller learning rate than {lr:g}."
-)
-SUMMARY = "loss {train_loss} train, {test_loss} test; accuracy {train_accuracy}% / {test_accuracy}%"
-EXPLAINED = "Sample {index} ({split}) at epoch {epoch}: ŷ = {prediction}, y = {y}, L = {loss}"
 
 
 class Playground:
@@ -105,6 +109,8 @@ class Playground:
             spread), test_fraction, hidden (neurons per hidden layer: 1-3
             layers of 1-8), activation (of the hidden layers), lr,
             optimizer (sgd, momentum, adam), batch_size (None for all),
+            weight_decay (λ of an L2 penalty λ·Σp² on every weight and
+            bias, as ``nn.fit``'s: the same numbers; 0 for none),
             seed (data, weights and shuffling: the same seed, the same run),
             compiled (train with the recorded step: the same numbers, bit
             for bit, several times faster; False builds every graph).
@@ -131,12 +137,15 @@ class Playground:
         base = dict(DEFAULTS)
         if model is not None:
             if not isinstance(model, MLP) or model.nin != 2 or model.sizes[-1] != 1:
-                raise ValueError(
-                    f"the playground trains an MLP with 2 inputs and 1 output, got {model!r}"
-                )
+                raise ValueError(text("playground.error.model", given=repr(model)))
             base["hidden"] = list(model.sizes[:-1])
             base["activation"] = model.activations[0] if model.sizes[:-1] else "relu"
         self.settings = check_settings({**base, **settings})
+        # The learner's own points: {"train": (X, y), "test": (X, y)} and their plane.
+        self.own: dict[str, tuple[list[list[float]], list[float]]] | None = None
+        self.own_extent: list[float] = []
+        if self.settings["dataset"] == OWN:
+            raise ValueError(text("playground.error.no_own_points"))
         self._use_model(model if model is not None else self._new_model())
         self.recorded: list[dict[str, Any]] = []
         self._make_data()
@@ -152,6 +161,8 @@ class Playground:
             ValueError: for a setting outside its choices; nothing changes then.
         """
         new = check_settings({**self.settings, **changes})
+        if new["dataset"] == OWN and self.own is None:
+            raise ValueError(text("playground.error.no_own_points"))
         old, self.settings = self.settings, new
         data_keys = ("dataset", "points", "noise", "test_fraction", "seed")
         if any(old[k] != new[k] for k in data_keys):
@@ -164,6 +175,7 @@ class Playground:
     def _use_model(self, model: MLP) -> None:
         self.model = model
         self._start = model.state_dict()  # what reset puts back
+        self._outputs: dict[tuple[int, bool], tuple[Any, Any]] = {}  # see forward
 
     def _new_model(self) -> MLP:
         s = self.settings
@@ -172,20 +184,22 @@ class Playground:
 
     def _make_data(self) -> None:
         s = self.settings
-        make = datasets.DATASETS[s["dataset"]]
-        if s["dataset"] == "blobs":
-            X, y = make(s["points"], spread=4 * s["noise"], seed=s["seed"])
+        self._outputs = {}  # recorded on the old samples (see forward)
+        if s["dataset"] == OWN and self.own is not None:
+            (self.X, self.y), (self.X_test, self.y_test) = (
+                ([list(x) for x in X], list(y)) for X, y in (self.own["train"], self.own["test"])
+            )
+            self.extent = list(self.own_extent)  # the plane stays put while points are edited
         else:
-            X, y = make(s["points"], noise=s["noise"], seed=s["seed"])
-        (self.X, self.y), (self.X_test, self.y_test) = datasets.train_test_split(
-            X, y, s["test_fraction"], seed=s["seed"]
-        )
-        xs = [p[0] for p in X]
-        ys = [p[1] for p in X]
-        # A square plane around the points, so that the maps are not stretched.
-        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-        half = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 + 0.3
-        self.extent = [cx - half, cx + half, cy - half, cy + half]
+            make = datasets.DATASETS[s["dataset"]]
+            if s["dataset"] == "blobs":
+                X, y = make(s["points"], spread=4 * s["noise"], seed=s["seed"])
+            else:
+                X, y = make(s["points"], noise=s["noise"], seed=s["seed"])
+            (self.X, self.y), (self.X_test, self.y_test) = datasets.train_test_split(
+                X, y, s["test_fraction"], seed=s["seed"]
+            )
+            self.extent = _square_around(X)
         r = self.resolution
         # Row 0 is the top of the picture (largest x2), as a canvas draws it.
         self.grid = [
@@ -196,6 +210,144 @@ class Playground:
             for j in range(r)
             for i in range(r)
         ]
+
+    # -- points of one's own ----------------------------------------------------------
+
+    def edit_points(
+        self,
+        do: str,
+        *,
+        split: str = "train",
+        index: int = 0,
+        x: Sequence[float] = (),
+        label: float = 0.0,
+    ) -> None:
+        """Add, move or erase one point, then start the run over on the points as they are.
+
+        The first edit makes the current points one's own (the dataset "own"),
+        on the same plane. ``do`` is "add" (a training point ``x`` of class
+        ``label``), "move" (the point ``index`` of ``split`` to ``x``) or
+        "erase" (that point; each split keeps at least one).
+
+        Raises:
+            ValueError: for a bad point or index; nothing changes then.
+        """
+        own = self.own if self.settings["dataset"] == OWN and self.own is not None else None
+        if own is None:
+            own = {"train": (self.X, self.y), "test": (self.X_test, self.y_test)}
+        points = {k: ([list(p) for p in X], list(y)) for k, (X, y) in own.items()}
+        if do == "add":
+            if sum(len(y) for _, y in points.values()) >= MAX_OWN_POINTS:
+                raise ValueError(text("playground.error.too_many_points", most=MAX_OWN_POINTS))
+            points["train"][0].append(_on_the_plane(x))
+            points["train"][1].append(_checked_label(label))
+        elif do in ("move", "erase"):
+            if split not in points or not (
+                isinstance(index, int) and 0 <= index < len(points[split][1])
+            ):
+                raise ValueError(
+                    text(
+                        "playground.error.no_sample",
+                        index=repr(index),
+                        split=repr(split),
+                        count=len(points.get(split, ((), ()))[1]),
+                    )
+                )
+            if do == "move":
+                points[split][0][index] = _on_the_plane(x)
+            elif len(points[split][1]) == 1:
+                raise ValueError(
+                    text("playground.error.last_point", split=text(f"playground.split.{split}"))
+                )
+            else:
+                del points[split][0][index], points[split][1][index]
+        else:
+            raise ValueError(f"unknown edit {do!r}")
+        extent = self.own_extent if self.settings["dataset"] == OWN else self.extent
+        self._own_points(points, extent)
+
+    def load_csv(self, csv_text: str) -> None:
+        """One's own points from CSV text (``x1,x2,label`` rows, ``nn.data.parse_csv``),
+        split by ``test_fraction`` and ``seed``, on a plane around them; the run starts over.
+
+        Raises:
+            nn.data.CSVError: naming the first bad row and what is wrong, or a
+                text too long; nothing changes then.
+        """
+        X, y = datasets.parse_csv(csv_text, max_rows=MAX_OWN_POINTS)
+        if len(y) < 2:
+            raise datasets.CSVError(text("playground.error.too_few_points"))
+        s = self.settings
+        train, test = datasets.train_test_split(X, y, s["test_fraction"], seed=s["seed"])
+        self._own_points({"train": train, "test": test}, _square_around(X))
+
+    def _own_points(
+        self, points: dict[str, tuple[list[list[float]], list[float]]], extent: list[float]
+    ) -> None:
+        self.own, self.own_extent = points, list(extent)
+        self.settings = {**self.settings, "dataset": OWN}
+        self._make_data()
+        self.reset()
+
+    def share(self) -> dict[str, Any]:
+        """The run as a link carries it: the settings, and one's own points if any
+        (each ``[x1, x2, label]``, by split, and their plane)."""
+        run: dict[str, Any] = {"settings": dict(self.settings)}
+        if self.settings["dataset"] == OWN and self.own is not None:
+            run["points"] = {
+                split: [[*x, label] for x, label in zip(*self.own[split])] for split in self.own
+            }
+            run["extent"] = list(self.own_extent)
+        return run
+
+    def load_share(self, run: Any) -> None:
+        """Take a run from a link (``share``'s form): every value is checked, and
+        anything else in it refused; nothing changes unless all of it is good.
+
+        Raises:
+            ValueError: saying what in the link is wrong.
+        """
+        if not isinstance(run, dict) or set(run) - {"settings", "points", "extent"}:
+            raise ValueError(text("playground.error.bad_link"))
+        settings = run.get("settings")
+        if not isinstance(settings, dict):
+            raise ValueError(text("playground.error.bad_link"))
+        new = check_settings({**DEFAULTS, **settings})
+        if new["dataset"] != OWN:
+            if "points" in run:
+                raise ValueError(text("playground.error.bad_link"))
+            self.own = None
+            self.update(**new)
+            return
+        # Every value is checked before anything changes.
+        points = run.get("points")
+        extent = run.get("extent")
+        if not (isinstance(points, dict) and set(points) == {"train", "test"}):
+            raise ValueError(text("playground.error.bad_link"))
+        if not (isinstance(extent, list) and len(extent) == 4):
+            raise ValueError(text("playground.error.bad_link"))
+        extent = [_checked_number(v) for v in extent]
+        if not (extent[0] < extent[1] and extent[2] < extent[3]):
+            raise ValueError(text("playground.error.bad_link"))
+        own: dict[str, tuple[list[list[float]], list[float]]] = {}
+        total = 0
+        for split in ("train", "test"):
+            rows = points[split]
+            if not isinstance(rows, list) or not rows:
+                raise ValueError(text("playground.error.bad_link"))
+            total += len(rows)
+            if total > MAX_OWN_POINTS:
+                raise ValueError(text("playground.error.too_many_points", most=MAX_OWN_POINTS))
+            if any(not isinstance(row, list) or len(row) != 3 for row in rows):
+                raise ValueError(text("playground.error.bad_link"))
+            own[split] = (
+                [_checked_point(row[:2]) for row in rows],
+                [_checked_label(row[2]) for row in rows],
+            )
+        self.own, self.own_extent = own, extent
+        self.update(**new)
+        self._make_data()  # the link's points, even where the settings are the same
+        self.reset()
 
     def reset(self) -> None:
         """Start the run over: the initial weights, epoch 0, no history (the same seed,
@@ -215,6 +367,7 @@ class Playground:
             optimizer=s["optimizer"],
             lr=s["lr"],
             batch_size=s["batch_size"],
+            weight_decay=s["weight_decay"],
             seed=s["seed"],
             compiled=s["compiled"],
             track_accuracy=False,
@@ -274,7 +427,13 @@ class Playground:
         try:
             self.loop.train(epochs, step=step)
         except Diverged as error:
-            self.status = DIVERGED_STATUS.format(epoch=error.epoch, what=error.what, lr=error.lr)
+            what = {"the loss": "error.fit.the_loss", "a parameter": "error.fit.a_parameter"}
+            self.status = text(
+                "playground.status.diverged",
+                epoch=error.epoch,
+                what=text(what[error.what]) if error.what in what else error.what,
+                lr=f"{error.lr:g}",
+            )
         finally:
             if self.epoch != self.history["epoch"][-1]:
                 self._record_metrics()
@@ -295,8 +454,21 @@ class Playground:
     ) -> list[list[list[float]]]:
         """Every neuron's output for each sample, on plain floats
         (``MLP.layer_outputs``): for each sample, one list of outputs per
-        layer; the last is ``ŷ``, or the logit ``z`` with ``logits=True``."""
-        return self.model.layer_outputs(X, logits)
+        layer; the last is ``ŷ``, or the logit ``z`` with ``logits=True``.
+
+        With ``compiled`` the passes over the same samples (the grid of the
+        maps, each split) are recorded the second time they are asked for
+        and replayed from then on: the same numbers, bit for bit."""
+        if not self.settings["compiled"]:
+            return self.model.layer_outputs(X, logits)
+        key = (id(X), logits)
+        seen = self._outputs.get(key)
+        if seen is None or seen[0] is not X:
+            self._outputs[key] = (X, None)  # the first time: no recording yet
+            return self.model.layer_outputs(X, logits)
+        if seen[1] is None:
+            seen = self._outputs[key] = (X, RecordedLayerOutputs(self.model, X, logits))
+        return seen[1].outputs()
 
     def maps(self) -> list[list[float]]:
         """Each neuron's output over the input plane, layer by layer, as numbers in
@@ -329,11 +501,12 @@ class Playground:
         return {
             "settings": dict(self.settings),
             "choices": {
-                "dataset": list(DATASETS),
+                "dataset": [d for d in DATASETS if d != OWN or self.own is not None],
                 "activation": list(ACTIVATIONS),
                 "optimizer": list(OPTIMIZERS),
                 "lr": list(LEARNING_RATES),
                 "batch_size": list(BATCH_SIZES),
+                "weight_decay": list(WEIGHT_DECAYS),
                 "max_layers": MAX_LAYERS,
                 "max_neurons": MAX_NEURONS,
             },
@@ -346,7 +519,30 @@ class Playground:
             "train": {"x": self.X, "y": self.y},
             "test": {"x": self.X_test, "y": self.y_test},
             "explainable": _stepper_size(model) <= _max_stepper_nodes(),
+            "words": words(),
+            "rule": self.update_rule(),
+            # The tint's scale: ŷ from 0 (class 0's colour) to 1 (class 1's).
+            "probability_ticks": [[v, fmt(v)] for v in (0.0, 0.5, 1.0)],
         }
+
+    def update_rule(self) -> str:
+        """The update each batch makes, with this run's numbers: the article's
+        ``W ← W − η·∂L/∂W``, its optimizer's form, and the L2 penalty's ``2·λ·W``
+        in the gradient when there is one."""
+        s = self.settings
+        decay = s["weight_decay"]
+        if decay:
+            gradient = text("playground.rule.gradient_l2", decay=fmt(decay))
+        else:
+            gradient = text("playground.rule.gradient")
+        optimizer = self.optimizer
+        fields: dict[str, object] = {"lr": fmt(s["lr"]), "gradient": gradient}
+        if s["optimizer"] == "momentum":
+            fields["mu"] = fmt(optimizer.momentum)  # type: ignore[attr-defined]
+        rule = text(f"playground.rule.{s['optimizer']}", **fields)
+        if decay:
+            rule += text("playground.rule.l2", decay=fmt(decay))
+        return rule
 
     def frame(self) -> dict[str, Any]:
         """What a view redraws: epoch, curves, weights, biases and the neuron maps.
@@ -360,6 +556,7 @@ class Playground:
         return {
             "epoch": self.epoch,
             "curves": {k: [h[k][i] for i in keep] for k in h},
+            "axes": curve_axes(h["epoch"], h["train_loss"] + h["test_loss"]),
             "loss": {"train": h["train_loss"][-1], "test": h["test_loss"][-1]},
             "accuracy": {"train": h["train_accuracy"][-1], "test": h["test_accuracy"][-1]},
             "weights": [
@@ -367,7 +564,8 @@ class Playground:
             ],
             "biases": [[n.b.data for n in layer.neurons] for layer in self.model.layers],
             "maps": _encode(self.maps()),
-            "summary": SUMMARY.format(
+            "summary": text(
+                "playground.summary",
                 train_loss=fmt(h["train_loss"][-1]),
                 test_loss=fmt(h["test_loss"][-1]),
                 train_accuracy=round(100 * h["train_accuracy"][-1]),
@@ -410,7 +608,11 @@ class Playground:
         """
         X, y = (self.X, self.y) if split == "train" else (self.X_test, self.y_test)
         if split not in ("train", "test") or not (isinstance(index, int) and 0 <= index < len(X)):
-            raise ValueError(f"no sample {index!r} in the {split!r} split of {len(X)} samples")
+            raise ValueError(
+                text(
+                    "playground.error.no_sample", index=repr(index), split=repr(split), count=len(X)
+                )
+            )
         x, label = X[index], y[index]
         model = self.model
         model.zero_grad()
@@ -435,28 +637,30 @@ class Playground:
             "note": "",
             "text": "",
         }
-        result["title"] = EXPLAINED.format(
-            index=index,
-            split=split,
-            epoch=self.epoch,
-            prediction=fmt(result["prediction"]),
-            y=fmt(label),
-            loss=fmt(loss.data),
-        )
+        said = {
+            "index": index,
+            "split": text(f"playground.split.{split}"),
+            "epoch": self.epoch,
+            "x1": fmt(x[0]),
+            "x2": fmt(x[1]),
+            "y": fmt(label),
+            "prediction": fmt(result["prediction"]),
+            "loss": fmt(loss.data),
+        }
+        result["title"] = text("playground.explain.title", **said)
         lines = [
-            f"sample {index} ({split}): x = [{fmt(x[0])}, {fmt(x[1])}], y = {fmt(label)}, "
-            f"ŷ = {fmt(result['prediction'])}, L = {fmt(loss.data)}, epoch {self.epoch}",
-            "gradients from backward():",
+            text("playground.explain.line", **said),
+            text("playground.explain.gradients"),
             *(f"  ∂L/∂{name} = {fmt(g)}" for name, g in grads.items()),
         ]
         result["text"] = "\n".join(lines)
         if not stepper:
             return result
         if _stepper_size(model) > _max_stepper_nodes():
-            result["note"] = (
-                f"This network's graph has {_stepper_size(model)} nodes, more than "
-                f"{_max_stepper_nodes()} for a step-through: the gradients are listed instead. "
-                "A smaller network (e.g. one layer of 3) can be stepped through."
+            result["note"] = text(
+                "playground.explain.too_big",
+                nodes=_stepper_size(model),
+                most=_max_stepper_nodes(),
             )
             return result
         try:
@@ -466,11 +670,9 @@ class Playground:
         try:
             page = model.stepper(x=x, y=label)
         except MissingExtra as error:
-            result["note"] = f"No step-through here: {error}. The gradients are listed instead."
+            result["note"] = text("playground.explain.no_stepper", error=error)
             return result
-        page.title = f"Sample {index} ({split}) at epoch {self.epoch}: x = [{fmt(x[0])}, " + (
-            f"{fmt(x[1])}], y = {fmt(label)}"
-        )
+        page.title = text("playground.explain.page_title", **said)
         result["stepper"] = page.html("gg-" + secrets.token_hex(8))
         result["text"] = lines[0] + "\n" + page.text()
         return result
@@ -503,7 +705,7 @@ class Playground:
 
 def replay_page(setup: dict[str, Any], frames: list[dict[str, Any]], title: str) -> str:
     """A self-contained page that replays ``frames`` (see ``Playground.export_html``)."""
-    payload = _json_for_script({"setup": setup, "frames": frames})
+    payload = json_for_script({"setup": setup, "frames": frames})
     module = SCRIPT_FILE.read_text(encoding="utf-8")
     marker = "export default { render };"
     if marker not in module:  # pragma: no cover - the script's last line
@@ -544,6 +746,8 @@ class Session:
 
     * ``settings``: a dict of new settings (the run starts over);
     * ``running``: True to play, False to pause;
+    * ``language``: the language of the view's words and of every text
+      made from then on ("en", "zh"; None: the environment's);
     * ``request``: ``{"do": "step"}`` (one epoch), ``{"do": "reset"}``,
       ``{"do": "explain", "index": i, "split": "train"}``, or ``{"do":
       "export"}`` (the run as a replay page, for the view to download:
@@ -554,17 +758,34 @@ class Session:
     returns the new frame.
     """
 
-    def __init__(self, playground: Playground) -> None:
+    def __init__(self, playground: Playground, lang: str | None = None) -> None:
         self.playground = playground
         self.running = False
+        self.lang = lang if lang is None else current_language(lang)
 
     def state(self) -> dict[str, Any]:
         """Everything a newly opened view needs."""
         pg = self.playground
-        return {"setup": pg.setup(), "frame": pg.record(), "running": self.running}
+        with using_language(self.lang):
+            return {"setup": pg.setup(), "frame": pg.record(), "running": self.running}
 
     def handle(self, name: str, value: Any) -> dict[str, Any]:
+        """A view's change (see the class): the state that changed, by name.
+
+        Raises:
+            ValueError: for an unknown state or request, or a language glassgrad
+                does not speak.
+        """
+        if name == "language":
+            self.lang = None if value is None else current_language(value)
+            name, value = "relabel", None
+        with using_language(self.lang):
+            return self._handle(name, value)
+
+    def _handle(self, name: str, value: Any) -> dict[str, Any]:
         pg = self.playground
+        if name == "relabel":  # the same run in other words
+            return {"setup": pg.setup(), "frame": pg.record(), "explanation": {}}
         if name == "settings":
             self.running = False
             try:
@@ -589,6 +810,31 @@ class Session:
                 return {"frame": pg.record(), "running": False, "explanation": {}}
             if do == "export":
                 return {"download": {"name": pg.replay_name(), "html": pg.replay_html()}}
+            if do in ("add", "move", "erase", "csv", "share"):
+                self.running = False
+                try:
+                    if do == "csv":
+                        pg.load_csv(value.get("text"))
+                    elif do == "share":
+                        pg.load_share(value.get("run"))
+                    else:
+                        pg.edit_points(
+                            do,
+                            split=value.get("split", "train"),
+                            index=value.get("index", 0),
+                            x=value.get("x", ()),
+                            label=value.get("label", 0),
+                        )
+                except ValueError as error:
+                    frame = pg.frame()
+                    frame["status"] = str(error)
+                    return {"frame": frame, "running": False}
+                return {
+                    "setup": pg.setup(),
+                    "frame": pg.record(),
+                    "running": False,
+                    "explanation": {},
+                }
             if do == "explain":
                 self.running = False
                 explanation = pg.explain(int(value.get("index", 0)), value.get("split", "train"))
@@ -601,8 +847,9 @@ class Session:
         pg = self.playground
         if not self.running:
             return {}
-        pg.train(pg.redraw_every)
-        changed: dict[str, Any] = {"frame": pg.record()}
+        with using_language(self.lang):
+            pg.train(pg.redraw_every)
+            changed: dict[str, Any] = {"frame": pg.record()}
         if pg.status:
             self.running = False
             changed["running"] = False
@@ -636,19 +883,27 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
     unknown = set(settings) - set(DEFAULTS)
     if unknown:
         raise ValueError(
-            f"unknown setting {sorted(unknown)[0]!r}; the settings are {', '.join(DEFAULTS)}"
+            text(
+                "playground.error.unknown_setting",
+                given=repr(sorted(unknown)[0]),
+                choices=", ".join(DEFAULTS),
+            )
         )
     s = dict(settings)
-    if s["dataset"] not in DATASETS:
-        raise ValueError(f"unknown dataset {s['dataset']!r}; choose one of {', '.join(DATASETS)}")
-    if s["activation"] not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {s['activation']!r}; choose one of {', '.join(ACTIVATIONS)}"
-        )
-    if s["optimizer"] not in OPTIMIZERS:
-        raise ValueError(
-            f"unknown optimizer {s['optimizer']!r}; choose one of {', '.join(OPTIMIZERS)}"
-        )
+    for key, choices in (
+        ("dataset", DATASETS),
+        ("activation", ACTIVATIONS),
+        ("optimizer", OPTIMIZERS),
+    ):
+        if s[key] not in choices:
+            raise ValueError(
+                text(
+                    "playground.error.unknown_choice",
+                    name=key,
+                    given=repr(s[key]),
+                    choices=", ".join(choices),
+                )
+            )
     hidden = s["hidden"]
     if (
         not isinstance(hidden, list | tuple)
@@ -657,8 +912,12 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
         or any(not 1 <= n <= MAX_NEURONS for n in hidden)
     ):
         raise ValueError(
-            f"hidden is 1 to {MAX_LAYERS} layers of 1 to {MAX_NEURONS} neurons, e.g. [3], "
-            f"got {hidden!r}"
+            text(
+                "playground.error.hidden",
+                layers=MAX_LAYERS,
+                neurons=MAX_NEURONS,
+                given=repr(hidden),
+            )
         )
     s["hidden"] = list(hidden)
     for key, low, high in (("noise", 0.0, 1.0), ("test_fraction", 0.05, 0.95)):
@@ -668,20 +927,125 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
             or not isinstance(value, int | float)
             or not low <= value <= high
         ):
-            raise ValueError(f"{key} must be a number from {low} to {high}, got {value!r}")
+            raise ValueError(
+                text("playground.error.number", name=key, low=low, high=high, given=repr(value))
+            )
         s[key] = float(value)
     lr = s["lr"]
     if isinstance(lr, bool) or not isinstance(lr, int | float) or not 0 < lr <= 10:
-        raise ValueError(f"lr must be a number above 0 and at most 10, got {lr!r}")
+        raise ValueError(text("playground.error.lr", given=repr(lr)))
     s["lr"] = float(lr)
     for key, low, high in (("points", 8, 2000), ("seed", 0, 2**31)):
         value = s[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"{key} must be a whole number from {low} to {high}, got {value!r}")
+            raise ValueError(
+                text("playground.error.whole", name=key, low=low, high=high, given=repr(value))
+            )
     datasets.check_batch_size(s["batch_size"])
+    s["weight_decay"] = checks.weight_decay(s["weight_decay"])
     if not isinstance(s["compiled"], bool):
-        raise ValueError(f"compiled is True or False, got {s['compiled']!r}")
+        raise ValueError(text("playground.error.compiled", given=repr(s["compiled"])))
     return s
+
+
+#: The catalogue's texts that the playground's view shows (its buttons, keys, hints).
+WORDS_PREFIX = "playground."
+
+
+def words(lang: str | None = None) -> dict[str, str]:
+    """The view's texts in the current language (or ``lang``), by key: its
+    script has no sentence of its own, only these keys."""
+    every = catalogue(current_language(lang))
+    return {key: value for key, value in every.items() if key.startswith(WORDS_PREFIX)}
+
+
+def _nice_step(at_least: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is ``>= at_least``."""
+    power = 10.0 ** math.floor(math.log10(at_least))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= at_least * (1 - 1e-12):
+            return factor * power
+    return 10 * power  # pragma: no cover - the loop's last factor always fits
+
+
+def _tick_text(value: float) -> str:
+    return fmt(round(value, 12))  # 0.30000000000000004 is read as 0.3
+
+
+def curve_axes(epochs: Sequence[int], losses: Sequence[float], ticks: int = 4) -> dict[str, Any]:
+    """The curve's axes: each one's range, scale and labelled ticks ``[value, text]``.
+
+    Epochs run from 0 to the last (at least 1). The loss axis is linear from
+    0 when the losses lie within one decade, and logarithmic, with a tick at
+    each power of ten, when the largest is 10 times the smallest or more.
+    Accuracy runs from 0 to 100%.
+    """
+    last = max(1, max(epochs, default=0))
+    step = max(1, int(_nice_step(last / ticks)))
+    epoch_ticks = [[e, str(e)] for e in range(0, last + 1, step)]
+    finite = [v for v in losses if math.isfinite(v) and v > 0]
+    low, high = (min(finite), max(finite)) if finite else (1.0, 1.0)
+    if high >= 10 * low:
+        bottom, top = math.floor(math.log10(low)), math.ceil(math.log10(high))
+        every = max(1, math.ceil((top - bottom) / ticks))
+        loss = {
+            "scale": "log",
+            "range": [10.0**bottom, 10.0**top],
+            "ticks": [[10.0**k, _tick_text(10.0**k)] for k in range(bottom, top + 1, every)],
+        }
+    else:
+        size = _nice_step(high / ticks) if high > 0 else 0.25
+        count = math.ceil(high / size * (1 - 1e-12)) if high > 0 else 4
+        # Rounded once, so that the top tick and the axis's end are the same number.
+        values = [round(k * size, 12) for k in range(count + 1)]
+        loss = {
+            "scale": "linear",
+            "range": [0.0, values[-1]],
+            "ticks": [[v, _tick_text(v)] for v in values],
+        }
+    return {
+        "epoch": {"scale": "linear", "range": [0, last], "ticks": epoch_ticks},
+        "loss": loss,
+        "accuracy": {
+            "scale": "linear",
+            "range": [0.0, 1.0],
+            "ticks": [[0.0, "0%"], [0.5, "50%"], [1.0, "100%"]],
+        },
+    }
+
+
+def _square_around(X: Sequence[Sequence[float]]) -> list[float]:
+    """A square plane around the points, so that the maps are not stretched."""
+    xs = [p[0] for p in X]
+    ys = [p[1] for p in X]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    half = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 + 0.3
+    return [cx - half, cx + half, cy - half, cy + half]
+
+
+def _checked_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(text("playground.error.point", given=repr(value)))
+    return float(value)
+
+
+def _checked_point(x: Any) -> list[float]:
+    """``[x1, x2]`` as two finite floats, or a ValueError."""
+    if not isinstance(x, list | tuple) or len(x) != 2:
+        raise ValueError(text("playground.error.point", given=repr(x)))
+    return [_checked_number(v) for v in x]
+
+
+def _on_the_plane(x: Any) -> list[float]:
+    """A point placed by hand: to 3 decimals (a pixel is about 0.01), short in a link."""
+    return [round(v, 3) for v in _checked_point(x)]
+
+
+def _checked_label(label: Any) -> float:
+    """A class, 0 or 1, as a float, or a ValueError."""
+    if isinstance(label, bool) or label not in (0, 1):
+        raise ValueError(text("playground.error.label", given=repr(label)))
+    return float(label)
 
 
 def _layer_names(model: MLP) -> list[list[str]]:
@@ -725,13 +1089,3 @@ def _thinned(count: int, most: int) -> list[int]:
     if keep[-1] != count - 1:
         keep.append(count - 1)
     return keep
-
-
-def _json_for_script(data: Any) -> str:
-    # Inside <script>, "</script>" or "<!--" must not end the block.
-    return (
-        json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        .replace("&", "\\u0026")
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-    )

@@ -19,7 +19,8 @@ var STYLE = [
   ".ggp { font-family: sans-serif; font-size: 14px; color: #263238; max-width: 980px; }",
   ".ggp button, .ggp select { min-height: 36px; font-size: 14px; padding: 4px 10px; cursor: pointer; }",
   ".ggp-bar, .ggp-controls { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; margin: 4px 0; }",
-  ".ggp-controls label { display: inline-flex; gap: 4px; align-items: center; }",
+  ".ggp-controls label, .ggp-depth { display: inline-flex; gap: 4px; align-items: center; }",
+  ".ggp-depth button { min-width: 36px; }",
   ".ggp-epoch { font-family: monospace; font-size: 16px; min-width: 9em; }",
   ".ggp-main { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }",
   ".ggp-net { position: relative; flex: 1 1 360px; min-width: 300px; max-width: 560px; }",
@@ -29,9 +30,15 @@ var STYLE = [
   ".ggp-layer-ctl { position: absolute; display: flex; gap: 2px; font-size: 12px; }",
   ".ggp-layer-ctl button { min-height: 28px; min-width: 28px; padding: 0; }",
   ".ggp-out { flex: 0 1 320px; min-width: 280px; }",
+  ".ggp-figure { position: relative; max-width: 322px; }",
   ".ggp-plane { width: 100%; max-width: 320px; aspect-ratio: 1; display: block; cursor: crosshair; border: 1px solid #90a4ae; touch-action: manipulation; }",
-  ".ggp-curves { width: 100%; max-width: 320px; height: 110px; display: block; margin-top: 6px; }",
+  ".ggp-plane-key { width: 100%; max-width: 320px; display: block; font-size: 10px; }",
+  ".ggp-plane-key text { fill: #37474f; }",
+  ".ggp-plane-hint { position: absolute; left: 1px; right: 1px; top: 1px; padding: 3px 6px; background: rgba(255, 255, 255, 0.82); font-size: 13px; text-align: center; pointer-events: none; }",
+  ".ggp-curves { width: 100%; max-width: 320px; display: block; margin-top: 6px; font-size: 10px; }",
+  ".ggp-curves text { fill: #455a64; }",
   ".ggp-numbers { font-family: monospace; font-size: 13px; margin: 4px 0; }",
+  ".ggp-rule { font-family: monospace; font-size: 13px; margin: 4px 0; color: #37474f; }",
   ".ggp-status { color: #b71c1c; margin: 4px 0; min-height: 1em; }",
   ".ggp-status[data-kind=warning] { color: #8a4b00; }",
   ".ggp-explain { margin-top: 10px; }",
@@ -63,27 +70,61 @@ function element(tag, attrs, parent) {
   return el;
 }
 
+function svgElement(tag, attrs, parent) {
+  var el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  Object.keys(attrs || {}).forEach(function (k) {
+    if (k === "text") { el.textContent = attrs[k]; } else { el.setAttribute(k, attrs[k]); }
+  });
+  if (parent) { parent.appendChild(el); }
+  return el;
+}
+
+// The curve's box, in its own units: the plot, with room for the ticks' labels
+// (loss on the left, accuracy on the right, epochs below) and the key under it.
+var CURVE = { width: 320, height: 182, left: 34, right: 34, top: 10, plot: 110 };
+var TRAIN = "#263238", TEST = "#90a4ae";
+
 function render(context) {
   var model = context.model, el = context.el;
   var root = element("div", { "class": "ggp" }, el);
   element("style", { text: STYLE }, root);
   var bar = element("div", { "class": "ggp-bar" }, root);
   var controls = element("div", { "class": "ggp-controls" }, root);
+  var rule = element("div", { "class": "ggp-rule" }, root);
   var status = element("div", { "class": "ggp-status", role: "status" }, root);
   var main = element("div", { "class": "ggp-main" }, root);
   var net = element("div", { "class": "ggp-net" }, main);
   var out = element("div", { "class": "ggp-out" }, main);
-  var plane = element("canvas", { "class": "ggp-plane", width: "320", height: "320",
-    "aria-label": "the input plane: decision boundary and points; click a point to explain it" }, out);
+  var figure = element("div", { "class": "ggp-figure" }, out);
+  var plane = element("canvas", { "class": "ggp-plane", width: "320", height: "320" }, figure);
+  var planeHint = element("div", { "class": "ggp-plane-hint", "aria-live": "polite" }, figure);
+  var planeKey = svgElement("svg", { "class": "ggp-plane-key", viewBox: "0 0 320 62" }, figure);
   var numbers = element("div", { "class": "ggp-numbers" }, out);
-  var curves = element("canvas", { "class": "ggp-curves", width: "320", height: "110",
-    "aria-label": "train and test loss by epoch" }, out);
-  var legend = element("div", { "class": "ggp-hint" }, out);
-  legend.innerHTML = "<b style='color:#263238'>—</b> train, " +
-    "<b style='color:#90a4ae'>—</b> test: loss (solid), accuracy (dashed, 0 to 100%). " +
-    "Points: ● train, ○ test.";
+  var curves = svgElement("svg", { "class": "ggp-curves", viewBox: "0 0 " + CURVE.width + " " +
+    CURVE.height, role: "img" }, out);
   var explainBox = element("div", { "class": "ggp-explain" }, root);
   var replaying = !!model.get("replay");
+
+  // The words of the view come from glassgrad's message catalogue, in the
+  // language Python speaks (setup.words); a key with no text shows as itself.
+  function t(key, fields) {
+    var words = (model.get("setup") || {}).words || {};
+    var template = words[key] === undefined ? key : words[key];
+    return template.replace(/\{(\w*)\}/g, function (_, name) { return String((fields || {})[name]); });
+  }
+
+  // Elements whose words are set once and said again in a new language (a new
+  // setup brings its words): [element, attribute ("" for the text), key, fields].
+  var spoken = [];
+  function say(el, attribute, key, fields) {
+    spoken.push([el, attribute, key, fields]);
+    sayAgain(spoken[spoken.length - 1]);
+    return el;
+  }
+  function sayAgain(entry) {
+    var words = t(entry[2], entry[3]);
+    if (entry[1]) { entry[0].setAttribute(entry[1], words); } else { entry[0].textContent = words; }
+  }
 
   function send(name, value) { model.set(name, value); model.save_changes(); }
   var requests = 0;
@@ -93,23 +134,32 @@ function render(context) {
   }
 
   // -- the bar: play, pause, step, reset, epoch --------------------------------
-  function button(act, text, label, parent) {
-    var el = element("button", { type: "button", "data-act": act, title: label,
-      "aria-label": label, text: text }, parent || bar);
+  // A button: its text and its label (title and aria-label) in words, or a sign
+  // ("−", "+") as its text.
+  function button(act, text, label, parent, fields) {
+    var el = element("button", { type: "button", "data-act": act }, parent || bar);
+    if (text.indexOf(".") > 0) { say(el, "", text); } else { el.textContent = text; }
+    say(el, "title", label, fields); say(el, "aria-label", label, fields);
     return el;
   }
-  var play = button("play", "▶ Play", "play or pause training");
-  var stepButton = button("step", "Step", "train one epoch");
-  var resetButton = button("reset", "Reset", "start over: same seed, same run");
-  var explainButton = button("explain", "Explain a sample", "step through one sample's forward and backward pass");
-  var exportButton = button("export", "Save run", "save the run so far as one page that replays it offline");
+  // The same, for buttons made again at every layout or explanation (not kept in spoken).
+  function buttonOnce(act, text, label, parent, fields) {
+    var words = t(label, fields);
+    return element("button", { type: "button", "data-act": act, title: words, "aria-label": words,
+      text: text }, parent);
+  }
+  var play = button("play", "playground.button.play", "playground.label.play");
+  var stepButton = button("step", "playground.button.step", "playground.label.step");
+  var resetButton = button("reset", "playground.button.reset", "playground.label.reset");
+  var explainButton = button("explain", "playground.button.explain", "playground.label.explain");
+  var exportButton = button("export", "playground.button.export", "playground.label.export");
   var epoch = element("span", { "class": "ggp-epoch", "aria-live": "off" }, bar);
   var seek = null;
   if (replaying) {
     explainButton.remove();
     exportButton.remove();
-    seek = element("input", { type: "range", "class": "ggp-replay", min: "0", value: "0",
-      "aria-label": "recorded frame" }, bar);
+    seek = say(element("input", { type: "range", "class": "ggp-replay", min: "0", value: "0" }, bar),
+      "aria-label", "playground.label.seek");
     seek.addEventListener("input", function () {
       send("request", { do: "seek", at: parseInt(seek.value, 10) });
     });
@@ -130,9 +180,12 @@ function render(context) {
   }
   function choice(key, label, options, parse) {
     var wrap = element("label", {}, controls);
-    wrap.appendChild(document.createTextNode(label));
-    var select = element("select", { "data-setting": key, "aria-label": label }, wrap);
-    options.forEach(function (o) { element("option", { value: String(o[0]), text: o[1] }, select); });
+    say(wrap.appendChild(element("span", {})), "", label);
+    var select = say(element("select", { "data-setting": key }, wrap), "aria-label", label);
+    options.forEach(function (o) {
+      var option = element("option", { value: String(o[0]) }, select);
+      if (o[1].indexOf("playground.") === 0) { say(option, "", o[1]); } else { option.textContent = o[1]; }
+    });
     select.addEventListener("change", function () {
       var changes = {}; changes[key] = parse(select.value); changeSettings(changes);
     });
@@ -143,18 +196,29 @@ function render(context) {
   var setup0 = model.get("setup");
   if (!replaying) {
     var choices = setup0.choices;
-    choice("dataset", "data", choices.dataset.map(function (d) { return [d, d]; }), text);
-    choice("noise", "noise", [0, 0.05, 0.1, 0.2, 0.3, 0.5].map(function (n) { return [n, String(n)]; }), number);
-    choice("test_fraction", "test", [0.1, 0.2, 0.3, 0.5, 0.7].map(function (n) {
+    choice("dataset", "playground.setting.dataset", choices.dataset.map(function (d) { return [d, d]; }), text);
+    choice("noise", "playground.setting.noise", [0, 0.05, 0.1, 0.2, 0.3, 0.5].map(function (n) {
+      return [n, String(n)]; }), number);
+    choice("test_fraction", "playground.setting.test_fraction", [0.1, 0.2, 0.3, 0.5, 0.7].map(function (n) {
       return [n, Math.round(n * 100) + "%"]; }), number);
-    choice("activation", "activation", choices.activation.map(function (a) { return [a, a]; }), text);
-    choice("lr", "learning rate", choices.lr.map(function (r) { return [r, String(r)]; }), number);
-    choice("optimizer", "optimizer", choices.optimizer.map(function (o) { return [o, o]; }), text);
-    choice("batch_size", "batch", choices.batch_size.map(function (s) {
-      return [s === null ? "all" : s, s === null ? "all" : String(s)]; }),
+    choice("activation", "playground.setting.activation", choices.activation.map(function (a) {
+      return [a, a]; }), text);
+    choice("lr", "playground.setting.lr", choices.lr.map(function (r) { return [r, String(r)]; }), number);
+    choice("optimizer", "playground.setting.optimizer", choices.optimizer.map(function (o) {
+      return [o, o]; }), text);
+    choice("batch_size", "playground.setting.batch_size", choices.batch_size.map(function (s) {
+      return [s === null ? "all" : s, s === null ? "playground.setting.all" : String(s)]; }),
       function (v) { return v === "all" ? null : parseInt(v, 10); });
-    choice("seed", "seed", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(function (s) { return [s, String(s)]; }),
-      function (v) { return parseInt(v, 10); });
+    choice("weight_decay", "playground.setting.weight_decay", choices.weight_decay.map(function (d) {
+      return [d, String(d)]; }), number);
+    choice("seed", "playground.setting.seed", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(function (s) {
+      return [s, String(s)]; }), function (v) { return parseInt(v, 10); });
+    var depth = element("span", { "class": "ggp-depth" }, controls);
+    say(depth.appendChild(element("span", {})), "", "playground.setting.layers");
+    button("fewer-layers", "−", "playground.label.fewer_layers", depth)
+      .addEventListener("click", function () { relayer(-1); });
+    button("more-layers", "+", "playground.label.more_layers", depth)
+      .addEventListener("click", function () { relayer(1); });
   }
 
   // -- the network: laid out once per setup, restyled every frame ---------------
@@ -164,49 +228,54 @@ function render(context) {
     net.innerHTML = "";
     var layers = setup.layers, r = setup.resolution;
     var width = Math.max(300, Math.min(560, net.clientWidth || 360));
-    var cell = width < 420 ? 36 : 44, top = 34;
+    var cell = width < 420 ? 36 : 44;
+    var columnGap = (width - cell) / (layers.length - 1);
+    // A hidden layer's size: − and + above its column, in a row of their own,
+    // so that no button ever covers a neuron's map, at any width.
+    var controlsHeight = 0;
+    if (!replaying) {
+      layers.forEach(function (size, l) {
+        if (l === 0 || l === layers.length - 1) { return; }
+        var ctl = element("div", { "class": "ggp-layer-ctl" }, net);
+        var minus = buttonOnce("fewer", "−", "playground.label.fewer", ctl, { layer: l });
+        var plus = buttonOnce("more", "+", "playground.label.more", ctl, { layer: l });
+        minus.addEventListener("click", function () { resize(l - 1, -1); });
+        plus.addEventListener("click", function () { resize(l - 1, 1); });
+        // Centred on the column, kept inside the box.
+        var left = l * columnGap + cell / 2 - ctl.offsetWidth / 2;
+        ctl.style.left = Math.max(0, Math.min(width - ctl.offsetWidth, left)) + "px";
+        ctl.style.top = "0px";
+        controlsHeight = Math.max(controlsHeight, ctl.offsetHeight);
+      });
+    }
+    var top = controlsHeight + 8;
     var tallest = Math.max.apply(null, layers);
-    var rowGap = Math.max(cell + 14, 0);
-    var height = top + tallest * rowGap + 10;
-    net.style.height = height + "px";
+    var rowGap = cell + 14;
+    var height = tallest * rowGap;
+    net.style.height = (top + height) + "px";
     var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     svg.setAttribute("width", width); svg.setAttribute("height", height);
+    svg.style.top = top + "px";
     net.appendChild(svg);
-    var columnGap = (width - cell) / (layers.length - 1);
     var centres = [], canvases = [];
     layers.forEach(function (size, l) {
       var x = l * columnGap;
-      var offset = top + (tallest - size) * rowGap / 2;
+      var offset = (tallest - size) * rowGap / 2;
       var column = [];
       for (var j = 0; j < size; j++) {
         var y = offset + j * rowGap;
         var canvas = element("canvas", { "class": "ggp-neuron", width: String(r), height: String(r),
           "data-layer": String(l), "data-neuron": String(j) }, net);
-        canvas.style.left = x + "px"; canvas.style.top = y + "px";
+        canvas.style.left = x + "px"; canvas.style.top = (top + y) + "px";
         canvas.style.width = cell + "px"; canvas.style.height = cell + "px";
         var name = element("div", { "class": "ggp-neuron-name", text: setup.names[l][j] }, net);
-        name.style.left = x + "px"; name.style.top = (y + cell) + "px"; name.style.width = cell + "px";
+        name.style.left = x + "px"; name.style.top = (top + y + cell) + "px";
+        name.style.width = cell + "px";
         canvases.push(canvas);
-        column.push([x + cell / 2, y + cell / 2]);
+        column.push([x + cell / 2, y + cell / 2]);  // in the svg's own coordinates
       }
       centres.push(column);
-      if (!replaying && l > 0 && l < layers.length - 1) {  // a hidden layer: its size
-        var ctl = element("div", { "class": "ggp-layer-ctl" }, net);
-        ctl.style.left = x + "px"; ctl.style.top = "0px";
-        var minus = button("fewer", "−", "one neuron fewer in layer " + l, ctl);
-        var plus = button("more", "+", "one neuron more in layer " + l, ctl);
-        minus.addEventListener("click", function () { resize(l - 1, -1); });
-        plus.addEventListener("click", function () { resize(l - 1, 1); });
-      }
     });
-    if (!replaying) {
-      var layerCtl = element("div", { "class": "ggp-layer-ctl" }, net);
-      layerCtl.style.left = (columnGap * (layers.length - 1) - 30) + "px"; layerCtl.style.top = "0px";
-      var fewer = button("fewer-layers", "−L", "one hidden layer fewer", layerCtl);
-      var more = button("more-layers", "+L", "one hidden layer more", layerCtl);
-      fewer.addEventListener("click", function () { relayer(-1); });
-      more.addEventListener("click", function () { relayer(1); });
-    }
     var edges = [];
     for (var l = 1; l < layers.length; l++) {
       var row = [];
@@ -236,6 +305,11 @@ function render(context) {
       });
     }
     selected = { index: 0, split: "train" };
+    spoken.forEach(sayAgain);  // the setup's words: a new language, perhaps
+    showRunning();
+    rule.textContent = setup.rule;
+    drawPlaneKey();
+    showPlaneHint();
     draw();
   }
   function resize(layer, delta) {
@@ -268,6 +342,50 @@ function render(context) {
     var e = setup.extent, size = plane.width;
     return [(p[0] - e[0]) / (e[1] - e[0]) * size, (e[3] - p[1]) / (e[3] - e[2]) * size];
   }
+  // The plane's key: the colour of each class, train and test points, and
+  // what the tint says: the predicted probability ŷ of class 1, 0 to 1.
+  function drawPlaneKey() {
+    var setup = model.get("setup");
+    planeKey.textContent = "";
+    plane.setAttribute("aria-label", t("playground.plane.label"));
+    function rgb(c) { return "rgb(" + c.join(",") + ")"; }
+    [[NEGATIVE, t("playground.plane.class0"), 0], [POSITIVE, t("playground.plane.class1"), 1]]
+      .forEach(function (entry, i) {
+        svgElement("circle", { cx: 10 + 86 * i, cy: 10, r: 4.5, fill: rgb(entry[0]),
+          stroke: "#ffffff", "class": "ggp-class", "data-class": String(entry[2]) }, planeKey);
+        svgElement("text", { x: 18 + 86 * i, y: 13.5, text: entry[1] }, planeKey);
+      });
+    svgElement("circle", { cx: 182, cy: 10, r: 4, fill: "#78909c", stroke: "#263238" }, planeKey);
+    svgElement("text", { x: 190, y: 13.5, text: t("playground.plane.train") }, planeKey);
+    svgElement("circle", { cx: 252, cy: 10, r: 4, fill: "#ffffff", stroke: "#78909c",
+      "stroke-width": 2 }, planeKey);
+    svgElement("text", { x: 260, y: 13.5, text: t("playground.plane.test") }, planeKey);
+    // The tint: the same colours the plane is painted with, ŷ from 0 to 1.
+    var defs = svgElement("defs", {}, planeKey);
+    var id = "ggp-tint-" + Math.random().toString(36).slice(2);
+    var gradient = svgElement("linearGradient", { id: id }, defs);
+    for (var i = 0; i <= 8; i++) {
+      svgElement("stop", { offset: String(i / 8), "stop-color": rgb(mix(i / 4 - 1)) }, gradient);
+    }
+    svgElement("rect", { x: 8, y: 26, width: 120, height: 9, fill: "url(#" + id + ")",
+      stroke: "#90a4ae", "class": "ggp-tint" }, planeKey);
+    setup.probability_ticks.forEach(function (k) {
+      svgElement("text", { x: 8 + 120 * k[0], y: 46, "text-anchor": "middle", "class": "ggp-tint-tick",
+        "data-value": String(k[0]), text: k[1] }, planeKey);
+    });
+    svgElement("text", { x: 136, y: 34, text: t("playground.plane.tint") }, planeKey);
+    svgElement("text", { x: 136, y: 47, text: t("playground.plane.tint_more") }, planeKey);
+    svgElement("text", { x: 8, y: 59, text: t("playground.plane.boundary") }, planeKey);
+  }
+
+  // When paused, say on the plane that a point can be explained (not in a replay,
+  // which has no Python to explain with).
+  function showPlaneHint() {
+    var paused = !model.get("running") && !replaying;
+    planeHint.textContent = paused ? t("playground.plane.hint") : "";
+    planeHint.style.display = paused ? "" : "none";
+  }
+
   function drawPlane(maps) {
     var setup = layout.setup, r = layout.r, ctx = plane.getContext("2d");
     var last = setup.layers.reduce(function (a, b) { return a + b; }, 0) - setup.layers[0] - 1;
@@ -294,10 +412,21 @@ function render(context) {
       ctx.strokeStyle = "#000"; ctx.lineWidth = 2; ctx.stroke();
     }
   }
-  plane.addEventListener("click", function (event) {
-    if (!layout || replaying) { return; }
+  // A click, or a tap on a phone (pointer events serve both): the nearest point
+  // within reach is explained. A finger is wider than a mouse's pointer; a
+  // press that moves (a scroll) is no tap.
+  var pressed = null;
+  plane.addEventListener("pointerdown", function (event) {
+    pressed = { x: event.clientX, y: event.clientY };
+  });
+  plane.addEventListener("pointerup", function (event) {
+    var start = pressed;
+    pressed = null;
+    if (!layout || replaying || !start) { return; }
+    if (Math.hypot(event.clientX - start.x, event.clientY - start.y) > 10) { return; }
     var box = plane.getBoundingClientRect(), scale = plane.width / box.width;
     var x = (event.clientX - box.left) * scale, y = (event.clientY - box.top) * scale;
+    var reach = (event.pointerType === "touch" ? 24 : 14) * scale;
     var best = null;
     ["train", "test"].forEach(function (split) {
       layout.setup[split].x.forEach(function (p, i) {
@@ -305,37 +434,79 @@ function render(context) {
         if (!best || d < best.d) { best = { d: d, index: i, split: split }; }
       });
     });
-    if (best && best.d < 14 * scale) {
+    if (best && best.d < reach) {
       selected = { index: best.index, split: best.split };
       request({ do: "explain", index: best.index, split: best.split });
     }
   });
+  plane.addEventListener("pointercancel", function () { pressed = null; });
 
+  // The curve: loss (solid) and accuracy (dashed) by epoch, train and test, on
+  // the axes Python chose (frame.axes: each one's range, scale and labelled ticks).
   function drawCurves(frame) {
-    var ctx = curves.getContext("2d"), w = curves.width, h = curves.height;
-    ctx.clearRect(0, 0, w, h);
-    var c = frame.curves, n = c.epoch.length;
-    var top = Math.max.apply(null, c.train_loss.concat(c.test_loss, [0.1]));
-    var span = Math.max(1, c.epoch[n - 1] || 1);
-    [["test_loss", "#90a4ae"], ["train_loss", "#263238"]].forEach(function (kind) {
-      ctx.beginPath();
-      c[kind[0]].forEach(function (v, i) {
-        var x = 2 + (w - 4) * c.epoch[i] / span, y = h - 2 - (h - 4) * Math.min(v, top) / top;
-        if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
+    var c = frame.curves, axes = frame.axes, C = CURVE;
+    var right = C.width - C.right, bottom = C.top + C.plot;
+    function place(axis, v, from, to) {
+      var lo = axis.range[0], hi = axis.range[1];
+      var at = axis.scale === "log"
+        ? (Math.log(Math.max(v, lo)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))
+        : (v - lo) / ((hi - lo) || 1);
+      return from + (to - from) * Math.max(0, Math.min(1, at));
+    }
+    function x(e) { return place(axes.epoch, e, C.left, right); }
+    function yLoss(v) { return place(axes.loss, v, bottom, C.top); }
+    function yAccuracy(v) { return place(axes.accuracy, v, bottom, C.top); }
+    curves.textContent = "";
+    curves.setAttribute("aria-label", t("playground.curve.label"));
+    curves.setAttribute("data-loss-scale", axes.loss.scale);
+    svgElement("rect", { x: C.left, y: C.top, width: right - C.left, height: C.plot,
+      fill: "none", stroke: "#b0bec5" }, curves);
+    function tick(axis, name, v, label) {
+      var attrs = { "class": "ggp-tick", "data-axis": name, "data-value": String(v), text: label };
+      if (name === "epoch") {
+        var at = x(v);
+        svgElement("line", { x1: at, x2: at, y1: bottom, y2: bottom + 3, stroke: "#78909c" }, curves);
+        Object.assign(attrs, { x: at, y: bottom + 13, "text-anchor": "middle" });
+      } else {
+        var y = name === "loss" ? yLoss(v) : yAccuracy(v), left = name === "loss";
+        svgElement("line", { x1: left ? C.left - 3 : right, x2: left ? C.left : right + 3,
+          y1: y, y2: y, stroke: "#78909c" }, curves);
+        Object.assign(attrs, { x: left ? C.left - 5 : right + 5, y: y + 3.5,
+          "text-anchor": left ? "end" : "start" });
+      }
+      svgElement("text", attrs, curves);
+    }
+    axes.epoch.ticks.forEach(function (k) { tick(axes.epoch, "epoch", k[0], k[1]); });
+    axes.loss.ticks.forEach(function (k) { tick(axes.loss, "loss", k[0], k[1]); });
+    axes.accuracy.ticks.forEach(function (k) { tick(axes.accuracy, "accuracy", k[0], k[1]); });
+    svgElement("text", { x: right, y: bottom + 24, "text-anchor": "end",
+      text: t("playground.curve.epoch") }, curves);
+    // Test first, so that train is drawn over it.
+    var lines = [
+      ["test_loss", TEST, "", yLoss], ["train_loss", TRAIN, "", yLoss],
+      ["test_accuracy", TEST, "4 3", yAccuracy], ["train_accuracy", TRAIN, "4 3", yAccuracy]
+    ];
+    lines.forEach(function (line) {
+      var points = c[line[0]].map(function (v, i) {
+        return x(c.epoch[i]).toFixed(1) + "," + line[3](v).toFixed(1);
       });
-      ctx.strokeStyle = kind[1]; ctx.lineWidth = 1.5; ctx.stroke();
+      if (points.length === 1) { points.push(points[0]); }  // one epoch: a dot
+      svgElement("polyline", { points: points.join(" "), fill: "none", stroke: line[1],
+        "stroke-width": line[2] ? 1 : 1.5, "stroke-dasharray": line[2] || "none",
+        "data-curve": line[0] }, curves);
     });
-    // Accuracy, dashed, from 0 (bottom) to 100% (top).
-    ctx.setLineDash([4, 3]);
-    [["test_accuracy", "#90a4ae"], ["train_accuracy", "#263238"]].forEach(function (kind) {
-      ctx.beginPath();
-      c[kind[0]].forEach(function (v, i) {
-        var x = 2 + (w - 4) * c.epoch[i] / span, y = h - 2 - (h - 4) * v;
-        if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
-      });
-      ctx.strokeStyle = kind[1]; ctx.lineWidth = 1; ctx.stroke();
+    // The key: which line is which.
+    var key = [["train_loss", TRAIN, "", t("playground.curve.train_loss")],
+      ["test_loss", TEST, "", t("playground.curve.test_loss")],
+      ["train_accuracy", TRAIN, "4 3", t("playground.curve.train_accuracy")],
+      ["test_accuracy", TEST, "4 3", t("playground.curve.test_accuracy")]];
+    key.forEach(function (entry, i) {
+      var kx = C.left + (i % 2) * 130, ky = bottom + 36 + Math.floor(i / 2) * 14;
+      svgElement("line", { x1: kx, x2: kx + 18, y1: ky - 3.5, y2: ky - 3.5, stroke: entry[1],
+        "stroke-width": entry[2] ? 1 : 1.5, "stroke-dasharray": entry[2] || "none" }, curves);
+      svgElement("text", { x: kx + 22, y: ky, "class": "ggp-key", "data-curve": entry[0],
+        text: entry[3] }, curves);
     });
-    ctx.setLineDash([]);
   }
 
   function draw() {
@@ -359,7 +530,7 @@ function render(context) {
       }); }); });
     drawPlane(maps);
     drawCurves(frame);
-    epoch.textContent = "epoch " + frame.epoch;
+    epoch.textContent = t("playground.epoch", { epoch: frame.epoch });
     root.setAttribute("data-epoch", String(frame.epoch));
     numbers.textContent = frame.summary;
     // An error (training stopped) or a warning (training goes on, but has not learned).
@@ -373,8 +544,9 @@ function render(context) {
 
   function showRunning() {
     var running = !!model.get("running");
-    play.textContent = running ? "❚❚ Pause" : "▶ Play";
+    play.textContent = running ? t("playground.button.pause") : t("playground.button.play");
     root.setAttribute("data-running", running ? "1" : "0");
+    showPlaneHint();
     if (running && explainBox.childNodes.length) { explain(); }
   }
 
@@ -388,12 +560,11 @@ function render(context) {
     drawPlane(decode(model.get("frame").maps));
     var head = element("div", { "class": "ggp-bar" }, explainBox);
     element("b", { text: e.title }, head);
-    var resume = button("resume", "▶ Resume training", "close this and go on training", head);
+    var resume = buttonOnce("resume", t("playground.button.resume"), "playground.label.resume", head);
     resume.addEventListener("click", function () { send("running", true); });
-    var close = button("close", "Close", "close the step-through", head);
+    var close = buttonOnce("close", t("playground.button.close"), "playground.label.close", head);
     close.addEventListener("click", function () { explainBox.innerHTML = ""; });
-    element("div", { "class": "ggp-hint", text: "The forward and backward pass of this sample " +
-      "on the current weights. Every gradient is the one backward() gives." }, explainBox);
+    element("div", { "class": "ggp-hint", text: t("playground.explain.about") }, explainBox);
     if (e.note) { element("div", { "class": "ggp-hint", text: e.note }, explainBox); }
     if (e.stepper) {
       var holder = element("div", {}, explainBox);

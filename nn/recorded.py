@@ -82,3 +82,44 @@ class RecordedPredictions:
             (out > threshold) == (label > 0) for out, label in zip(self.tape.values, labels)
         )
         return right / len(labels)
+
+
+class RecordedLayerOutputs:
+    """``MLP.layer_outputs`` on fixed samples, recorded: the same numbers, bit for bit.
+
+    A forward pass only, on the samples as constants (a grid for the
+    pictures, a split for its loss and accuracy): recorded once, replayed at
+    the parameters' current values, several times faster than computing it
+    afresh (the samples become the table of one loop, see ``autograd.record``).
+    """
+
+    def __init__(self, model: MLP, samples: Sequence[Sequence[Any]], logits: bool = False) -> None:
+        self.sizes = [len(layer.neurons) for layer in model.layers]
+        self.count = len(samples)
+        last = len(model.layers) - 1
+        per_sample: list[list[Value]] = []  # every neuron's output, sample by sample
+        with collector_paused():
+            for sample in samples:
+                x: Sequence[Any] = [v if type(v) is float else float(v) for v in sample]
+                outputs: list[Value] = []
+                for index, layer in enumerate(model.layers):
+                    x = layer.pre_activation(x) if logits and index == last else list(layer(x))
+                    outputs += x
+                per_sample.append(outputs)
+            # Neuron by neuron (each neuron's outputs over all samples in a row):
+            # the rows per sample are then put together by zip, at C speed.
+            by_neuron = [outputs[k] for k in range(sum(self.sizes)) for outputs in per_sample]
+            finals = by_neuron[len(by_neuron) - self.count * self.sizes[-1] :]
+            self.tape = autograd.record(autograd.sum(finals), wrt=(), also=by_neuron)
+
+    def outputs(self) -> list[list[list[float]]]:
+        """For each sample, one list of outputs per layer, as ``layer_outputs`` gives them."""
+        self.tape.replay()
+        values, n = self.tape.values, self.count
+        layers = []
+        k = 0
+        for size in self.sizes:
+            columns = [values[(k + j) * n : (k + j + 1) * n] for j in range(size)]
+            layers.append(map(list, zip(*columns)))
+            k += size
+        return list(map(list, zip(*layers)))

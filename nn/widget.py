@@ -17,6 +17,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from autograd.language import text
 from autograd.names import fmt
 from nn.layers import MLP
 from nn.play import SCRIPT_FILE, Playground, Session
@@ -141,9 +142,15 @@ def _describe(pg: Playground) -> str:
     """The playground in words (what a notebook without the widget shows)."""
     s = pg.settings
     h = pg.history
-    return (
-        f"glassgrad playground: {pg.model} on {s['dataset']} ({len(pg.X)} train, "
-        f"{len(pg.X_test)} test points), {s['optimizer']} lr {s['lr']:g}; epoch {pg.epoch}, "
-        f"loss {fmt(h['train_loss'][-1])} train / {fmt(h['test_loss'][-1])} test "
-        "(the live view needs a notebook with widgets: JupyterLab, Notebook 7, VS Code, Colab)"
+    return text(
+        "playground.describe",
+        model=pg.model,
+        dataset=s["dataset"],
+        train=len(pg.X),
+        test=len(pg.X_test),
+        optimizer=s["optimizer"],
+        lr=fmt(s["lr"]),
+        epoch=pg.epoch,
+        train_loss=fmt(h["train_loss"][-1]),
+        test_loss=fmt(h["test_loss"][-1]),
     )

@@ -5,8 +5,8 @@ inside functions too (a lazy import still ties two modules together), and
 each module must import only its own layer or the ones below. The package
 faces (``autograd/__init__.py``, ``nn/__init__.py``) re-export their layer
 at the top and may reach the views above it only inside functions (the
-lazy ``autograd.draw``, the display hooks they plug in). The README's
-"Layers" section draws the same picture.
+lazy ``autograd.draw``, the display hooks they plug in). docs/architecture.md
+draws the same picture.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 CHINESE = sorted((Path(__file__).resolve().parents[1] / "notebooks" / "zh").glob("*.ipynb"))
 #: The cell a Chinese edition adds after its title, so that glassgrad's outputs speak Chinese.
 LANGUAGE_CELL = "zh-language"
+#: The first code cell of every lesson: it installs glassgrad where it is missing (Colab).
+INSTALL_CELL = "install"
 HAN = re.compile("[\u4e00-\u9fff]")
 
 
@@ -116,7 +118,8 @@ def test_a_chinese_edition_has_the_lessons_code_and_chinese_words(path: Path) ->
     assert len(cells) == len(chinese.cells) - 1, "set_language('zh') in a cell of its own"
     language = next(i for i, cell in enumerate(chinese.cells) if cell.get("id") == LANGUAGE_CELL)
     assert 'set_language("zh")' in chinese.cells[language].source
-    assert all(cell.cell_type != "code" for cell in chinese.cells[:language][1:]), "at the top"
+    above = [cell for cell in chinese.cells[:language][1:] if cell.get("id") != INSTALL_CELL]
+    assert all(cell.cell_type != "code" for cell in above), "at the top, after the install cell"
     assert [cell.cell_type for cell in cells] == [cell.cell_type for cell in english.cells]
     for ours, theirs in zip(cells, english.cells):
         if ours.cell_type == "code":

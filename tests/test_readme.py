@@ -1,4 +1,4 @@
-"""Every code line of the README runs as written, as a new reader would run it.
+"""Every code line of the README and docs/ runs as written, as a new reader would run it.
 
 What counts as a code line: each fenced ``python`` block (run whole, in a
 fresh interpreter), each inline span of Python that starts at the packages
@@ -32,7 +32,10 @@ import pytest
 pytest.importorskip("graphviz")  # the README's pictures need the viz extra
 pytest.importorskip("anywidget")  # and its playground line the widget extra
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+#: The README and the pages it links to under docs/: every code line of each runs.
+DOCUMENTS = [README, *sorted((ROOT / "docs").glob("*.md"))]
 PYTHON_SPAN = re.compile(
     r"^(?:(?:autograd|nn|model|tape)\b[.(\s=]|(?:from|import) (?:autograd|nn)\b)"
 )
@@ -87,9 +90,13 @@ print(json.dumps(failures))
 """
 
 
+def _documents() -> str:
+    return "\n\n".join(path.read_text(encoding="utf-8") for path in DOCUMENTS)
+
+
 def readme_spans() -> list[str]:
     """The README's inline code spans outside fenced blocks, whitespace made single."""
-    text = re.sub(r"```.*?```", "", README.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"```.*?```", "", _documents(), flags=re.S)
     spans = (" ".join(span.split()) for span in re.findall(r"`([^`]+)`", text))
     return list(dict.fromkeys(spans))
 
@@ -99,7 +106,7 @@ def python_spans() -> list[str]:
 
 
 def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+    return re.findall(r"```python\n(.*?)```", _documents(), flags=re.S)
 
 
 def fresh_python(code: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:

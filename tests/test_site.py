@@ -11,10 +11,12 @@ Node.js and npm) is missing; failed in CI, whose set-up installs them.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import http.server
 import json
+import math
 import os
 import shutil
 import sys
@@ -27,6 +29,7 @@ import pytest
 
 import autograd
 import nn
+from autograd.names import fmt
 from tests.autograd.test_stepper import ARTIFACTS, CHROMIUM_ARGS, QuietHandler, chromium
 from tests.conftest import need, refuse_other_origins
 
@@ -254,6 +257,319 @@ def test_the_playground_fits_a_phone(browser: Any, site: str) -> None:
     page.context.close()
 
 
+# Every visible control of the playground against every picture (a canvas or
+# an svg): the pairs whose boxes overlap by more than half a pixel.
+OVERLAPS = """() => {
+  const seen = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+  const name = (el) => el.getAttribute('data-act') || el.getAttribute('data-setting')
+    || el.getAttribute('data-layer') && ('neuron ' + el.dataset.layer + ',' + el.dataset.neuron)
+    || el.getAttribute('class') || el.tagName;
+  const root = document.querySelector('.ggp');
+  const controls = [...root.querySelectorAll('button, select, input')].filter(seen);
+  const pictures = [...root.querySelectorAll('canvas, svg')].filter(seen);
+  const found = [];
+  for (const c of controls) {
+    const a = c.getBoundingClientRect();
+    for (const p of pictures) {
+      if (p.contains(c)) { continue; }
+      const b = p.getBoundingClientRect();
+      const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (x > 0.5 && y > 0.5) { found.push(name(c) + ' over ' + name(p)); }
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_no_control_covers_a_picture(browser: Any, site: str, width: int) -> None:
+    page, errors, foreign = open_site(browser, site, {"width": width, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(OVERLAPS) == []
+    assert page.locator(".ggp [data-act=more]").count() == 1  # one hidden layer: its − and +
+    # The largest network: three hidden layers of eight.
+    page.evaluate(
+        "window.glassgrad.host.set('settings', Object.assign({}, "
+        "window.glassgrad.host.get('setup').settings, {hidden: [8, 8, 8]}));"
+        "window.glassgrad.host.save_changes()"
+    )
+    page.wait_for_function("window.glassgrad.host.get('setup').layers.join() === '2,8,8,8,1'")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(OVERLAPS) == []
+    page.locator("[data-act=fewer-layers]").click()
+    page.wait_for_function("window.glassgrad.host.get('setup').layers.join() === '2,8,8,1'")
+    page.locator("[data-act=fewer]").first.click()
+    page.wait_for_function("window.glassgrad.host.get('setup').layers.join() === '2,7,8,1'")
+    page.click("[data-act=explain]")
+    page.wait_for_selector(".ggp-explain[data-explained]", timeout=30_000)
+    assert page.evaluate(OVERLAPS) == []
+    # The article's network, explained with its step-through open.
+    page.locator("[data-act=fewer-layers]").click()
+    page.wait_for_function("window.glassgrad.host.get('setup').layers.join() === '2,7,1'")
+    for size in (6, 5, 4, 3):
+        page.locator("[data-act=fewer]").click()
+        page.wait_for_function(f"window.glassgrad.host.get('setup').layers[1] === {size}")
+    page.click("[data-act=explain]")
+    page.wait_for_selector(".ggp-explain[data-explained] .gg-stepper .gg-view svg", timeout=30_000)
+    assert page.evaluate(OVERLAPS) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"site-{width}.png"), full_page=True)
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
+def set_settings(page: Any, **changes: Any) -> None:
+    """Change settings as the view's controls do, and wait for the new setup."""
+    page.evaluate(
+        """(changes) => { const host = window.glassgrad.host;
+          host.set('settings', Object.assign({}, host.get('setup').settings, changes));
+          host.save_changes(); }""",
+        changes,
+    )
+    for key, value in changes.items():
+        page.wait_for_function(
+            "([k, v]) => JSON.stringify(window.glassgrad.host.get('setup').settings[k])"
+            " === JSON.stringify(v)",
+            arg=[key, value],
+        )
+
+
+# The curve's ticks as drawn: axis, value, label and where its tick mark sits.
+TICKS = """() => [...document.querySelectorAll('.ggp-curves .ggp-tick')].map((t) => ({
+  axis: t.dataset.axis, value: +t.dataset.value, text: t.textContent,
+  x: +t.previousElementSibling.getAttribute('x1'),
+  y: +t.previousElementSibling.getAttribute('y1') }))"""
+CURVE_POINTS = """(name) => document.querySelector(`.ggp-curves polyline[data-curve=${name}]`)
+  .getAttribute('points').split(' ').map((p) => p.split(',').map(Number))"""
+
+
+def test_the_curve_has_labelled_axes_and_a_key(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, PHONE)
+    # At epoch 0 the losses lie within a decade: a linear loss axis from 0.
+    assert page.get_attribute(".ggp-curves", "data-loss-scale") == "linear"
+    ticks = page.evaluate(TICKS)
+    losses = [t for t in ticks if t["axis"] == "loss"]
+    assert losses[0]["value"] == 0 and len(losses) >= 3
+    assert [t["text"] for t in ticks if t["axis"] == "accuracy"] == ["0%", "50%", "100%"]
+    # A run whose loss falls by decades: a log axis, a tick at each power of ten.
+    set_settings(page, dataset="blobs", optimizer="adam", lr=0.1, noise=0.05)
+    page.click("[data-act=play]")
+    wait_epoch(page, "e >= 150")
+    page.click("[data-act=play]")
+    page.wait_for_function("document.querySelector('.ggp').dataset.running === '0'")
+    page.wait_for_timeout(300)
+    frame = state(page, "frame")
+    curves = frame["curves"]
+    data = curves["train_loss"] + curves["test_loss"]
+    assert max(data) >= 10 * min(data)
+    assert page.get_attribute(".ggp-curves", "data-loss-scale") == "log"
+    ticks = page.evaluate(TICKS)
+    losses = [t for t in ticks if t["axis"] == "loss"]
+    for t in losses:
+        assert t["text"] == fmt(t["value"])
+        assert math.log10(t["value"]) == round(math.log10(t["value"]))  # powers of ten
+    assert losses[0]["value"] <= min(data) and losses[-1]["value"] >= max(data)
+    epochs = [t for t in ticks if t["axis"] == "epoch"]
+    assert epochs[0]["text"] == "0" and int(epochs[-1]["text"]) <= frame["epoch"]
+    assert [t["text"] for t in epochs] == [str(int(t["value"])) for t in epochs]
+    # The line is drawn on that axis: its last point sits where the ticks say.
+    last = page.evaluate(CURVE_POINTS, "train_loss")[-1]
+    low = max(
+        (t for t in losses if t["value"] <= curves["train_loss"][-1]), key=lambda t: t["value"]
+    )
+    high = min(
+        (t for t in losses if t["value"] > curves["train_loss"][-1]), key=lambda t: t["value"]
+    )
+    share = math.log(curves["train_loss"][-1] / low["value"]) / math.log(
+        high["value"] / low["value"]
+    )
+    assert last[1] == pytest.approx(low["y"] + (high["y"] - low["y"]) * share, abs=0.2)
+    right = epochs[-1]["x"] + (epochs[-1]["x"] - epochs[0]["x"]) * (
+        frame["epoch"] - epochs[-1]["value"]
+    ) / (epochs[-1]["value"] or 1)
+    assert last[0] == pytest.approx(right, abs=0.2)
+    # The key names each line, drawn as that line is.
+    key = page.evaluate(
+        """() => [...document.querySelectorAll('.ggp-curves .ggp-key')].map((k) => {
+          const line = k.previousElementSibling, curve = document.querySelector(
+            `.ggp-curves polyline[data-curve=${k.dataset.curve}]`);
+          return [k.textContent, line.getAttribute('stroke') === curve.getAttribute('stroke')
+            && line.getAttribute('stroke-dasharray') === curve.getAttribute('stroke-dasharray')];
+        })"""
+    )
+    assert key == [
+        ["train loss", True],
+        ["test loss", True],
+        ["train accuracy", True],
+        ["test accuracy", True],
+    ]
+    page.locator(".ggp-curves").screenshot(path=str(ARTIFACTS / "site-curve.png"))
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
+PLANE_PIXEL = """([x, y]) => Array.from(document.querySelector('.ggp-plane').getContext('2d')
+  .getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3))"""
+
+
+def rgb(text: str) -> list[int]:
+    """``"rgb(8,119,189)"`` -> ``[8, 119, 189]``."""
+    return [int(v) for v in text.strip()[4:-1].split(",")]
+
+
+def test_the_plane_has_a_key_that_matches_its_colours(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, PHONE)
+    set_settings(page, dataset="blobs", optimizer="adam", lr=0.1, noise=0.05)
+    for n in range(1, 41):
+        page.click("[data-act=step]")
+        wait_epoch(page, f"e === {n}")
+    key = page.locator(".ggp-plane-key")
+    assert key.is_visible()
+    text = key.text_content()
+    for words in ("class 0 (y = 0)", "class 1 (y = 1)", "train", "test", "probability of class 1"):
+        assert words in text
+    swatch = {
+        c: rgb(page.get_attribute(f".ggp-plane-key .ggp-class[data-class='{c}']", "fill"))
+        for c in (0, 1)
+    }
+    assert swatch[0] != swatch[1]
+    # Each class's swatch is the colour its training points are drawn in: read at the
+    # centre of a point that no point drawn after it (nor the selection ring) covers.
+    setup = state(page, "setup")
+    e = setup["extent"]
+
+    def pixel(p: list[float]) -> tuple[float, float]:
+        return (p[0] - e[0]) / (e[1] - e[0]) * 320, (e[3] - p[1]) / (e[3] - e[2]) * 320
+
+    train = [pixel(p) for p in setup["train"]["x"]]
+    for c in (0, 1):
+        free = [
+            i
+            for i, label in enumerate(setup["train"]["y"])
+            if label == c
+            and math.dist(train[i], train[0]) > 11
+            and all(math.dist(train[i], train[j]) > 6 for j in range(i + 1, len(train)))
+        ]
+        assert free, f"no uncovered point of class {c}"
+        assert page.evaluate(PLANE_PIXEL, train[free[-1]]) == swatch[c]
+    # The tint's scale runs from class 0's colour (ŷ = 0) through grey to class 1's (ŷ = 1),
+    # and where the network is sure, the plane has that colour.
+    stops = page.evaluate(
+        "() => [...document.querySelectorAll('.ggp-plane-key stop')].map((s) => "
+        "[+s.getAttribute('offset'), s.getAttribute('stop-color')])"
+    )
+    assert stops[0] == [0, f"rgb({','.join(map(str, swatch[0]))})"]
+    assert stops[-1] == [1, f"rgb({','.join(map(str, swatch[1]))})"]
+    ticks = page.evaluate(
+        "() => [...document.querySelectorAll('.ggp-plane-key .ggp-tint-tick')]"
+        ".map((t) => [+t.dataset.value, t.textContent])"
+    )
+    assert ticks == [[0, "0"], [0.5, "0.5"], [1, "1"]]
+    r = setup["resolution"]
+    maps = base64.b64decode(state(page, "frame")["maps"])[-r * r :]  # the output: 2ŷ − 1
+    points = train + [pixel(p) for p in setup["test"]["x"]]
+    checked = {0: 0, 1: 0}
+    for row in range(1, r - 1):
+        for col in range(1, r - 1):
+            around = [maps[(row + dr) * r + col + dc] for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
+            sure = 0 if max(around) <= 2 else 1 if min(around) >= 253 else None
+            centre = ((col + 0.5) * 320 / r, (row + 0.5) * 320 / r)
+            if sure is None or any(math.dist(centre, p) < 12 for p in points):
+                continue
+            seen = page.evaluate(PLANE_PIXEL, centre)
+            assert max(abs(a - b) for a, b in zip(seen, swatch[sure])) <= 4, (centre, seen)
+            checked[sure] += 1
+    assert checked[0] and checked[1]
+    page.locator(".ggp-figure").screenshot(path=str(ARTIFACTS / "site-plane.png"))
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
+def test_the_l2_control_changes_the_update_as_fit_does(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, PHONE)
+    rule = page.locator(".ggp-rule")
+    assert rule.text_content() == "update each batch: W ← W − 0.3·∂L/∂W"
+    page.select_option("[data-setting=weight_decay]", "0.01")
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.weight_decay === 0.01")
+    assert rule.text_content().startswith("update each batch: W ← W − 0.3·(∂L/∂W + 2·0.01·W)")
+    for n in (1, 2, 3):
+        page.click("[data-act=step]")
+        wait_epoch(page, f"e === {n}")
+    decayed = state(page, "frame")
+    setup = state(page, "setup")
+    model = nn.MLP(2, [3, 1], ["relu", "sigmoid"], seed=0)
+    nn.fit(model, setup["train"]["x"], setup["train"]["y"], lr=0.3, epochs=3, weight_decay=0.01,
+           seed=0, progress=False)  # fmt: skip
+    assert decayed["weights"] == [
+        [[w.data for w in n.w] for n in layer.neurons] for layer in model.layers
+    ]
+    assert decayed["biases"] == [[n.b.data for n in layer.neurons] for layer in model.layers]
+    # Without L2, another update.
+    page.select_option("[data-setting=weight_decay]", "0")
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.weight_decay === 0")
+    assert rule.text_content() == "update each batch: W ← W − 0.3·∂L/∂W"
+    for n in (1, 2, 3):
+        page.click("[data-act=step]")
+        wait_epoch(page, f"e === {n}")
+    assert state(page, "frame")["weights"] != decayed["weights"]
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
+def test_a_tap_on_a_phone_explains_a_point(browser: Any, site: str) -> None:
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    foreign = refuse_other_origins(context, (site + "/", "data:", "blob:"))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site + "/")
+    page.wait_for_selector("body[data-ready]", timeout=60_000)
+    set_settings(page, dataset="circles", points=40)  # points far enough apart to tap one
+    hint = page.locator(".ggp-plane-hint")
+    # Paused: the plane says a point can be explained; playing, it does not.
+    assert hint.is_visible() and hint.text_content() == "Paused: click or tap a point to explain it"
+    page.locator("[data-act=play]").tap()
+    page.wait_for_function("document.querySelector('.ggp').dataset.running === '1'")
+    assert not hint.is_visible()
+    wait_epoch(page, "e >= 10")
+    page.locator("[data-act=play]").tap()
+    page.wait_for_function("document.querySelector('.ggp').dataset.running === '0'")
+    assert hint.is_visible()
+    # A tap a little off a point explains that point.
+    setup = state(page, "setup")
+    page.locator(".ggp-plane").scroll_into_view_if_needed()
+    box = page.locator(".ggp-plane").bounding_box()
+    e = setup["extent"]
+
+    def where(p: list[float]) -> tuple[float, float]:
+        return (
+            box["x"] + (p[0] - e[0]) / (e[1] - e[0]) * box["width"],
+            box["y"] + (e[3] - p[1]) / (e[3] - e[2]) * box["height"],
+        )
+
+    test = [where(p) for p in setup["test"]["x"]]
+    every = [where(p) for p in setup["train"]["x"]] + test
+    # A test point with no other point near it, below the hint, tapped as a finger
+    # does: 15 px off, farther than a mouse's reach, within a finger's.
+    index = next(
+        i
+        for i, at in enumerate(test)
+        if at[1] > box["y"] + 40 and sorted(math.dist(at, other) for other in every)[1] > 32
+    )
+    x, y = test[index]
+    page.touchscreen.tap(x + 9, y - 12)
+    page.wait_for_selector(".ggp-explain[data-explained]", timeout=30_000)
+    explained = json.loads(page.get_attribute(".ggp-explain", "data-explained"))
+    assert (explained["split"], explained["index"]) == ("test", index)
+    assert explained["x"] == setup["test"]["x"][index]
+    assert errors == [] and foreign == []
+    context.close()
+
+
 def test_every_build_of_the_site_is_the_same_bytes(built_site: Path, tmp_path: Path) -> None:
     again = dev_module().build_site(tmp_path / "site", sys.executable)
     assert files_of(again) == files_of(built_site)
@@ -302,6 +618,19 @@ def test_the_page_speaks_the_browsers_language_and_switches(browser: Any, site: 
     )
     assert page.get_attribute("#expression-text", "aria-label") == "表达式"
     assert page.input_value("#language") == "zh"
+    # The playground speaks it too: its buttons, settings, keys and Python's lines.
+    page.wait_for_function("document.querySelector('.ggp [data-act=step]').textContent === '单步'")
+    assert page.text_content(".ggp [data-act=play]") == "▶ 播放"
+    assert page.get_attribute("[data-setting=lr]", "aria-label") == "学习速率"
+    assert "训练损失" in page.text_content(".ggp-curves")
+    assert "类别 0" in page.text_content(".ggp-plane-key")
+    assert page.text_content(".ggp-numbers").startswith("损失：训练 ")
+    assert page.text_content(".ggp-rule").startswith("每个批次的更新：W ← W − 0.3·∂L/∂W")
+    assert page.text_content(".ggp-plane-hint") == "已暂停：点击或轻触一个点来解释它"
+    page.click("[data-act=explain]")
+    page.wait_for_selector(".ggp-explain[data-explained]", timeout=30_000)
+    assert page.text_content(".ggp-explain b").startswith("第 0 轮时的样本 0（训练集）")
+    assert page.text_content(".ggp-explain [data-act=close]") == "关闭"
     # The expression's error comes from Python, in the page's language.
     page.fill("#expression-text", "a*c")
     page.fill("#expression-values", "a=2")
@@ -313,6 +642,9 @@ def test_the_page_speaks_the_browsers_language_and_switches(browser: Any, site: 
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.text_content("h2") == "Step through an expression"
     assert page.text_content("#status").startswith("Python ready in ")
+    page.wait_for_function("document.querySelector('.ggp [data-act=step]').textContent === 'Step'")
+    assert page.text_content(".ggp-numbers").startswith("loss ")
+    assert "train loss" in page.text_content(".ggp-curves")
     page.reload()
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.title() == "glassgrad playground"

@@ -444,3 +444,79 @@ def test_a_stepper_without_a_picture_works_in_a_browser(
         assert numbers == [text or "?" for text in frame["numbers"][0]], number
         page.click("[data-act=next]")
     assert errors == [] and foreign == []
+
+
+def test_views_beside_the_stepper_hear_each_frame_and_can_mark_a_node(
+    browser: Any, served: tuple[Path, str]
+) -> None:
+    folder, base = served
+    stepper = Stepper(lecture_graph())
+    (folder / "hook.html").write_text(stepper.page(), encoding="utf-8")
+    page, errors, foreign = open_page(browser, f"{base}/hook.html", DESKTOP)
+    page.evaluate(
+        """() => { window.heard = [];
+        document.querySelector('.gg-stepper').addEventListener('gg-frame',
+          (e) => window.heard.push(e.detail)); }"""
+    )
+    page.click("[data-act=last]")
+    page.click("[data-act=prev]")
+    heard = page.evaluate("window.heard")
+    last = len(stepper.frames) - 1
+    assert [h["index"] for h in heard] == [last, last - 1]
+    frame = stepper.frames[last - 1]
+    assert heard[1] == {
+        "index": last - 1,
+        "phase": "backward",
+        "node": frame["node"],
+        "name": frame["name"],
+    }
+    mark = """(detail) => document.querySelector('.gg-stepper').dispatchEvent(
+        new CustomEvent('gg-mark', {detail: detail}))"""
+    page.evaluate(mark, {"name": "a"})
+    picked = "() => Array.from(document.querySelectorAll('.gg-picked')).map((el) => el.id)"
+    assert page.evaluate(picked) == [stepper.picture.ids[stepper.output.operands[0].operands[1]]]
+    page.evaluate(mark, {"node": "v1"})
+    assert page.evaluate(picked) == ["v1"]
+    page.evaluate(mark, {})
+    assert page.evaluate(picked) == []
+    assert errors == [] and foreign == []
+
+
+SVG_INSIDE = """(root) => {
+  const view = root.querySelector('.gg-view').getBoundingClientRect();
+  const svg = root.querySelector('.gg-view svg').getBoundingClientRect();
+  return [svg.left >= view.left, svg.right <= view.right, svg.width / view.width];
+}"""
+
+
+def test_the_articles_network_fits_the_width_of_its_box_at_1280(
+    browser: Any, served: tuple[Path, str]
+) -> None:
+    # As on the site and in a notebook: the stepper in a box about 1000 px wide.
+    folder, base = served
+    stepper = nn.seed_network(seed=0).stepper(x=[0.5, 1.0], y=1.0)
+    (folder / "boxed.html").write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+        f'<body style="max-width: 1000px; margin: 8px auto">{stepper.html()}</body></html>',
+        encoding="utf-8",
+    )
+    for url in ("boxed.html", "page.html"):
+        (folder / "page.html").write_text(stepper.page(), encoding="utf-8")
+        page, errors, foreign = open_page(browser, f"{base}/{url}", DESKTOP)
+        root = page.locator(".gg-stepper")
+        left_inside, right_inside, share = root.evaluate(SVG_INSIDE)
+        assert left_inside and right_inside and share > 0.9  # the L and BCE nodes in sight
+        assert root.evaluate(SMALLEST_TEXT) >= 9
+        before = page.locator(".gg-view svg").bounding_box()
+        page.click("[data-act=zoom-in]")  # zoom is kept for detail
+        after = page.locator(".gg-view svg").bounding_box()
+        assert after["width"] > before["width"] * 1.2
+        page.click("[data-act=fit]")
+        assert root.evaluate(SVG_INSIDE)[1]
+        page.screenshot(path=str(ARTIFACTS / f"stepper-fit-{url.split('.')[0]}.png"))
+        assert errors == [] and foreign == []
+        page.context.close()
+    # On a phone the text stays readable (11 px) and the picture scrolls.
+    page, errors, foreign = open_page(browser, f"{base}/page.html", PHONE)
+    assert page.locator(".gg-stepper").evaluate(SMALLEST_TEXT) >= 11
+    page.context.close()

@@ -361,3 +361,134 @@ def test_a_200000_node_graph_is_refused_in_bounded_memory() -> None:
         autograd.record(y)
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KB on Linux
     assert grown < 400_000
+
+
+# A repeated computation (a network on each sample) is recorded as one loop body.
+
+
+def repeated(program: list, shared: list[Value], samples: list[list[Value]], scale: list[float]):  # type: ignore[no-untyped-def]
+    """``program`` on each sample beside the shared leaves (times the sample's
+    own constant), the results summed: the same nodes once per sample."""
+    outputs = [
+        build(program, [*shared, *sample]) * factor for sample, factor in zip(samples, scale)
+    ]
+    return autograd.sum(outputs)
+
+
+def check_loop(program: list, data: list[float], grads: list[float], instances: int) -> str:
+    """A replay of ``repeated`` equals backward(), with the loop written for
+    any run of two instances or more; returns the replay's source."""
+    from autograd import tape as tape_module
+
+    def leaves() -> tuple[list[Value], list[list[Value]]]:
+        shared = [Value(x) for x in data[:2]]
+        samples = [[Value(x + m), Value(x - m)] for m, x in enumerate(data[2 : 2 + instances])]
+        return shared, samples
+
+    scale = [1.0 + m % 3 for m in range(instances)]
+    shared, samples = leaves()
+    every = [*shared, *(leaf for sample in samples for leaf in sample)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tape_module, "LOOP_AT_LEAST", 2)
+        tape = autograd.record(repeated(program, shared, samples, scale))
+    for leaf, g in zip(every, grads * 20):
+        leaf.grad = g
+    value = tape.replay()
+    fresh_shared, fresh_samples = leaves()
+    fresh = [*fresh_shared, *(leaf for sample in fresh_samples for leaf in sample)]
+    for leaf, g in zip(fresh, grads * 20):
+        leaf.grad = g
+    expected = repeated(program, fresh_shared, fresh_samples, scale)
+    expected.backward()
+    assert bits(value) == bits(expected.data)
+    assert [bits(leaf.grad) for leaf in every] == [bits(leaf.grad) for leaf in fresh]
+    return tape.source
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(instruction(), min_size=1, max_size=8),
+    st.lists(floats, min_size=8, max_size=8),
+    st.lists(floats, min_size=4, max_size=4),
+    st.integers(2, 6),
+)
+def test_a_repeated_computation_replays_as_a_loop_bit_for_bit(
+    program, data, grads, instances
+) -> None:
+    check_loop(program, data, grads, instances)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=30, deadline=None)
+@given(
+    st.data(), st.lists(floats, min_size=8, max_size=8), st.lists(floats, min_size=4, max_size=4)
+)
+def test_every_op_replays_in_a_loop_bit_for_bit(name: str, data, values, grads) -> None:
+    program = data.draw(st.lists(instruction(), max_size=3))
+    program.append(data.draw(instruction(name)))
+    check_loop(program, values, grads, 4)
+
+
+def test_a_network_on_a_batch_is_one_loop_body_and_records_fast() -> None:
+    import time
+
+    import nn
+
+    model = nn.MLP(2, [16, 16, 1], ["relu", "relu", "linear"], seed=1337)
+    X, y = nn.data.moons(100, noise=0.1, seed=1)
+    features = [[Value(v) for v in x] for x in X]
+    signs = [Value(1.0 if label > 0 else -1.0) for label in y]
+    loss = nn.losses.signed_hinge([model(x) for x in features], signs)
+    start = time.perf_counter()
+    tape = autograd.record(loss, wrt=model.parameters())
+    seconds = time.perf_counter() - start
+    assert "in _table:" in tape.source
+    # One line per node would be about 88,000 lines; the loop body is one sample's.
+    assert tape.source.count("\n") < 10_000
+    assert seconds < 2.0  # about 0.05 s here; generous for a loaded machine
+    model.zero_grad()
+    value = tape.replay()
+    got = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    fresh = nn.losses.signed_hinge([model(x) for x in X], [s.data for s in signs])
+    fresh.backward()
+    assert bits(value) == bits(fresh.data)
+    assert list(map(bits, got)) == [bits(p.grad) for p in model.parameters()]
+
+
+def test_a_loop_keeps_what_it_must_not_share() -> None:
+    from autograd import tape as tape_module
+
+    # A sample's leaf used by another sample, or outside its own: no loop (the
+    # gradients' order would differ); the replay is still exact.
+    w = Value(0.5)
+    xs = [Value(float(i)) for i in range(6)]
+    out = autograd.sum([(w * x).tanh() * xs[(i + 1) % 6] for i, x in enumerate(xs)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tape_module, "LOOP_AT_LEAST", 2)
+        tape = autograd.record(out)
+    assert "_table" not in tape.source
+    value = tape.replay()
+    got = [w.grad, *(x.grad for x in xs)]
+    for leaf in (w, *xs):
+        leaf.grad = 0.0
+    out.backward()
+    assert bits(value) == bits(out.data)
+    assert list(map(bits, got)) == [bits(leaf.grad) for leaf in (w, *xs)]
+
+
+def test_a_loop_reports_the_nodes_asked_for_even_a_samples_leaf() -> None:
+    from autograd import tape as tape_module
+
+    w = Value(0.5)
+    xs = [Value(float(i)) for i in range(6)]
+    outs = [(w * x).tanh() for x in xs]
+    for index, also, looped in ((2, [outs[2], w], True), (4, [outs[4], xs[3]], False)):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(tape_module, "LOOP_AT_LEAST", 2)
+            tape = autograd.record(autograd.sum(outs), also=also)
+        assert ("in _table:" in tape.source) is looped
+        w.data = 0.25
+        tape.replay()
+        assert tape.values == [math.tanh(0.25 * index), also[1].data]
+        w.data = 0.5

@@ -126,3 +126,41 @@ def test_ctrl_c_in_a_compiled_fit_keeps_the_finished_epochs() -> None:
         assert history.interrupted and len(history.loss) == 3
         outcomes.append((history.loss, [p.data for p in model.parameters()]))
     assert outcomes[0] == outcomes[1]
+
+
+def nested_bits(outputs: list[list[list[float]]]) -> list[list[list[bytes]]]:
+    return [[bits(layer) for layer in sample] for sample in outputs]
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("logits", [True, False])
+def test_recorded_layer_outputs_equal_layer_outputs_bit_for_bit(
+    activation: str, logits: bool
+) -> None:
+    from nn.recorded import RecordedLayerOutputs
+
+    model = nn.MLP(2, [4, 3, 1], [activation, activation, "sigmoid"], seed=5)
+    X, _ = nn.data.moons(200, noise=0.2, seed=3)
+    X = [*X, [0.0, -0.0], [1e300, -1e300]]
+    recorded = RecordedLayerOutputs(model, X, logits)
+    assert "in _table:" in recorded.tape.source  # the samples, one loop
+    for step in range(3):
+        assert nested_bits(recorded.outputs()) == nested_bits(model.layer_outputs(X, logits))
+        for p in model.parameters():
+            p.data = p.data * 1.5 - 0.25 * step  # new parameters: the replay reads them
+
+
+def test_the_playground_records_its_maps_and_splits_with_the_same_numbers() -> None:
+    from nn.play import Playground
+
+    pg = Playground(dataset="moons", points=60, hidden=[3], resolution=12)
+    for _ in range(3):  # the first pass computed afresh, then recorded, then replayed
+        pg.train(2)
+        for X in (pg.grid, pg.X, pg.X_test):
+            for logits in (True, False):
+                expected = pg.model.layer_outputs(X, logits)
+                assert nested_bits(pg.forward(X, logits)) == nested_bits(expected)
+    plain = Playground(dataset="moons", points=60, hidden=[3], resolution=12, compiled=False)
+    for _ in range(3):
+        plain.train(2)
+    assert pg.maps() == plain.maps() and pg.history == plain.history

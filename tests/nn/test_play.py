@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 import nn
@@ -20,6 +23,8 @@ from nn.play import (
     Session,
     _stepper_size,
     check_settings,
+    curve_axes,
+    words,
 )
 
 
@@ -235,7 +240,8 @@ def test_starting_over_records_no_step_again(monkeypatch: pytest.MonkeyPatch) ->
     record = autograd.record
 
     def counted(*args: Any, **kwargs: Any) -> Any:
-        recordings.append(args[0])
+        if kwargs.get("wrt"):  # a step (the maps' forward passes have no gradients)
+            recordings.append(args[0])
         return record(*args, **kwargs)
 
     monkeypatch.setattr(autograd, "record", counted)
@@ -280,3 +286,170 @@ def test_the_replay_host_is_a_script_file_not_a_python_string(tmp_path: Path) ->
     assert "function (" not in source and "=>" not in source
     page = small().export_html(tmp_path / "run.html").read_text("utf-8")
     assert REPLAY_HOST_FILE.read_text("utf-8") in page
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 100_000),
+    st.lists(st.floats(1e-9, 1e3, allow_nan=False), min_size=1, max_size=40),
+)
+def test_the_curves_axes_hold_their_data_with_labelled_ticks(last: int, losses: list) -> None:
+    axes = curve_axes([*range(0, last, max(1, last // 7)), last], losses)
+    epoch, loss = axes["epoch"], axes["loss"]
+    assert epoch["range"] == [0, max(1, last)]
+    assert epoch["ticks"][0][0] == 0 and 2 <= len(epoch["ticks"]) <= 5
+    assert all(e <= max(1, last) and label == str(e) for e, label in epoch["ticks"])
+    low, high = loss["range"]
+    assert low <= min(losses) and max(losses) <= high * (1 + 1e-9)  # 0.6 for 0.6000000000000001
+    assert all(low <= v <= high and label == fmt(v) for v, label in loss["ticks"])
+    assert 2 <= len(loss["ticks"]) <= 6
+    # Logarithmic exactly when the losses span a decade or more: a tick at powers of ten.
+    assert (loss["scale"] == "log") == (max(losses) >= 10 * min(losses))
+    if loss["scale"] == "log":
+        assert all(math.log10(v) == round(math.log10(v)) for v, _ in loss["ticks"])
+    else:
+        assert loss["ticks"][0][0] == 0 and loss["ticks"][-1][0] == high
+
+
+def test_frames_carry_the_curves_axes() -> None:
+    pg = small(dataset="blobs", optimizer="adam", lr=0.1)
+    pg.train(60)
+    frame = pg.frame()
+    assert frame["axes"] == curve_axes(
+        frame["curves"]["epoch"], frame["curves"]["train_loss"] + frame["curves"]["test_loss"]
+    )
+    assert frame["axes"]["epoch"]["range"] == [0, 60]
+
+
+@pytest.mark.parametrize(("optimizer", "batch_size"), [("sgd", None), ("adam", 10)])
+def test_l2_trains_as_fit_with_weight_decay(optimizer: str, batch_size: int | None) -> None:
+    pg = small(dataset="moons", weight_decay=0.01, optimizer=optimizer, batch_size=batch_size)
+    plain = small(dataset="moons", optimizer=optimizer, batch_size=batch_size)
+    pg.train(5)
+    plain.train(5)
+    model = nn.MLP(2, [3, 1], ["relu", "sigmoid"], seed=0)
+    nn.fit(model, pg.X, pg.y, optimizer=optimizer, lr=0.3, epochs=5, batch_size=batch_size,
+           weight_decay=0.01, seed=0, progress=False)  # fmt: skip
+    ours = [p.data for p in pg.model.parameters()]
+    assert ours == [p.data for p in model.parameters()]
+    assert ours != [p.data for p in plain.model.parameters()]
+
+
+def test_the_update_rule_shows_the_l2_term() -> None:
+    pg = small()
+    assert pg.setup()["rule"] == "update each batch: W ← W − 0.3·∂L/∂W"
+    pg.update(weight_decay=0.003, lr=0.1)
+    rule = pg.setup()["rule"]
+    assert rule.startswith("update each batch: W ← W − 0.1·(∂L/∂W + 2·0.003·W)")
+    assert "0.003·Σp²" in rule
+    pg.update(optimizer="momentum")
+    assert "v ← 0.9·v + (∂L/∂W + 2·0.003·W), then W ← W − 0.1·v" in pg.setup()["rule"]
+    with pytest.raises(ValueError, match="weight_decay must be a number >= 0"):
+        pg.update(weight_decay=-1)
+    assert pg.settings["weight_decay"] == 0.003  # nothing changed
+
+
+def test_a_session_speaks_the_language_it_is_given() -> None:
+    session = Session(small())
+    assert session.state()["setup"]["words"]["playground.button.step"] == "Step"
+    changed = session.handle("language", "zh-CN")
+    assert changed["setup"]["words"]["playground.button.step"] == "单步"
+    assert changed["frame"]["summary"].startswith("损失：训练 ")
+    assert changed["setup"]["rule"].startswith("每个批次的更新")
+    explained = session.handle("request", {"do": "explain", "index": 1, "split": "test"})
+    assert explained["explanation"]["title"].startswith("第 0 轮时的样本 1（测试集）")
+    session.handle("running", True)
+    assert session.tick()["frame"]["summary"].startswith("损失")
+    with pytest.raises(ValueError):
+        session.handle("language", "klingon")
+    assert session.lang == "zh"  # unchanged
+    assert session.handle("language", "en")["frame"]["summary"].startswith("loss ")
+    # Every text the view shows has a key in both catalogues.
+    assert set(words("en")) == set(words("zh")) and all(words("zh").values())
+
+
+def test_points_of_ones_own_are_added_moved_and_erased() -> None:
+    pg = small()
+    train, test = len(pg.X), len(pg.X_test)
+    extent = list(pg.extent)
+    pg.train(3)
+    pg.edit_points("add", x=[0.12345, -0.5], label=1)
+    assert pg.settings["dataset"] == "own" and pg.epoch == 0  # the run starts over
+    assert pg.X[-1] == [0.123, -0.5] and pg.y[-1] == 1.0 and len(pg.X) == train + 1
+    assert pg.extent == extent and "own" in pg.setup()["choices"]["dataset"]
+    pg.edit_points("move", split="test", index=2, x=[1, 1])
+    assert pg.X_test[2] == [1.0, 1.0]
+    pg.edit_points("erase", split="train", index=0)
+    assert len(pg.X) == train and len(pg.X_test) == test
+    before = (pg.X, pg.y, pg.X_test, pg.y_test)
+    for do, where in (
+        ("add", {"x": [float("nan"), 0], "label": 1}),
+        ("add", {"x": [0, 0], "label": 2}),
+        ("move", {"split": "test", "index": 99, "x": [0, 0]}),
+        ("erase", {"split": "nowhere", "index": 0}),
+    ):
+        with pytest.raises(ValueError):
+            pg.edit_points(do, **where)
+    assert (pg.X, pg.y, pg.X_test, pg.y_test) == before  # nothing half-changed
+    pg.update(dataset="xor")
+    assert len(pg.X) == train and before[0] != pg.X
+    pg.update(dataset="own")  # back to one's own points
+    assert (pg.X, pg.y, pg.X_test, pg.y_test) == before
+    with pytest.raises(ValueError, match="no points of your own"):
+        small().update(dataset="own")
+
+
+def test_a_csv_loads_whole_or_not_at_all() -> None:
+    pg = small(test_fraction=0.25)
+    rows = "\n".join(f"{i / 10},{-i / 7},{i % 2}" for i in range(20))
+    pg.load_csv("x1,x2,label\n" + rows)
+    assert pg.settings["dataset"] == "own" and len(pg.X) == 15 and len(pg.X_test) == 5
+    points = sorted(map(tuple, pg.X + pg.X_test))
+    assert points == sorted((i / 10, -i / 7) for i in range(20))
+    before = pg.share()
+    with pytest.raises(nn.data.CSVError, match="row 3: label is '7'") as error:
+        pg.load_csv("x1,x2,label\n0,0,1\n1,1,7\n2,2,0")
+    assert error.value.row == 3
+    with pytest.raises(ValueError, match="more than 2000 rows"):
+        pg.load_csv("0,0,1\n" * 2001)
+    assert pg.share() == before
+    session = Session(pg)
+    changed = session.handle("request", {"do": "csv", "text": "0,0,0\n1,x,1"})
+    assert "row 2: x2 is 'x', not a number" in changed["frame"]["status"]
+    assert pg.share() == before
+
+
+def test_a_shared_run_reproduces_and_a_bad_link_changes_nothing() -> None:
+    pg = small(dataset="moons", seed=3, lr=0.1)
+    pg.edit_points("add", x=[0.5, 0.5], label=0)
+    pg.update(weight_decay=0.001)
+    pg.train(4)
+    link = json.loads(json.dumps(pg.share()))  # as a URL carries it
+    other = small()
+    other.load_share(link)
+    other.train(4)
+    assert other.share() == pg.share()
+    assert [p.data for p in other.model.parameters()] == [p.data for p in pg.model.parameters()]
+    # A generated dataset travels as its settings alone.
+    plain = small(dataset="circles", seed=5)
+    assert "points" not in plain.share()
+    again = small()
+    again.load_share(json.loads(json.dumps(plain.share())))
+    assert again.X == plain.X and again.settings == plain.settings
+    before = other.share()
+    bad = [
+        "__import__('os')",
+        [1, 2],
+        {"settings": {"dataset": "moons"}, "code": "alert(1)"},
+        {"settings": {"dataset": "moons", "evil": 1}},
+        {"settings": {"lr": "0.1; drop"}},
+        {"settings": {"dataset": "own"}},
+        {**link, "points": {"train": [[0, 0, 5]], "test": link["points"]["test"]}},
+        {**link, "points": {"train": [[0, "nan", 1]], "test": link["points"]["test"]}},
+        {**link, "points": {"train": [[0, 0, 1]] * 2001, "test": [[0, 0, 1]]}},
+        {**link, "extent": [1, 0, 0, 1]},
+    ]
+    for run in bad:
+        with pytest.raises(ValueError):
+            other.load_share(run)
+        assert other.share() == before

@@ -48,6 +48,7 @@ document.getElementById("language").addEventListener("change", (event) => {
   language = event.target.value;
   localStorage.setItem("glassgrad-lang", language);
   loaded = loadLanguage(language).then(() => { if (readyIn !== null) { showReady(); } });
+  if (readyIn !== null) { speak(); }
 });
 
 const worker = new Worker("./worker.js", { type: "module" });
@@ -56,6 +57,10 @@ const listeners = {};
 const pending = {};
 let drawn = 0;
 let drawing = 0;
+
+// The playground's words and Python's texts (its summary, its explanations) in the
+// page's language: the session says them again.
+function speak() { host.set("language", language); host.save_changes(); }
 
 function fire(name) { (listeners["change:" + name] || []).forEach((f) => f()); }
 
@@ -100,6 +105,7 @@ worker.onmessage = (event) => {
     readyIn = message.seconds;
     loaded.then(showReady);
     playground.render({ model: host, el: document.getElementById("playground") });
+    if (language !== "en") { speak(); }
     document.getElementById("expression-go").disabled = false;
   } else if (message.type === "state") {
     apply(JSON.parse(message.changes));
