@@ -81,9 +81,9 @@ SITE_FILES = (
     "notebook.html",
     "notebook.js",
     "notebook.worker.js",
-    "notebook.py",
     "exercises.html",
     "exercises.js",
+    "notebook.py",
 )
 NOTEBOOKS = ROOT / "notebooks"
 #: The lessons the notebook page shows without running them: what they need
