@@ -67,6 +67,7 @@ LAYERS = {
             "autograd.draw",
             "autograd.step",  # a view; its main() is the terminal host
             "autograd.stepper",
+            "autograd.quiz",  # the stepper's questions, from the real steps
             "nn.draw",
             "nn.plots",
             "nn.steps",
