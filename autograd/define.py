@@ -105,14 +105,21 @@ def define_op(
     inputs = _input_names(forward)
     formulas = _formulas(name, arity, formula, derivative_formula)
     points = _points(name, arity, check_at)
-    op = _make_op(name, arity, forward, derivative, formulas, points)
     previous = OPS.get(name)
-    _register(op)
+    # The functions a replay may call by name: a failed definition puts them back.
+    calls = {key: CODE_NAMESPACE.get(key) for key in (f"op_{name}", f"op_{name}_derivative")}
     try:
+        op = _make_op(name, arity, forward, derivative, formulas, points)
+        _register(op)
         if check:
             _check_derivative(op, inputs, points, _recorder(op))
     except Exception:
         _unregister(name, previous)
+        for key, function in calls.items():
+            if function is None:
+                CODE_NAMESPACE.pop(key, None)
+            else:
+                CODE_NAMESPACE[key] = function
         raise
     return _recorder(op)
 
@@ -364,7 +371,8 @@ def _register(op: Op) -> None:
 
 
 def _unregister(name: str, previous: Any) -> None:
-    """Put the table back as it was before a definition that failed its check."""
+    """Put the table back as it was before a definition (``previous``: the op
+    that had the name, or None)."""
     if previous is None:
         OPS.pop(name, None)
         DEFINED.pop(name, None)

@@ -148,6 +148,18 @@ def test_defining_again_replaces_a_defined_op() -> None:
     assert x.grad == 3.0
 
 
+def test_a_failed_redefinition_keeps_the_op_as_it_was() -> None:
+    square = define_op(
+        "square", lambda x: math.pow(x, 2), lambda x: 2.0 * math.fabs(x) * math.copysign(1.0, x)
+    )
+    with pytest.raises(ValueError, match="wrong"):
+        define_op("square", lambda x: math.pow(x, 3), lambda x: x)
+    w = Value(3.0)
+    tape = record(square(w))  # the replay calls the first definition's functions
+    w.grad = 0.0
+    assert tape.replay() == 9.0 and w.grad == 6.0
+
+
 def test_other_mistakes_are_explained() -> None:
     with pytest.raises(TypeError, match="one input"):
         define_op("three", lambda a, b, c: a, lambda a, b, c: (1.0, 0.0, 0.0))
