@@ -19,6 +19,7 @@ from autograd.names import fmt, fmt_factor
 from autograd.step import Step
 from autograd.stepper import Panel, Stepper
 from nn.layers import MLP
+from nn.matrix import matrix_panel
 
 
 def _vector(values: Iterable[float]) -> str:
@@ -168,7 +169,9 @@ def model_stepper(model: MLP, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -
 
     The loss is binary cross-entropy on the output logit. For the article's
     network (a ReLU layer, then one sigmoid output) the page also shows the
-    article's six backward formulas with this sample's numbers.
+    article's six backward formulas with this sample's numbers; for every
+    network, the article's formulas as matrices beside the graph
+    (``nn.matrix``), lighting up as the steps fill them.
 
     Raises:
         ValueError: if the model has more than one output, or ``y`` is not a
@@ -183,4 +186,7 @@ def model_stepper(model: MLP, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -
     panels = []
     if model.activations == ["relu", "sigmoid"]:
         panels.append(article_panel(model, x, y))
-    return Stepper(loss, title=f"One sample: x = {list(x)}, y = {y}", panels=panels)
+    stepper = Stepper(loss, title=f"One sample: x = {list(x)}, y = {y}", panels=panels)
+    # The article's formulas as matrices beside the graph, from the stepper's own steps.
+    stepper.views.append(matrix_panel(model, x, loss, stepper.steps))
+    return stepper
