@@ -56,8 +56,9 @@ class _Cells:
     def __init__(self) -> None:
         self.cells: list[dict[str, Any]] = []
 
-    def add(self, name: str, texts: list[tuple[int, str]], lit: list[int]) -> int:
-        self.cells.append({"name": name, "texts": [list(t) for t in texts], "lit": lit})
+    def add(self, kind: str, name: str, texts: list[tuple[int, str]], lit: list[int]) -> int:
+        cell = {"kind": kind, "name": name, "texts": [list(t) for t in texts], "lit": lit}
+        self.cells.append(cell)
         return len(self.cells) - 1
 
 
@@ -76,8 +77,10 @@ def matrix_view(
     Returns:
         ``{"heading", "hint", "rows", "cells"}``: each row a formula in the
         article's notation and its terms (a matrix of cell numbers, or an
-        operator); each cell ``{"name", "texts", "lit"}``: the node it is
-        (its name in the graph, "" for a plain number), its text from each
+        operator); each cell ``{"kind", "name", "texts", "lit"}``: what it
+        holds (``"value"``, ``"grad"`` or ``"prediction"`` of its node;
+        ``"number"``: a feature or the label; ``"slope"``: f′(z)), the node
+        it is (its name in the graph, "" for a plain number), its text from each
         frame on (``[[frame, text], ...]``; before the first: not known yet)
         and the frames that fill it.
     """
@@ -96,14 +99,14 @@ def matrix_view(
     def value(node: Value | float, result: bool = False) -> int:
         """A forward value's cell; it lights up where a formula computes it (``result``)."""
         if not isinstance(node, Value):  # a feature or the label: a plain number
-            return cells.add("", [(0, fmt(node))], [])
+            return cells.add("number", "", [(0, fmt(node))], [])
         start = computed.get(node, 0)
         lit = [computed[node]] if result and node in computed else []
-        return cells.add(names[node], [(start, fmt(node.data))], lit)
+        return cells.add("value", names[node], [(start, fmt(node.data))], lit)
 
     def grad(node: Value) -> int:
         changes = grads.get(node, [])
-        return cells.add(names[node], changes, [frame for frame, _ in changes])
+        return cells.add("grad", names[node], changes, [frame for frame, _ in changes])
 
     layers = len(model.layers)
     rows: list[dict[str, Any]] = [{"heading": text("term.forward_pass")}]
@@ -154,7 +157,7 @@ def matrix_view(
             )
     s = _sup(layers)
     loss_frame = computed.get(loss, 0)
-    y_hat_cell = cells.add(names[loss], [(loss_frame, fmt(y_hat))], [loss_frame])
+    y_hat_cell = cells.add("prediction", names[loss], [(loss_frame, fmt(y_hat))], [loss_frame])
     rows.append({"formula": f"ŷ = σ(z{s})", "terms": [[[y_hat_cell]]]})
     # Backward: the output layer's δ, then each layer's gradients and the δ below it.
     rows.append({"heading": text("term.backward_pass")})
@@ -162,7 +165,7 @@ def matrix_view(
         {
             "formula": f"δ{s} = ŷ − y",
             "terms": [
-                [[cells.add(names[loss], [(loss_frame, fmt(y_hat))], [])]],
+                [[cells.add("prediction", names[loss], [(loss_frame, fmt(y_hat))], [])]],
                 "−",
                 [[value(label)]],
                 "=",
@@ -200,7 +203,7 @@ def matrix_view(
             slopes = [local_derivatives(v)[0][1] for v in a[n - 1]]
             back += [
                 "⊙",
-                column([cells.add("", [(0, fmt(d))], []) for d in slopes]),
+                column([cells.add("slope", "", [(0, fmt(d))], []) for d in slopes]),
                 "=",
                 column([grad(v) for v in z[n - 1]]),
             ]
@@ -251,7 +254,7 @@ def matrix_panel(model: MLP, x: Sequence[float], loss: Value, all_steps: list[St
         f'<div class="ggm">{_STYLE}<div class="gg-title">{html.escape(view["heading"])}</div>'
         f'<div class="ggm-hint">{html.escape(view["hint"])}</div>{"".join(parts)}</div>'
     )
-    data = {"cells": [[c["name"], c["texts"], c["lit"]] for c in cells]}
+    data = {"cells": [[c["name"], c["texts"], c["lit"], c["kind"]] for c in cells]}
     return View(markup, data, SCRIPT_FILE.read_text(encoding="utf-8"))
 
 
