@@ -264,7 +264,7 @@ _STYLE = """<style>
 .ggm .ggm-phase { font-weight: bold; color: #455a64; margin: 8px 0 2px; }
 .ggm .ggm-row { margin: 6px 0; }
 .ggm .ggm-formula { font-family: monospace; font-size: 15px; margin-bottom: 2px; }
-.ggm .ggm-terms { display: flex; align-items: center; gap: 6px; overflow-x: auto;
+.ggm .ggm-terms { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; overflow-x: auto;
   padding-bottom: 2px; }
 .ggm .ggm-op { font-family: monospace; font-size: 16px; }
 .ggm table.ggm-m { border-collapse: separate; border-spacing: 0; margin: 0;

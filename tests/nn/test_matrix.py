@@ -185,3 +185,20 @@ def test_without_javascript_the_panel_shows_the_finished_pass(
         )
     ]
     assert "?" not in shown and errors == [] and foreign == []
+
+
+def test_the_playgrounds_explain_shows_the_matrices_for_its_sample() -> None:
+    from nn.play import Playground
+
+    pg = Playground(points=40, resolution=8, hidden=[4, 2], activation="tanh")
+    explained = pg.explain(3)
+    x, y = explained["x"], explained["y"]
+    loss = loss_of(pg.model, x, y)
+    view = matrix_view(pg.model, x, loss, steps(loss))
+    assert 'class="ggm"' in explained["stepper"]
+    assert (
+        Path(nn.__file__).with_name("matrix.js").read_text(encoding="utf-8")[:60]
+        in explained["stepper"]
+    )
+    for cell in view["cells"]:  # the page holds this sample's numbers, cell by cell
+        assert (cell["texts"][-1][1] if cell["texts"] else "?") in explained["stepper"]
