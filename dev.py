@@ -81,6 +81,8 @@ SITE_FILES = (
     "notebook.html",
     "notebook.js",
     "notebook.worker.js",
+    "exercises.html",
+    "exercises.js",
     "notebook.py",
 )
 NOTEBOOKS = ROOT / "notebooks"
@@ -382,6 +384,8 @@ def copy_notebooks(out: Path) -> None:
     lessons = []
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         chinese = NOTEBOOKS / "zh" / path.name
+        if not chinese.exists():
+            sys.exit(f"{path.name} has no Chinese edition: add notebooks/zh/{path.name}")
         shutil.copy2(path, out / path.name)
         shutil.copy2(chinese, out / "zh" / path.name)
         title = {"en": notebook_title(path), "zh": notebook_title(chinese)}

@@ -15,17 +15,20 @@
     tds.push([td, cells[parseInt(td.getAttribute("data-cell"), 10)]]);
   });
 
-  function show(index) {
+  // While the stepper's quiz asks for a step's numbers, the cells show the pass
+  // as it was before that step (the lit cell is the one asked for).
+  function show(index, asking) {
+    var known = asking ? index - 1 : index;
     tds.forEach(function (pair) {
       var td = pair[0], cell = pair[1], shown = "?";
-      cell[1].forEach(function (t) { if (t[0] <= index) { shown = t[1]; } });
+      cell[1].forEach(function (t) { if (t[0] <= known) { shown = t[1]; } });
       td.textContent = shown;
       td.classList.toggle("ggm-lit", cell[2].indexOf(index) >= 0);
     });
     panel.setAttribute("data-frame", String(index));
   }
 
-  root.addEventListener("gg-frame", function (e) { show(e.detail.index); });
+  root.addEventListener("gg-frame", function (e) { show(e.detail.index, e.detail.asking); });
 
   var picked = null;
   panel.addEventListener("click", function (e) {
@@ -39,5 +42,6 @@
   });
 
   // The stepper may have shown its first frame before this script ran.
-  show(parseInt(root.getAttribute("data-current") || "0", 10));
+  show(parseInt(root.getAttribute("data-current") || "0", 10),
+    root.getAttribute("data-asking") === "1");
 })();

@@ -81,7 +81,8 @@ def matrix_view(
         holds (``"value"``, ``"grad"`` or ``"prediction"`` of its node;
         ``"number"``: a feature or the label; ``"slope"``: f′(z)), the node
         it is (its name in the graph, "" for a plain number), its text from each
-        frame on (``[[frame, text], ...]``; before the first: not known yet)
+        frame on (``[[frame, text], ...]``, frame −1: known before the
+        first step; before the first: not known yet)
         and the frames that fill it.
     """
     order = topological_order(loss)
@@ -99,8 +100,8 @@ def matrix_view(
     def value(node: Value | float, result: bool = False) -> int:
         """A forward value's cell; it lights up where a formula computes it (``result``)."""
         if not isinstance(node, Value):  # a feature or the label: a plain number
-            return cells.add("number", "", [(0, fmt(node))], [])
-        start = computed.get(node, 0)
+            return cells.add("number", "", [(-1, fmt(node))], [])
+        start = computed.get(node, -1)  # a parameter is known before the first step
         lit = [computed[node]] if result and node in computed else []
         return cells.add("value", names[node], [(start, fmt(node.data))], lit)
 
@@ -200,10 +201,10 @@ def matrix_view(
         ]
         if activation in _F:
             # f′(z) as the engine's own rule gives it, at this sample.
-            slopes = [local_derivatives(v)[0][1] for v in a[n - 1]]
+            slopes = [(computed[v], local_derivatives(v)[0][1]) for v in a[n - 1]]
             back += [
                 "⊙",
-                column([cells.add("slope", "", [(0, fmt(d))], []) for d in slopes]),
+                column([cells.add("slope", "", [(at, fmt(d))], []) for at, d in slopes]),
                 "=",
                 column([grad(v) for v in z[n - 1]]),
             ]

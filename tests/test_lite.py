@@ -17,7 +17,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import nbformat
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,6 +26,10 @@ from autograd.language import text
 from autograd.names import fmt
 from tests.conftest import refuse_other_origins
 from tests.test_site import browser, built_site, site  # noqa: F401 - the site's fixtures
+
+# The lessons are read as notebooks: the notebooks extra (the other Pythons have
+# the test extra only).
+nbformat = pytest.importorskip("nbformat")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -59,6 +62,12 @@ def code_cells(path: Path) -> list[str]:
     return [
         cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"
     ]
+
+
+def notebook_title(path: Path) -> str:
+    """The first heading of a lesson, without its ``# ``."""
+    first = nbformat.read(path, as_version=4).cells[0].source
+    return first.splitlines()[0].removeprefix("# ")
 
 
 def streams(outputs: list[dict]) -> str:
@@ -265,6 +274,24 @@ def test_the_page_speaks_chinese_and_shows_the_pytorch_lesson_to_read(
     title = nbformat.read(ROOT / "notebooks/zh/04-step-through.ipynb", as_version=4).cells[0]
     assert page.locator(".markdown h1").first.inner_text() in title.source
     assert page.locator("#run-all").inner_text() == text("notebook.run_all", lang="zh")
+    # The switch: the English edition, on a fresh kernel that speaks English.
+    page.select_option("#language", "en")
+    english = notebook_title(ROOT / "notebooks/04-step-through.ipynb")
+    page.wait_for_function(f"document.querySelector('.markdown h1')?.textContent === {english!r}")
+    page.wait_for_selector("#run-all:not([hidden]):not([disabled])", timeout=60_000)
+    page.click("#run-all")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.output')).some((o) => "
+        "o.textContent.includes('forward') && o.textContent.includes('backward'))",
+        timeout=60_000,
+    )
+    assert "正向传播" not in "".join(page.locator(".cell .output").all_inner_texts())
+    page.select_option("#language", "zh")
+    # The list of lessons, by their titles in the page's language.
+    page.goto(f"{site}/notebook.html")
+    titles = [notebook_title(path) for path in LESSONS if path.parent.name == "zh"]
+    page.wait_for_selector("main li a")
+    assert page.locator("main li a").all_inner_texts() == titles
     # The lesson that needs PyTorch: its text and code to read, no button to run it.
     page.goto(f"{site}/notebook.html?name=06-to-pytorch")
     page.wait_for_selector(".note")

@@ -202,3 +202,25 @@ def test_the_playgrounds_explain_shows_the_matrices_for_its_sample() -> None:
     )
     for cell in view["cells"]:  # the page holds this sample's numbers, cell by cell
         assert (cell["texts"][-1][1] if cell["texts"] else "?") in explained["stepper"]
+
+
+def test_while_the_quiz_asks_the_cells_keep_the_answer_back(
+    browser: Any,  # noqa: F811
+    served: tuple[Path, str],  # noqa: F811
+) -> None:
+    folder, base = served
+    stepper = nn.seed_network(seed=0).stepper(x=[0.5, 1.0], y=1.0, quiz=True)
+    cells = stepper.views[0].data["cells"]
+    (folder / "quiz.html").write_text(stepper.page(), encoding="utf-8")
+    page, errors, foreign = open_page(browser, f"{base}/quiz.html", DESKTOP)
+    root = page.locator(".gg-stepper")
+    # The step that passes the loss's gradient to z²: it fills δ² = ŷ − y.
+    index = next(
+        i for i, s in enumerate(stepper.steps) if s.contributions and s.node is stepper.output
+    )
+    page.locator(".gg-slider").fill(str(index))
+    assert root.get_attribute("data-asking") == "1"
+    lit = root.evaluate(LIT)
+    assert lit and all(index in cells[i][2] for i in lit)
+    assert {page.inner_text(f'td[data-cell="{i}"]') for i in lit} == {"?"}
+    assert errors == [] and foreign == []
