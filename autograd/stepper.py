@@ -85,6 +85,27 @@ class Panel:
     current: list[list[int]]
 
 
+@dataclass
+class View:
+    """A view shown beside the graph, made by a layer above (``nn``'s matrices, say).
+
+    The engine knows nothing of it: the view and the stepper talk only
+    through two DOM events on the stepper's element: ``gg-frame`` (sent
+    when a frame is shown; ``detail.index``, ``detail.name``) and
+    ``gg-mark`` (sent by the view; ``detail.name`` marks that node).
+
+    Attributes:
+        html: its markup, shown under the picture (without JavaScript: as it is).
+        data: its data, put in the view as ``<script type="application/json">``.
+        script: its JavaScript, run after the stepper's; ``__UID__`` in it
+            becomes the stepper element's id.
+    """
+
+    html: str
+    data: Any = None
+    script: str = ""
+
+
 #: What ``Stepper(panels=...)`` takes: a fixed ``(heading, [(formula, numbers)])``
 #: table, a Panel, or a function that makes a Panel from the steps.
 PanelSpec = tuple[str, Sequence[tuple[str, str]]] | Panel | Callable[[list[Step]], Panel]
@@ -96,6 +117,8 @@ class Stepper:
     Args:
         output: the Value to step through.
         title: a heading for the page.
+        views: views shown beside the graph (``View``: ``nn`` adds the
+            article's formulas as matrices this way).
         panels: tables shown under the graph (``nn`` adds the article's six
             backward formulas this way, filling in as the pass reaches them).
         quiz: start in quiz mode: before each backward step the page pauses
@@ -121,6 +144,7 @@ class Stepper:
         self,
         output: Value,
         title: str = "Step through a pass",
+        views: Sequence[View] = (),
         panels: Sequence[PanelSpec] = (),
         quiz: bool = False,
         quiz_forward: bool = False,
@@ -134,6 +158,7 @@ class Stepper:
             )
         self.output = output
         self.title = title
+        self.views = list(views)
         self.steps: list[Step] = steps(output)
         self.panels = [_panel_of(spec, self.steps) for spec in panels]
         self.quiz, self.quiz_forward = bool(quiz), bool(quiz_forward)
@@ -379,7 +404,7 @@ class Stepper:
             '<div class="gg-now" aria-live="polite"></div>'
             '<div class="gg-quiz"></div>'
             f"{self._quiz_fallback()}"
-            f"{self._view_html()}"
+            f"{self._view_html()}{self._views_html()}"
             f'<div class="gg-panels">{panels}</div>'
             '<details class="gg-all" open><summary>The whole pass, step by step</summary>'
             '<p class="gg-nojs">Stepping through one step at a time needs JavaScript '
@@ -387,7 +412,16 @@ class Stepper:
             "shows it finished.</p>"
             f"{_steps_table(self.steps)}</details>"
             f'<script type="application/json" class="gg-data">{payload}</script>'
-            f"<script>{script.replace('__UID__', uid)}</script></div>"
+            f"<script>{script.replace('__UID__', uid)}</script>"
+            + "".join(f"<script>{v.script.replace('__UID__', uid)}</script>" for v in self.views)
+            + "</div>"
+        )
+
+    def _views_html(self) -> str:
+        return "".join(
+            f'<div class="gg-beside">{view.html}<script type="application/json" '
+            f'class="gg-beside-data">{json_for_script(view.data)}</script></div>'
+            for view in self.views
         )
 
     def _quiz_fallback(self) -> str:

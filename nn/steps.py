@@ -19,6 +19,7 @@ from autograd.names import fmt, fmt_factor
 from autograd.step import Step
 from autograd.stepper import Panel, Stepper
 from nn.layers import MLP
+from nn.matrix import matrix_panel
 
 
 def _vector(values: Iterable[float]) -> str:
@@ -174,7 +175,9 @@ def model_stepper(
 
     The loss is binary cross-entropy on the output logit. For the article's
     network (a ReLU layer, then one sigmoid output) the page also shows the
-    article's six backward formulas with this sample's numbers. ``quiz`` and
+    article's six backward formulas with this sample's numbers; for every
+    network, the article's formulas as matrices beside the graph
+    (``nn.matrix``), lighting up as the steps fill them. ``quiz`` and
     ``quiz_forward`` start the page in quiz mode (see ``Stepper``).
 
     Raises:
@@ -190,10 +193,13 @@ def model_stepper(
     panels = []
     if model.activations == ["relu", "sigmoid"]:
         panels.append(article_panel(model, x, y))
-    return Stepper(
+    stepper = Stepper(
         loss,
         title=f"One sample: x = {list(x)}, y = {y}",
         panels=panels,
         quiz=quiz,
         quiz_forward=quiz_forward,
     )
+    # The article's formulas as matrices beside the graph, from the stepper's own steps.
+    stepper.views.append(matrix_panel(model, x, loss, stepper.steps))
+    return stepper

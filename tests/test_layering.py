@@ -71,6 +71,7 @@ LAYERS = {
             "nn.draw",
             "nn.plots",
             "nn.steps",
+            "nn.matrix",  # the article's formulas as matrices, beside the stepper
             "nn.play",
         ],
         VIEWS,
