@@ -81,6 +81,8 @@ SITE_FILES = (
     "notebook.html",
     "notebook.js",
     "notebook.worker.js",
+    "exercises.html",
+    "exercises.js",
     "notebook.py",
 )
 NOTEBOOKS = ROOT / "notebooks"

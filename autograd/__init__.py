@@ -19,6 +19,7 @@ from typing import Any
 
 from autograd import hooks, names
 from autograd.collector import collector_paused
+from autograd.define import define_op
 from autograd.engine import (
     backward,
     grad,
@@ -29,6 +30,7 @@ from autograd.engine import (
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.language import set_language
 from autograd.mode import detect_anomaly, enable_grad, is_recording, no_grad
+from autograd.multiclass import cross_entropy, softmax
 from autograd.ops import OPS
 from autograd.tape import Tape, record
 from autograd.value import Value, binary_cross_entropy_with_logits, dot, matvec
@@ -79,6 +81,8 @@ __all__ = [
     "backward",
     "binary_cross_entropy_with_logits",
     "collector_paused",
+    "cross_entropy",
+    "define_op",
     "detect_anomaly",
     "dot",
     "enable_grad",
@@ -92,6 +96,7 @@ __all__ = [
     "no_grad",
     "record",
     "set_language",
+    "softmax",
     "sum",
     "topological_order",
     "zero_grad",

@@ -110,8 +110,28 @@ def dot_vjps(operands: Sequence[Any], upstream: float) -> None:
         operands[-1].grad += upstream
 
 
+def table_vjps(name: str) -> Callable[[Sequence[Any], float], None]:
+    """An n-ary op's own ``vjps`` into ``.grad`` (its output recomputed: the
+    same function on the same numbers gives the node's data bit for bit)."""
+    op = OPS[name]
+
+    def add_shares(operands: Sequence[Any], upstream: float) -> None:
+        data = [x if type(x) is float else x.data for x in operands]
+        shares = op.vjps(upstream, data, op.forward(*data))
+        for x, share in zip(operands, shares):
+            if type(x) is not float:
+                x.grad += share
+
+    return add_shares
+
+
 #: The n-ary ops' shares, added straight into ``.grad``, by op name.
-N_ARY: dict[str, Callable[[Sequence[Any], float], None]] = {"sum": sum_vjps, "dot": dot_vjps}
+N_ARY: dict[str, Callable[[Sequence[Any], float], None]] = {
+    "sum": sum_vjps,
+    "dot": dot_vjps,
+    "cross_entropy": table_vjps("cross_entropy"),
+    "softmax": table_vjps("softmax"),
+}
 
 
 def backpropagate(order: list[Value], check: Callable[[Value], None] | None = None) -> None:

@@ -12,7 +12,15 @@ from autograd.value import Value
 
 
 class GradcheckError(AssertionError):
-    """Raised by ``gradcheck`` when analytic and numeric gradients disagree."""
+    """Raised by ``gradcheck`` when analytic and numeric gradients disagree.
+
+    ``mismatches`` lists ``(input index, analytic, numeric)`` for each input
+    that failed, in input order.
+    """
+
+    def __init__(self, message: str, mismatches: Sequence[tuple[int, float, float]] = ()) -> None:
+        super().__init__(message)
+        self.mismatches = list(mismatches)
 
 
 def gradcheck(
@@ -63,10 +71,13 @@ def gradcheck(
 
     rows = []
     failed = False
-    for name, a, n in zip(names, analytic, numeric):
+    mismatches = []
+    for index, (name, a, n) in enumerate(zip(names, analytic, numeric)):
         difference = abs(a - n)
         ok = difference <= atol + rtol * abs(n) or (math.isnan(a) and math.isnan(n))
         failed |= not ok
+        if not ok:
+            mismatches.append((index, a, n))
         rows.append(
             f"  {name:>12}  {a:>14.8g}  {n:>14.8g}  {difference:>10.3g}  {'' if ok else 'MISMATCH'}"
         )
@@ -74,7 +85,8 @@ def gradcheck(
         header = f"  {'input':>12}  {'analytic':>14}  {'numeric':>14}  {'difference':>10}"
         raise GradcheckError(
             f"gradcheck failed (eps={eps}, atol={atol}, rtol={rtol}):\n"
-            + "\n".join([header, *rows])
+            + "\n".join([header, *rows]),
+            mismatches,
         )
     return True
 

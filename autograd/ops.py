@@ -331,6 +331,134 @@ def _left_to_right(out: str, start: str, terms: list[str], per_line: int = 8) ->
     return lines
 
 
+def _fold(items: Any) -> Any:
+    """``0.0 + x1 + x2 + ...``, left to right, on floats, Values or Symbols."""
+    return reduce(operator.add, items, 0.0)
+
+
+def logsumexp(*logits: Any) -> Any:
+    """``log(exp(z1) + ... + exp(zn))``, stable: ``m + log(Σ exp(zi − m))`` with
+    ``m`` the largest logit's number (a constant: the result does not depend
+    on it). On floats, Values and Symbols' numbers alike; an inf or nan
+    logit gives what the plain formula would (inf, nan)."""
+    numbers = [number(z) for z in logits]
+    if any(x != x for x in numbers):
+        return math.nan
+    top = max(numbers)
+    if math.isinf(top):  # +inf: the sum is inf; -inf: every exp is 0
+        return top
+    return top + log(_fold(exp(z - top) for z in logits))
+
+
+def cross_entropy_of(*inputs: float) -> float:
+    """The forward of ``cross_entropy``: inputs ``(z1..zn, y1..yn)``, logits then
+    target probabilities: ``(Σy)·logsumexp(z) − Σ yi·zi`` (``−log pk`` for a
+    one-hot y at class k)."""
+    n = len(inputs) // 2
+    logits, targets = inputs[:n], inputs[n:]
+    return _fold(targets) * logsumexp(*logits) - DotOp.combine(targets, logits)
+
+
+def softmax_of(*inputs: float) -> float:
+    """The forward of ``softmax``: inputs ``(zk, z1..zn)``, ``exp(zk) / Σ exp(zi)``
+    as ``exp(zk − logsumexp(z))``."""
+    return floatmath.exp(inputs[0] - logsumexp(*inputs[1:]))
+
+
+@dataclass(frozen=True)
+class CrossEntropyOp(_Views):
+    """``L = −Σ yi·log(pi)`` with ``p = softmax(z)``, as one node, stable for any logit.
+
+    The inputs are ``(z1, ..., zn, y1, ..., yn)``: the logits, then the target
+    probabilities (one-hot for a class). As ``bce_logits`` gives the article's
+    ``ŷ − y``, this gives ``∂L/∂zi = pi − yi`` (times ``Σy``, which is 1), and
+    ``∂L/∂yi = −log(pi)``.
+    """
+
+    name: str = "cross_entropy"
+    finite_locals: bool = False
+
+    def forward(self, *inputs: float) -> float:
+        return cross_entropy_of(*inputs)
+
+    def vjps(self, upstream: Any, inputs: Sequence[Any], out: Any) -> list[Any]:
+        """``upstream · (Σy·pi − yi)`` for each zi, ``upstream · (lse − zi)`` for each yi."""
+        n = len(inputs) // 2
+        logits, targets = inputs[:n], inputs[n:]
+        lse, total = logsumexp(*logits), _fold(targets)
+        shares = [upstream * (total * exp(z - lse) - y) for z, y in zip(logits, targets)]
+        return shares + [upstream * (lse - z) for z in logits]
+
+    def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
+        n = len(names) // 2
+        logits = ", ".join(names[:n])
+        if index < n:
+            return f"softmax({logits})_{index + 1} − {names[index + n]}"
+        return f"−log softmax({logits})_{index - n + 1}"
+
+    def output_formula(self, names: Sequence[str]) -> str:
+        n = len(names) // 2
+        return f"CE(softmax({', '.join(names[:n])}), ({', '.join(names[n:])}))"
+
+    def forward_code(self, names: Sequence[str], out: str) -> list[str]:
+        return [f"{out} = cross_entropy_of({', '.join(names)})"]
+
+    def accumulate_code(
+        self, upstream: str, names: Sequence[str], out: str
+    ) -> list[tuple[int, str]]:
+        """The shares of ``vjps`` as source, the log-sum-exp a call of ``logsumexp``."""
+        n = len(names) // 2
+        logits, targets = names[:n], names[n:]
+        lse = f"logsumexp({', '.join(logits)})"
+        total = " + ".join(["0.0", *targets])
+        shares = [
+            f"{upstream} * (({total}) * exp({z} - {lse}) - {y})" for z, y in zip(logits, targets)
+        ]
+        shares += [f"{upstream} * ({lse} - {z})" for z in logits]
+        return list(enumerate(shares))
+
+
+@dataclass(frozen=True)
+class SoftmaxOp(_Views):
+    """``p = exp(zk) / (exp(z1) + ... + exp(zn))``, one class's probability, as one node.
+
+    The inputs are ``(zk, z1, ..., zn)``: the numerator's logit, then every
+    logit of the denominator (``zk`` among them). Then ``∂p/∂zk = p`` through
+    the numerator and ``∂p/∂zi = −p·pi`` through the denominator; the two
+    meet at ``zk``: ``p·(1 − p)``.
+    """
+
+    name: str = "softmax"
+    finite_locals: bool = False
+
+    def forward(self, *inputs: float) -> float:
+        return softmax_of(*inputs)
+
+    def vjps(self, upstream: Any, inputs: Sequence[Any], out: Any) -> list[Any]:
+        """``upstream · p`` for the numerator, ``upstream · (−p·pi)`` for each zi."""
+        lse = logsumexp(*inputs[1:])
+        return [upstream * out] + [upstream * (-out * exp(z - lse)) for z in inputs[1:]]
+
+    def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
+        if index == 0:
+            return out
+        return f"−{out}·softmax({', '.join(names[1:])})_{index}"
+
+    def output_formula(self, names: Sequence[str]) -> str:
+        return f"exp({names[0]}) / ({' + '.join(f'exp({z})' for z in names[1:])})"
+
+    def forward_code(self, names: Sequence[str], out: str) -> list[str]:
+        return [f"{out} = softmax_of({', '.join(names)})"]
+
+    def accumulate_code(
+        self, upstream: str, names: Sequence[str], out: str
+    ) -> list[tuple[int, str]]:
+        lse = f"logsumexp({', '.join(names[1:])})"
+        shares = [f"{upstream} * {out}"]
+        shares += [f"{upstream} * (-{out} * exp({z} - {lse}))" for z in names[1:]]
+        return list(enumerate(shares))
+
+
 # The table. Each op: its name, its formula and its forward, then one rule per
 # input, one line each: the local derivative as text, and what the input
 # receives when the gradient g arrives at the output z.
@@ -397,14 +525,23 @@ BCE_WITH_LOGITS = Op("bce_logits", "BCE(σ({a}), {b})", floatmath.bce_with_logit
 )
 SUM = SumOp()
 DOT = DotOp()
+CROSS_ENTROPY = CrossEntropyOp()
+SOFTMAX = SoftmaxOp()
 
-AnyOp = Op | SumOp | DotOp
+AnyOp = Op | SumOp | DotOp | CrossEntropyOp | SoftmaxOp
+
+# The multi-class ops' code calls these (their log-sum-exp takes a max: no
+# Symbol can write it out).
+CODE_NAMESPACE.update(logsumexp=logsumexp, cross_entropy_of=cross_entropy_of, softmax_of=softmax_of)
 
 #: Every op, by the name stored in ``Value.op``.
 OPS: dict[str, AnyOp] = {
     op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, TANH, SIGMOID, RELU)
 }
-OPS.update({op.name: op for op in (BCE_WITH_LOGITS, SUM, DOT)})
+OPS.update({op.name: op for op in (BCE_WITH_LOGITS, SUM, DOT, CROSS_ENTROPY, SOFTMAX)})
+
+#: The names of the built-in ops: ``autograd.define_op`` adds others beside them.
+BUILT_IN_OPS: tuple[str, ...] = tuple(OPS)
 
 #: The names of the ops marked ``finite_locals``: backward skips such a node
 #: when its upstream gradient is exactly 0 and its output finite.

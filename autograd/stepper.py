@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograd import hooks
 from autograd.draw import (
     OUTPUT_FILL,
     MissingExtra,
@@ -44,9 +45,18 @@ from autograd.draw import (
     to_svg,
 )
 from autograd.engine import topological_order
+from autograd.expression import build_expression
+from autograd.language import catalogue, current_language, text
 from autograd.names import fmt, prediction_name, sum_text
+from autograd.quiz import (
+    ABSOLUTE_TOLERANCE,
+    RELATIVE_TOLERANCE,
+    answers_table,
+    questions,
+    tolerance_text,
+)
 from autograd.step import Step, steps, table
-from autograd.value import Value
+from autograd.value import Value, binary_cross_entropy_with_logits
 
 #: Web step-throughs refuse graphs bigger than this.
 MAX_PAGE_NODES = 80
@@ -88,11 +98,18 @@ class Stepper:
         title: a heading for the page.
         panels: tables shown under the graph (``nn`` adds the article's six
             backward formulas this way, filling in as the pass reaches them).
+        quiz: start in quiz mode: before each backward step the page pauses
+            and asks for the local derivative and the gradient the parent
+            receives (and the running sum, for a parent reached twice),
+            checks the answers against the engine's numbers, and keeps a
+            score. The page has a switch for it either way.
+        quiz_forward: ask for each forward step's value too (also a switch).
 
     Attributes:
         steps: the steps (``autograd.step.steps``).
         frames: one dict per step: what each box says, its fill, and which
-            boxes and edges are marked. The page's script only shows these.
+            boxes and edges are marked, and what the quiz asks there
+            (``autograd.quiz``). The page's script only shows these.
         svg: the one picture every frame restyles.
 
     Raises:
@@ -105,6 +122,8 @@ class Stepper:
         output: Value,
         title: str = "Step through a pass",
         panels: Sequence[PanelSpec] = (),
+        quiz: bool = False,
+        quiz_forward: bool = False,
     ) -> None:
         order = topological_order(output)
         if len(order) > MAX_PAGE_NODES:
@@ -117,6 +136,10 @@ class Stepper:
         self.title = title
         self.steps: list[Step] = steps(output)
         self.panels = [_panel_of(spec, self.steps) for spec in panels]
+        self.quiz, self.quiz_forward = bool(quiz), bool(quiz_forward)
+        #: What each step asks in quiz mode (None: nothing), in the current language.
+        self.asks = questions(self.steps, forward=True)
+        self._start: dict[str, list[str]] = {}  # the boxes before the first step
         #: Why there is no picture ("" when there is one).
         self.missing = ""
         try:
@@ -163,6 +186,9 @@ class Stepper:
             for node in order
         }
         prediction_texts = [self._prediction_texts(state[0], state[1]) for state in states]
+        before = {n: None if n.operands else fmt(n.data) for n in order}
+        start = self._box_texts(order, before, {}, {}, several)
+        start_predictions = self._prediction_texts(before, {})
         widest_prediction = {
             loss: [max((t[loss][k] for t in prediction_texts), key=len) for k in range(2)]
             for loss in prediction_texts[0]
@@ -179,6 +205,9 @@ class Stepper:
             self._frame(i, step, texts[i], prediction_texts[i], states[i][1])
             for i, step in enumerate(self.steps)
         ]
+        self._start = {self._ids[n]: lines for n, lines in start.items()}
+        for loss, lines in start_predictions.items():
+            self._start[shown.predictions[loss][0]] = lines
         # The picture for untrusted notebooks and pages without JavaScript: the finished pass.
         last_texts, last_prediction = texts[-1], prediction_texts[-1]
         self.final_svg = self._finished_svg(last_texts, last_prediction, final)
@@ -201,6 +230,7 @@ class Stepper:
                 "fills": {},
                 "rows": [panel.current[index] for panel in self.panels],
                 "numbers": [panel.numbers[index] for panel in self.panels],
+                "quiz": self._ask(index),
             }
             for index, step in enumerate(self.steps)
         ]
@@ -289,7 +319,12 @@ class Stepper:
             "fills": self._fills(grads) if step.phase == "backward" else {},
             "rows": [panel.current[index] for panel in self.panels],
             "numbers": [panel.numbers[index] for panel in self.panels],
+            "quiz": self._ask(index),
         }
+
+    def _ask(self, index: int) -> dict[str, Any] | None:
+        ask = self.asks[index]
+        return None if ask is None else ask.as_data()
 
     def _finished_svg(
         self,
@@ -322,8 +357,18 @@ class Stepper:
         """
         uid = uid or "gg-" + secrets.token_hex(8)
         nodes = {self._names[n]: i for n, i in self._ids.items()} if self.final_svg else {}
+        lang = current_language()
+        words = {k: v for k, v in catalogue(lang).items() if k.startswith("quiz.")}
+        quiz = {
+            "on": self.quiz,
+            "forward": self.quiz_forward,
+            "tolerance": [ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE],
+            "stated": tolerance_text(lang),
+            "words": words,
+            "start": self._start,
+        }
         payload = json_for_script(
-            {"frames": self.frames, "panels": len(self.panels), "nodes": nodes}
+            {"frames": self.frames, "panels": len(self.panels), "nodes": nodes, "quiz": quiz}
         )
         panels = "".join(_panel_html(panel, i) for i, panel in enumerate(self.panels))
         script = SCRIPT_FILE.read_text(encoding="utf-8")
@@ -332,6 +377,8 @@ class Stepper:
             f'<div class="gg-title">{html.escape(self.title)}</div>'
             '<div class="gg-ui"></div>'
             '<div class="gg-now" aria-live="polite"></div>'
+            '<div class="gg-quiz"></div>'
+            f"{self._quiz_fallback()}"
             f"{self._view_html()}"
             f'<div class="gg-panels">{panels}</div>'
             '<details class="gg-all" open><summary>The whole pass, step by step</summary>'
@@ -341,6 +388,26 @@ class Stepper:
             f"{_steps_table(self.steps)}</details>"
             f'<script type="application/json" class="gg-data">{payload}</script>'
             f"<script>{script.replace('__UID__', uid)}</script></div>"
+        )
+
+    def _quiz_fallback(self) -> str:
+        """Without JavaScript, a quiz page says the quiz needs it and shows its answers."""
+        if not self.quiz:
+            return ""
+        words = catalogue(current_language())
+        rows = "".join(
+            f"<tr><td>{number}</td><td>{html.escape(label)}</td><td>{html.escape(shown)}</td></tr>"
+            for number, label, shown in answers_table(self.asks)
+            if self.quiz_forward or self.steps[number - 1].phase == "backward"
+        )
+        head = "".join(
+            f"<th>{html.escape(words[f'quiz.column.{k}'])}</th>"
+            for k in ("step", "question", "answer")
+        )
+        return (
+            f'<div class="gg-quiz-nojs"><p>{html.escape(words["quiz.needs_js"])}</p>'
+            f'<div class="gg-scroll"><table class="gg-answers"><tr>{head}</tr>{rows}'
+            "</table></div></div>"
         )
 
     def _view_html(self) -> str:
@@ -501,6 +568,254 @@ def export_html(target: Any, path: str | Path, **options: Any) -> Path:
     return path
 
 
+# Exercise sets: a teacher's list of expressions and models, each a quiz.
+
+#: The exercise sets shipped with glassgrad (in ``autograd/exercises/``), by name.
+SHIPPED_EXERCISES = ("article", "reuse", "neuron")
+_EXERCISE_FOLDER = Path(__file__).with_name("exercises")
+_SET_FIELDS = ("glassgrad", "version", "title", "description", "exercises")
+_EXERCISE_FIELDS = ("title", "expression", "values", "model", "x", "y", "forward")
+_MODEL_FIELDS = ("inputs", "sizes", "activations", "seed")
+
+
+@dataclass
+class Exercise:
+    """One exercise of a set: an expression with its values, or a model on one sample.
+
+    Attributes:
+        title: its title, in the set's language.
+        output: the Value to step through (built, checked, when the file was read).
+        forward: whether the quiz asks for the forward values too.
+        model: the model (an ``nn.MLP``) for a model exercise, else None.
+        x, y: the model exercise's sample.
+    """
+
+    title: str
+    output: Value
+    forward: bool = False
+    model: Any = None
+    x: list[float] | None = None
+    y: float | None = None
+
+    def stepper(self) -> Stepper:
+        """The exercise as a stepper in quiz mode."""
+        if self.model is not None:
+            return self.model.stepper(self.x, self.y, quiz=True, quiz_forward=self.forward)
+        return Stepper(self.output, title=self.title, quiz=True, quiz_forward=self.forward)
+
+
+@dataclass
+class ExerciseSet:
+    """A set of exercises read from a file (``exercises(path)``).
+
+    Iterate over it for its ``Exercise`` objects; ``set[i].stepper()`` is a quiz.
+    """
+
+    name: str
+    title: str
+    description: str
+    items: list[Exercise]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Exercise:
+        return self.items[index]
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def listing(self) -> dict[str, Any]:
+        """The set as data for a page that lists it: name, title, description, titles."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "exercises": [item.title for item in self.items],
+        }
+
+
+def exercises(path: str | Path, lang: str | None = None) -> ExerciseSet:
+    """Open an exercise set: a JSON file a teacher writes, or a shipped set by name.
+
+    The file is one JSON object::
+
+        {"glassgrad": "exercises", "version": 1,
+         "title": "Reuse", "description": "...",
+         "exercises": [
+           {"title": "x times x", "expression": "x*x", "values": {"x": 3}},
+           {"title": "The article's network",
+            "model": {"inputs": 2, "sizes": [3, 1], "activations": ["relu", "sigmoid"],
+                      "seed": 0},
+            "x": [0.5, 1.0], "y": 1, "forward": true}]}
+
+    A title or description may also be ``{"en": "...", "zh": "..."}``: the
+    text in ``lang`` (or the current language) is taken. Expressions are
+    parsed safely (``autograd.expression``), never run as code.
+
+    Args:
+        path: the file, or the name of a shipped set (``SHIPPED_EXERCISES``).
+        lang: the language of the titles (None: the current one).
+
+    Raises:
+        ValueError: if the file is missing or not JSON, or an entry is wrong:
+            the message names the file and the entry, and says what to change.
+    """
+    lang = current_language(lang)
+    if isinstance(path, str) and path in SHIPPED_EXERCISES:
+        path = _EXERCISE_FOLDER / f"{path}.json"
+    path = Path(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problem = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ValueError(text("error.exercises.cannot_read", path=path, problem=problem)) from None
+    try:
+        data = json.loads(source)
+    except json.JSONDecodeError as error:
+        raise ValueError(text("error.exercises.not_json", path=path, problem=error)) from None
+    return _exercise_set(data, path, lang)
+
+
+def exercise_sets(lang: str | None = None) -> list[ExerciseSet]:
+    """The exercise sets shipped with glassgrad, opened."""
+    return [exercises(name, lang) for name in SHIPPED_EXERCISES]
+
+
+def _exercise_set(data: Any, path: Path, lang: str) -> ExerciseSet:
+    def wrong(key: str, **fields: Any) -> ValueError:
+        return ValueError(text("error.exercises.in_file", path=path, problem=text(key, **fields)))
+
+    if not isinstance(data, dict) or data.get("glassgrad") != "exercises":
+        raise wrong("error.exercises.not_a_set")
+    _known_fields(data, _SET_FIELDS, wrong)
+    if data.get("version") != 1:
+        raise wrong("error.exercises.version", version=json.dumps(data.get("version")))
+    title = _words(data.get("title", path.stem), lang, "title", wrong)
+    description = _words(data.get("description", ""), lang, "description", wrong)
+    entries = data.get("exercises")
+    if not isinstance(entries, list) or not entries:
+        raise wrong("error.exercises.no_list")
+    items = []
+    for number, entry in enumerate(entries, start=1):
+        try:
+            items.append(_exercise(entry, lang))
+        except (ValueError, TypeError) as error:
+            named = entry.get("title") if isinstance(entry, dict) else None
+            if isinstance(named, dict):
+                named = named.get(lang) or next(iter(named.values()), None)
+            shown = f" ({named})" if isinstance(named, str) else ""
+            raise ValueError(
+                text("error.exercises.entry", path=path, number=number, title=shown, problem=error)
+            ) from None
+    return ExerciseSet(path.stem, title, description, items)
+
+
+def _known_fields(data: dict, known: Sequence[str], wrong: Callable[..., Exception]) -> None:
+    for key in data:
+        if key not in known:
+            raise wrong(
+                "error.exercises.unknown_field", field=json.dumps(key), known=", ".join(known)
+            )
+
+
+def _words(value: Any, lang: str, field: str, wrong: Callable[..., Exception]) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+        return value.get(lang) or value.get("en") or next(iter(value.values()))
+    raise wrong("error.exercises.words", field=field)
+
+
+def _problem(key: str, **fields: Any) -> ValueError:
+    return ValueError(text(key, **fields))
+
+
+def _exercise(entry: Any, lang: str) -> Exercise:
+    if not isinstance(entry, dict):
+        raise _problem("error.exercises.not_an_entry", got=type(entry).__name__)
+    for key in entry:
+        if key not in _EXERCISE_FIELDS:
+            raise _problem(
+                "error.exercises.unknown_field",
+                field=json.dumps(key),
+                known=", ".join(_EXERCISE_FIELDS),
+            )
+    forward = entry.get("forward", False)
+    if not isinstance(forward, bool):
+        raise _problem("error.exercises.forward")
+    has_expression, has_model = "expression" in entry, "model" in entry
+    if has_expression == has_model:
+        raise _problem("error.exercises.kind")
+    if has_expression:
+        expression, values = entry["expression"], entry.get("values", {})
+        if not isinstance(expression, str):
+            raise _problem("error.exercises.expression")
+        if not isinstance(values, dict) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values.values()
+        ):
+            raise _problem("error.exercises.values")
+        output = build_expression(expression, values)
+        title = _title(entry, lang, expression)
+        _small_enough(output)
+        return Exercise(title, output, forward)
+    model = _model(entry["model"])
+    x, y = entry.get("x"), entry.get("y")
+    if not isinstance(x, list) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in x
+    ):
+        raise _problem("error.exercises.sample_x")
+    if len(x) != model.nin:
+        raise _problem("error.exercises.sample_length", inputs=model.nin, got=len(x))
+    if isinstance(y, bool) or not isinstance(y, int | float) or not 0 <= y <= 1:
+        raise _problem("error.exercises.sample_y", got=json.dumps(y))
+    if model.sizes[-1] != 1:
+        raise _problem("error.exercises.one_output")
+    sample = [float(v) for v in x]
+    loss = binary_cross_entropy_with_logits(model.logits(sample), float(y))
+    _small_enough(loss)
+    return Exercise(_title(entry, lang, f"x = {x}, y = {y}"), loss, forward, model, sample, y)
+
+
+def _model(spec: Any) -> Any:
+    if not isinstance(spec, dict) or "inputs" not in spec or "sizes" not in spec:
+        raise _problem("error.exercises.model")
+    for key in spec:
+        if key not in _MODEL_FIELDS:
+            raise _problem(
+                "error.exercises.unknown_field",
+                field=json.dumps(key),
+                known=", ".join(_MODEL_FIELDS),
+            )
+    seed = spec.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise _problem("error.exercises.seed")
+    # The network is nn's (the layer above the engine, where this module must
+    # not reach by import): nn plugs its MLP into this hook when it is imported.
+    if "exercises.model" not in hooks.VIEWS:
+        raise _problem("error.exercises.needs_nn")
+    return hooks.call(
+        "exercises.model",
+        spec["inputs"],
+        spec["sizes"],
+        activations=spec.get("activations"),
+        seed=seed,
+    )
+
+
+def _title(entry: dict, lang: str, default: str) -> str:
+    def wrong(key: str, **fields: Any) -> ValueError:
+        return _problem(key, **fields)
+
+    return _words(entry.get("title", default), lang, "title", wrong)
+
+
+def _small_enough(output: Value) -> None:
+    count = len(topological_order(output))
+    if count > MAX_PAGE_NODES:
+        raise _problem("error.exercises.too_big", count=count, limit=MAX_PAGE_NODES)
+
+
 _STYLE = """<style>
 .gg-stepper { font-family: sans-serif; font-size: 15px; border: 1px solid #cfd8dc;
   border-radius: 6px; padding: 8px; max-width: 100%; box-sizing: border-box; }
@@ -539,6 +854,25 @@ _STYLE = """<style>
 .gg-stepper .gg-hot > polygon { stroke: #e65100; fill: #e65100; }
 .gg-stepper .gg-legend { font-size: 14px; color: #455a64; margin: 4px 0; }
 .gg-stepper .gg-legend b.a { color: #e65100; } .gg-stepper .gg-legend b.m { color: #6a1b9a; }
+.gg-stepper .gg-quizbar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap;
+  margin: 6px 0; font-size: 15px; }
+.gg-stepper .gg-quizbar input { width: 20px; height: 20px; vertical-align: middle; }
+.gg-stepper .gg-score { font-weight: bold; }
+.gg-stepper .gg-quiz { background: #fffde7; border: 1px solid #ffe082; border-radius: 4px;
+  padding: 6px 8px; margin: 4px 0 8px; }
+.gg-stepper .gg-quiz .gg-steady { justify-items: start; }
+.gg-stepper .gg-quiz div.gg-steady { display: grid; }
+.gg-stepper .gg-q-label { min-width: 12em; }
+.gg-stepper .gg-q-row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap;
+  margin: 4px 0; font-family: monospace; }
+.gg-stepper .gg-q-input { font-size: 16px; min-height: 36px; width: 9em; padding: 2px 6px; }
+.gg-stepper .gg-q-right .gg-q-mark { color: #2e7d32; font-weight: bold; }
+.gg-stepper .gg-q-wrong .gg-q-mark { color: #c62828; font-weight: bold; }
+.gg-stepper .gg-q-buttons { display: flex; gap: 6px; margin: 4px 0; }
+.gg-stepper .gg-q-rule { font-family: monospace; white-space: pre-wrap; }
+.gg-stepper .gg-q-hint { white-space: pre-wrap; color: #4527a0; }
+.gg-stepper .gg-q-tolerance { font-size: 13px; color: #546e7a; margin-top: 4px; }
+.gg-stepper .gg-answers td:nth-child(2) { font-family: monospace; }
 @media (max-width: 600px) {
   .gg-stepper button, .gg-stepper select { min-height: 44px; min-width: 44px; }
   .gg-stepper .gg-slider { flex-basis: 100%; }

@@ -228,7 +228,7 @@ class _Names:
     """A readable, unique Python name for each node: its label if it has one."""
 
     def __init__(self) -> None:
-        self.taken = set(_RESERVED)
+        self.taken = _RESERVED | CODE_NAMESPACE.keys()  # with the ops' own (define_op)
         self.names: dict[Value, str] = {}
 
     def add(self, node: Value, fallback: str) -> str:

@@ -89,10 +89,10 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_VIEWS])
 
 
-def _model_stepper(model: MLP, x: Any = (0.0, 1.0), y: float = 1.0) -> Any:
+def _model_stepper(model: MLP, x: Any = (0.0, 1.0), y: float = 1.0, **quiz: bool) -> Any:
     import nn.steps
 
-    return nn.steps.model_stepper(model, x, y)
+    return nn.steps.model_stepper(model, x, y, **quiz)
 
 
 def _network_bundle(model: MLP, include: Any = None, exclude: Any = None, **_: Any) -> dict:
@@ -104,6 +104,7 @@ def _network_bundle(model: MLP, include: Any = None, exclude: Any = None, **_: A
 # A model's displays are views: they reach it through hooks (see autograd.hooks).
 hooks.plug_in("MLP.stepper", _model_stepper)
 hooks.plug_in("MLP._repr_mimebundle_", _network_bundle)
+hooks.plug_in("exercises.model", MLP)  # an exercise set's network (autograd.stepper.exercises)
 
 
 __all__ = [

@@ -1,7 +1,8 @@
 """Small seeded 2-D datasets, points of your own from CSV, splitting and batching.
 
 Every generator returns ``(X, y)``: X a list of ``[x1, x2]`` feature pairs,
-y a list of 0/1 labels. The same seed always gives the same points.
+y a list of labels: 0/1, or 0, 1, 2, ... for ``classes=3`` and more. The
+same seed always gives the same points.
 ``from_csv(path)`` and ``parse_csv(text)`` read points of your own, one
 ``x1,x2,label`` row each, into the same shape.
 """
@@ -15,6 +16,8 @@ import random
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from autograd.language import text
 
 Dataset = tuple[list[list[float]], list[float]]
 
@@ -73,34 +76,60 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 
     return X, y
 
 
-def spirals(n: int = 100, noise: float = 0.05, turns: float = 1.5, seed: int = 0) -> Dataset:
-    """Two interleaved spiral arms."""
+def spirals(
+    n: int = 100, noise: float = 0.05, turns: float = 1.5, seed: int = 0, classes: int = 2
+) -> Dataset:
+    """Interleaved spiral arms, one per class (two by default), labels 0, 1, ..."""
     _check_size(n, 2)
     _check_scale(noise, "noise")
     _check_scale(turns, "turns")
+    classes = _check_classes(classes, n)
     rng = random.Random(seed)
     X, y = [], []
     for i in range(n):
-        label = i % 2
+        label = i % classes
         r = rng.random()
-        t = turns * 2 * math.pi * r + (math.pi if label else 0.0)
+        # Arm k starts k/classes of a turn further round (two arms: 0 and π).
+        t = turns * 2 * math.pi * r + (2 * math.pi * label / classes if label else 0.0)
         X.append([r * math.cos(t) + rng.gauss(0, noise), r * math.sin(t) + rng.gauss(0, noise)])
         y.append(float(label))
     return X, y
 
 
-def blobs(n: int = 100, spread: float = 0.4, seed: int = 0) -> Dataset:
-    """Two Gaussian clusters around (−1, −1) and (1, 1): linearly separable."""
+def blobs(n: int = 100, spread: float = 0.4, seed: int = 0, classes: int = 2) -> Dataset:
+    """Gaussian clusters, one per class: linearly separable.
+
+    Two classes sit around (−1, −1) and (1, 1); more sit evenly on a circle
+    of radius 1.5 around the origin, class 0 at the top. Labels 0, 1, ...
+    """
     _check_size(n, 2)
     _check_scale(spread, "spread")
+    classes = _check_classes(classes, n)
     rng = random.Random(seed)
+    if classes == 2:
+        centers = [(-1.0, -1.0), (1.0, 1.0)]
+    else:
+        angles = [math.pi / 2 + 2 * math.pi * k / classes for k in range(classes)]
+        centers = [(1.5 * math.cos(a), 1.5 * math.sin(a)) for a in angles]
     X, y = [], []
     for i in range(n):
-        label = i % 2
-        center = 1.0 if label else -1.0
-        X.append([center + rng.gauss(0, spread), center + rng.gauss(0, spread)])
+        label = i % classes
+        cx, cy = centers[label]
+        X.append([cx + rng.gauss(0, spread), cy + rng.gauss(0, spread)])
         y.append(float(label))
     return X, y
+
+
+#: The most classes a generator makes: more than a small network shows well.
+MAX_CLASSES = 10
+
+
+def _check_classes(classes: int, n: int) -> int:
+    """``classes`` as an int from 2 to ``MAX_CLASSES``, and at most ``n``."""
+    whole = isinstance(classes, int) and not isinstance(classes, bool)
+    if not whole or not 2 <= classes <= min(MAX_CLASSES, n):
+        raise ValueError(text("error.data.classes", most=min(MAX_CLASSES, n), given=repr(classes)))
+    return classes
 
 
 DATASETS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "blobs": blobs}

@@ -46,24 +46,68 @@ def decision_threshold(model: MLP) -> float:
 
 
 def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float]) -> float:
-    """Fraction of samples classified right (labels 0/1, or −1/+1).
+    """Fraction of samples classified right.
+
+    A model with one output is right when its output is on the label's side
+    of the threshold (labels 0/1, or −1/+1); a model with one output per
+    class is right when its largest output is the label's (labels 0, 1, 2, ...).
 
     Args:
-        model: a model with one output.
+        model: the model.
         X: the samples: a list of feature lists, or a 2-D numpy array.
         y: one label per sample (a list or a numpy array).
 
     Raises:
         ValueError, TypeError: if X is empty, X and y differ in length, a
-            sample is not made of real numbers, or a label is not 0, 1 or -1.
+            sample is not made of real numbers, or a label is not one the
+            model can give.
     """
-    checks.one_output(model, "accuracy")
     samples = checks.samples(X, model.nin)
     labels = checks.labels(y, len(samples))
+    classes = model.sizes[-1]
+    if classes > 1:
+        for i, label in enumerate(labels):
+            if label not in range(classes):  # nan and 1.5 too
+                raise ValueError(
+                    text(
+                        "error.multiclass.labels",
+                        what="accuracy",
+                        label=label,
+                        index=i,
+                        last=classes - 1,
+                    )
+                )
+        predicted = classify(model, samples)
+        return sum(p == label for p, label in zip(predicted, labels)) / len(samples)
     for i, label in enumerate(labels):
         if label not in (0.0, 1.0, -1.0):  # nan too
             raise ValueError(text("error.fit.accuracy_labels", label=label, index=i))
     return fraction_right(model, samples, labels)
+
+
+def classify(model: MLP, X: Sequence[Sequence[float]]) -> list[int]:
+    """The class the model gives each sample: the index of its largest output
+    (the argmax; the first on a tie), or for one output 1 above the
+    threshold (``decision_threshold``) and 0 below.
+
+    Raises:
+        ValueError, TypeError: if X is empty or not a sequence of samples of
+            ``model.nin`` numbers.
+    """
+    outputs = predictions(model, checks.samples(X, model.nin))
+    if model.sizes[-1] == 1:
+        threshold = decision_threshold(model)
+        return [int(out > threshold) for out in outputs]
+    return [argmax(out) for out in outputs]
+
+
+def argmax(values: Sequence[float]) -> int:
+    """The index of the largest value, the first of equals (a nan is never the largest)."""
+    best = 0
+    for i, v in enumerate(values):
+        if v > values[best] or values[best] != values[best]:
+            best = i
+    return best
 
 
 def fraction_right(model: MLP, samples: list[list[Any]], labels: list[float]) -> float:

@@ -500,15 +500,23 @@ class MLP(Module):
         widths = [nin, *sizes]
         return sum((widths[i] + 1) * widths[i + 1] for i in range(len(sizes)))
 
-    def stepper(self, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -> Any:
+    def stepper(
+        self,
+        x: Sequence[float] = (0.0, 1.0),
+        y: float = 1.0,
+        quiz: bool = False,
+        quiz_forward: bool = False,
+    ) -> Any:
         """A step-through of the loss on one sample ``(x, y)`` (needs the viz extra).
 
         The loss is binary cross-entropy on the output logit. For the
         article's network the page also shows the article's six backward
-        formulas with this sample's numbers. The page is a view
-        (``nn.steps.model_stepper``), plugged into this method's hook.
+        formulas with this sample's numbers. With ``quiz=True`` it starts in
+        quiz mode: before each backward step it asks the learner for the
+        numbers (``quiz_forward=True``: the forward values too). The page is
+        a view (``nn.steps.model_stepper``), plugged into this method's hook.
         """
-        return hooks.call("MLP.stepper", self, x=x, y=y)
+        return hooks.call("MLP.stepper", self, x=x, y=y, quiz=quiz, quiz_forward=quiz_forward)
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{s} {a}" for s, a in zip(self.sizes, self.activations))

@@ -126,6 +126,52 @@ def signed_hinge(scores: Sequence[Value], signs: Sequence[Value | float]) -> Val
     return _mean([(1.0 - s * score).relu() for score, s in zip(scores, signs)])
 
 
+def cross_entropy(logits: Sequence[Sequence[Value]], targets: Sequence[Any]) -> Value:
+    """Multi-class cross-entropy from logits: ``mean(−log softmax(z)[y])``.
+
+    Each prediction is the list of a sample's logits, one per class (the
+    outputs of ``MLP(2, [8, 3])``, with no activation on the last layer);
+    each target is its class, 0, 1, 2, ... One fused, stable node per
+    sample (``autograd.cross_entropy``), whose gradient at each logit is
+    ``(p_i − y_i)/m``: ``bce_with_logits``'s ``(ŷ − y)/m`` for n classes.
+    Safe to record: no decision on the values (the class picks constants).
+
+    Raises:
+        TypeError: if a prediction is not a list of logits.
+        ValueError: if the lengths differ, the batch is empty, or a target
+            is not one of the classes.
+    """
+    for what, items in (("predictions", logits), ("targets", targets)):
+        if isinstance(items, Value | numbers.Number) or not hasattr(items, "__len__"):
+            raise TypeError(
+                text(
+                    "error.losses.takes_a_list",
+                    name="cross_entropy",
+                    what=what,
+                    type=type(items).__name__,
+                )
+            )
+    if len(logits) != len(targets):
+        raise ValueError(
+            text(
+                "error.losses.lengths",
+                name="cross_entropy",
+                predictions=len(logits),
+                targets=len(targets),
+            )
+        )
+    if not len(logits):
+        raise ValueError(text("error.losses.empty", name="cross_entropy"))
+    terms = []
+    for index, (z, y) in enumerate(zip(logits, targets)):
+        if isinstance(z, Value | numbers.Number | str) or not hasattr(z, "__len__"):
+            raise TypeError(
+                text("error.losses.class_logits", name="cross_entropy", index=index, given=repr(z))
+            )
+        terms.append(autograd.cross_entropy(z, y))
+    return _mean(terms)
+
+
 LOSSES = {"bce": bce_with_logits, "bce_prob": bce, "mse": mse, "hinge": hinge}
 
 

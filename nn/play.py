@@ -749,9 +749,15 @@ class Session:
     * ``language``: the language of the view's words and of every text
       made from then on ("en", "zh"; None: the environment's);
     * ``request``: ``{"do": "step"}`` (one epoch), ``{"do": "reset"}``,
-      ``{"do": "explain", "index": i, "split": "train"}``, or ``{"do":
+      ``{"do": "explain", "index": i, "split": "train"}``, ``{"do":
       "export"}`` (the run as a replay page, for the view to download:
-      ``download`` holds its file name and text).
+      ``download`` holds its file name and text); one's own points:
+      ``{"do": "add", "x": [x1, x2], "label": 0}``, ``{"do": "move",
+      "split": "train", "index": i, "x": [x1, x2]}``, ``{"do": "erase",
+      "split": "train", "index": i}``, ``{"do": "csv", "text": "..."}``; a
+      link: ``{"do": "link"}`` (``link`` holds ``Playground.share()``) and
+      ``{"do": "open", "run": {...}}`` (``Playground.load_share``). A bad
+      point, CSV or link changes nothing: the frame's status says why.
 
     It returns the state that changed, by name. While running, the host
     calls ``tick()`` again and again: each trains ``redraw_every`` epochs and
@@ -810,12 +816,14 @@ class Session:
                 return {"frame": pg.record(), "running": False, "explanation": {}}
             if do == "export":
                 return {"download": {"name": pg.replay_name(), "html": pg.replay_html()}}
-            if do in ("add", "move", "erase", "csv", "share"):
+            if do == "link":
+                return {"link": pg.share()}
+            if do in ("add", "move", "erase", "csv", "open"):
                 self.running = False
                 try:
                     if do == "csv":
                         pg.load_csv(value.get("text"))
-                    elif do == "share":
+                    elif do == "open":
                         pg.load_share(value.get("run"))
                     else:
                         pg.edit_points(

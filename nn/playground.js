@@ -31,6 +31,11 @@ var STYLE = [
   ".ggp-layer-ctl button { min-height: 28px; min-width: 28px; padding: 0; }",
   ".ggp-out { flex: 0 1 320px; min-width: 280px; }",
   ".ggp-figure { position: relative; max-width: 322px; }",
+  ".ggp-tools { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; margin: 0 0 4px; max-width: 322px; }",
+  ".ggp-tools button { min-height: 32px; padding: 2px 8px; }",
+  ".ggp-tools button[aria-pressed=true] { background: #263238; color: #ffffff; }",
+  ".ggp-csv { margin: 6px 0; max-width: 322px; }",
+  ".ggp-csv textarea { width: 100%; box-sizing: border-box; min-height: 70px; font-family: monospace; font-size: 13px; }",
   ".ggp-plane { width: 100%; max-width: 320px; aspect-ratio: 1; display: block; cursor: crosshair; border: 1px solid #90a4ae; touch-action: manipulation; }",
   ".ggp-plane-key { width: 100%; max-width: 320px; display: block; font-size: 10px; }",
   ".ggp-plane-key text { fill: #37474f; }",
@@ -83,6 +88,7 @@ function svgElement(tag, attrs, parent) {
 // (loss on the left, accuracy on the right, epochs below) and the key under it.
 var CURVE = { width: 320, height: 182, left: 34, right: 34, top: 10, plot: 110 };
 var TRAIN = "#263238", TEST = "#90a4ae";
+var MAX_CSV_BYTES = 1024 * 1024;  // nn.data.MAX_CSV_BYTES
 
 function render(context) {
   var model = context.model, el = context.el;
@@ -95,6 +101,7 @@ function render(context) {
   var main = element("div", { "class": "ggp-main" }, root);
   var net = element("div", { "class": "ggp-net" }, main);
   var out = element("div", { "class": "ggp-out" }, main);
+  var tools = element("div", { "class": "ggp-tools" }, out);
   var figure = element("div", { "class": "ggp-figure" }, out);
   var plane = element("canvas", { "class": "ggp-plane", width: "320", height: "320" }, figure);
   var planeHint = element("div", { "class": "ggp-plane-hint", "aria-live": "polite" }, figure);
@@ -220,6 +227,55 @@ function render(context) {
     button("more-layers", "+", "playground.label.more_layers", depth)
       .addEventListener("click", function () { relayer(1); });
   }
+
+  // -- what a click or tap on the plane does: explain, or edit one's own points ----
+  var tool = "explain";
+  var toolButtons = {};
+  function makeTools() {
+    say(tools.appendChild(element("span", {})), "", "playground.tool.label");
+    [["explain", "playground.tool.explain"], ["add0", "playground.tool.add0"],
+     ["add1", "playground.tool.add1"], ["move", "playground.tool.move"],
+     ["erase", "playground.tool.erase"]].forEach(function (entry) {
+      var b = element("button", { type: "button", "data-tool": entry[0],
+        "aria-pressed": String(entry[0] === tool) }, tools);
+      say(b, "", entry[1]);
+      b.addEventListener("click", function () {
+        tool = entry[0];
+        Object.keys(toolButtons).forEach(function (k) {
+          toolButtons[k].setAttribute("aria-pressed", String(k === tool));
+        });
+        showPlaneHint();
+      });
+      toolButtons[entry[0]] = b;
+    });
+    // Points from CSV: pasted, or a file (read here, checked whole by Python).
+    var box = out.insertBefore(element("details", { "class": "ggp-csv" }), numbers);
+    say(box.appendChild(element("summary", {})), "", "playground.csv.summary");
+    var area = say(element("textarea", { "data-csv": "text", spellcheck: "false",
+      placeholder: "x1,x2,label\n0.5,-1.2,1" }, box), "aria-label", "playground.csv.label");
+    var load = element("button", { type: "button", "data-act": "load-csv" }, box);
+    say(load, "", "playground.csv.load");
+    load.addEventListener("click", function () { request({ do: "csv", text: area.value }); });
+    // The browser's own file button speaks the browser's language: ours speaks the page's.
+    var file = element("input", { type: "file", accept: ".csv,text/csv,text/plain", "data-csv": "file",
+      hidden: "" }, box);
+    var choose = element("button", { type: "button", "data-act": "choose-csv" }, box);
+    say(choose, "", "playground.csv.file");
+    choose.addEventListener("click", function () { file.click(); });
+    file.addEventListener("change", function () {
+      var chosen = file.files && file.files[0];
+      file.value = "";
+      if (!chosen) { return; }
+      if (chosen.size > MAX_CSV_BYTES) {  // not even read: Python would refuse it too
+        status.textContent = t("playground.csv.too_big");
+        status.setAttribute("data-kind", "error");
+        return;
+      }
+      chosen.text().then(function (content) { request({ do: "csv", text: content }); });
+    });
+  }
+
+  if (!replaying) { makeTools(); }
 
   // -- the network: laid out once per setup, restyled every frame ---------------
   var layout = null;
@@ -382,8 +438,12 @@ function render(context) {
   // which has no Python to explain with).
   function showPlaneHint() {
     var paused = !model.get("running") && !replaying;
-    planeHint.textContent = paused ? t("playground.plane.hint") : "";
-    planeHint.style.display = paused ? "" : "none";
+    var hints = { explain: t("playground.plane.hint"), add0: t("playground.tool.add0_hint"),
+      add1: t("playground.tool.add1_hint"), move: t("playground.tool.move_hint"),
+      erase: t("playground.tool.erase_hint") };
+    var shown = paused || tool !== "explain";
+    planeHint.textContent = shown ? hints[tool] : "";
+    planeHint.style.display = shown ? "" : "none";
   }
 
   function drawPlane(maps) {
@@ -416,25 +476,59 @@ function render(context) {
   // within reach is explained. A finger is wider than a mouse's pointer; a
   // press that moves (a scroll) is no tap.
   var pressed = null;
+  function onPlane(event) {  // the pointer in the canvas's pixels
+    var box = plane.getBoundingClientRect(), scale = plane.width / box.width;
+    return { x: (event.clientX - box.left) * scale, y: (event.clientY - box.top) * scale,
+      reach: (event.pointerType === "touch" ? 24 : 14) * scale };
+  }
+  function toData(at) {  // canvas pixels to the plane's x1, x2
+    var e = layout.setup.extent, size = plane.width;
+    return [e[0] + at.x / size * (e[1] - e[0]), e[3] - at.y / size * (e[3] - e[2])];
+  }
+  function nearest(at) {
+    var best = null;
+    ["train", "test"].forEach(function (split) {
+      layout.setup[split].x.forEach(function (p, i) {
+        var xy = toPixel(p, layout.setup), d = Math.hypot(xy[0] - at.x, xy[1] - at.y);
+        if (!best || d < best.d) { best = { d: d, index: i, split: split }; }
+      });
+    });
+    return best && best.d < at.reach ? best : null;
+  }
   plane.addEventListener("pointerdown", function (event) {
-    pressed = { x: event.clientX, y: event.clientY };
+    pressed = { x: event.clientX, y: event.clientY, point: null };
+    if (layout && !replaying && tool === "move") {
+      pressed.point = nearest(onPlane(event));
+      if (pressed.point) { plane.setPointerCapture(event.pointerId); event.preventDefault(); }
+    }
+  });
+  plane.addEventListener("pointermove", function (event) {
+    if (!pressed || !pressed.point) { return; }
+    // Dragging: the point follows the pointer here; Python hears of it on release.
+    layout.setup[pressed.point.split].x[pressed.point.index] = toData(onPlane(event));
+    drawPlane(decode(model.get("frame").maps));
   });
   plane.addEventListener("pointerup", function (event) {
     var start = pressed;
     pressed = null;
     if (!layout || replaying || !start) { return; }
-    if (Math.hypot(event.clientX - start.x, event.clientY - start.y) > 10) { return; }
-    var box = plane.getBoundingClientRect(), scale = plane.width / box.width;
-    var x = (event.clientX - box.left) * scale, y = (event.clientY - box.top) * scale;
-    var reach = (event.pointerType === "touch" ? 24 : 14) * scale;
-    var best = null;
-    ["train", "test"].forEach(function (split) {
-      layout.setup[split].x.forEach(function (p, i) {
-        var xy = toPixel(p, layout.setup), d = Math.hypot(xy[0] - x, xy[1] - y);
-        if (!best || d < best.d) { best = { d: d, index: i, split: split }; }
-      });
-    });
-    if (best && best.d < reach) {
+    var at = onPlane(event);
+    if (tool === "move") {
+      if (start.point) {
+        request({ do: "move", split: start.point.split, index: start.point.index, x: toData(at) });
+      }
+      return;
+    }
+    if (Math.hypot(event.clientX - start.x, event.clientY - start.y) > 10) { return; }  // a scroll
+    if (tool === "add0" || tool === "add1") {
+      request({ do: "add", x: toData(at), label: tool === "add1" ? 1 : 0 });
+      return;
+    }
+    var best = nearest(at);
+    if (!best) { return; }
+    if (tool === "erase") {
+      request({ do: "erase", split: best.split, index: best.index });
+    } else {
       selected = { index: best.index, split: best.split };
       request({ do: "explain", index: best.index, split: best.split });
     }
@@ -493,7 +587,7 @@ function render(context) {
       if (points.length === 1) { points.push(points[0]); }  // one epoch: a dot
       svgElement("polyline", { points: points.join(" "), fill: "none", stroke: line[1],
         "stroke-width": line[2] ? 1 : 1.5, "stroke-dasharray": line[2] || "none",
-        "data-curve": line[0] }, curves);
+        "stroke-linecap": "round", "data-curve": line[0] }, curves);
     });
     // The key: which line is which.
     var key = [["train_loss", TRAIN, "", t("playground.curve.train_loss")],

@@ -18,6 +18,7 @@ from autograd import binary_cross_entropy_with_logits
 from autograd.draw import CHINESE_FONTS, MissingExtra, draw
 from autograd.language import DEFAULT_LANGUAGE, current_language, text
 from nn.draw import draw_network
+from nn.evaluate import argmax
 from nn.layers import MLP
 from nn.train import History, decision_threshold, predict
 
@@ -25,6 +26,18 @@ __all__ = ["MissingExtra", "decision_boundary", "demo_pictures", "loss_curve"]
 
 #: The colours of the two classes (the points, and the regions the model gives each).
 CLASS_COLOURS = ("#e53935", "#1e88e5")
+#: One colour per class for a model with several outputs (the two above first).
+MANY_CLASS_COLOURS = (
+    *CLASS_COLOURS,
+    "#43a047",
+    "#fb8c00",
+    "#8e24aa",
+    "#00acc1",
+    "#6d4c41",
+    "#d81b60",
+    "#7cb342",
+    "#546e7a",
+)
 # The pictures' words are in the message catalogue (plot.*).
 
 
@@ -158,7 +171,9 @@ def decision_boundary(
     """Plot the model's decision regions over a grid, with the data points.
 
     Args:
-        model: a model with 2 inputs (the plane drawn) and 1 output.
+        model: a model with 2 inputs (the plane drawn): with 1 output the
+            regions are shaded by the output, with one output per class
+            each point of the plane takes its class's colour (the argmax).
         X: the samples, 2 features each.
         y: one label per sample: the points' colours.
         path: the file (PNG or SVG by its suffix; without one, ``.png`` is added).
@@ -177,10 +192,12 @@ def decision_boundary(
         raise ValueError(
             f"a decision boundary is drawn in the plane of 2 inputs; this model takes {model.nin}"
         )
-    if model.sizes[-1] != 1:
+    classes = model.sizes[-1]
+    if classes > len(MANY_CLASS_COLOURS):
         raise ValueError(
-            "a decision boundary needs a model with one output (a score per point); "
-            f"this model has {model.sizes[-1]}"
+            "a decision boundary needs a model with one output (a score per point), or one "
+            f"output per class for up to {len(MANY_CLASS_COLOURS)} classes; "
+            f"this model has {classes}"
         )
     if len(X) == 0:
         raise ValueError("X is empty: give at least one sample")
@@ -200,6 +217,10 @@ def decision_boundary(
     grid_x = [x_min + (x_max - x_min) * i / (resolution - 1) for i in range(resolution)]
     grid_y = [y_min + (y_max - y_min) * j / (resolution - 1) for j in range(resolution)]
     outputs = predict(model, [[gx, gy] for gy in grid_y for gx in grid_x])
+    if classes > 1:
+        regions = [argmax(out) for out in outputs]
+        rows = [regions[j * resolution : (j + 1) * resolution] for j in range(resolution)]
+        return _class_regions(plt, (grid_x, grid_y, rows), xs, ys, y, classes, path, lang)
     rows = [outputs[j * resolution : (j + 1) * resolution] for j in range(resolution)]
     lang, settings = _words(lang)
     with plt.rc_context(settings):
@@ -226,6 +247,42 @@ def decision_boundary(
         axis.legend(loc="best", fontsize=8, framealpha=0.9)
         bar = figure.colorbar(shading, ax=axis, fraction=0.046, pad=0.04)
         bar.set_label(text("plot.output_label", lang, low=low, high=high), fontsize=8)
+        return _save(plt, figure, path)
+
+
+def _class_regions(
+    plt: Any,
+    grid: tuple[list[float], list[float], list[list[int]]],
+    xs: list[float],
+    ys: list[float],
+    y: Sequence[float],
+    classes: int,
+    path: str | Path,
+    lang: str | None,
+) -> Path:
+    """The plane coloured by the class the model picks (its largest output), and the points."""
+    colours = MANY_CLASS_COLOURS[:classes]
+    lang, settings = _words(lang)
+    with plt.rc_context(settings):
+        figure, axis = plt.subplots(figsize=(6, 4.5), dpi=100)
+        levels = [k - 0.5 for k in range(classes + 1)]  # one band per class
+        axis.contourf(*grid, levels=levels, colors=colours, alpha=0.35)
+        axis.contour(*grid, levels=levels[1:-1], colors="black", linewidths=1.0)
+        for k, colour in enumerate(colours):
+            chosen = [i for i, label in enumerate(y) if label == k]
+            axis.scatter(
+                [xs[i] for i in chosen],
+                [ys[i] for i in chosen],
+                c=[colour],
+                edgecolors="black",
+                s=30,
+                label=text("plot.class_label", lang, label=k),
+            )
+        axis.plot([], [], color="black", linewidth=1.0, label=text("plot.argmax_label", lang))
+        axis.set_xlabel("x1")
+        axis.set_ylabel("x2")
+        axis.set_title(text("plot.decision_boundary", lang))
+        axis.legend(loc="best", fontsize=8, framealpha=0.9)
         return _save(plt, figure, path)
 
 

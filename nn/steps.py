@@ -163,12 +163,19 @@ def article_panel(model: MLP, x: Sequence[float], y: float) -> Callable[[list[St
     return panel
 
 
-def model_stepper(model: MLP, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -> Stepper:
+def model_stepper(
+    model: MLP,
+    x: Sequence[float] = (0.0, 1.0),
+    y: float = 1.0,
+    quiz: bool = False,
+    quiz_forward: bool = False,
+) -> Stepper:
     """A step-through of ``model``'s loss on one sample ``(x, y)``: ``MLP.stepper``.
 
     The loss is binary cross-entropy on the output logit. For the article's
     network (a ReLU layer, then one sigmoid output) the page also shows the
-    article's six backward formulas with this sample's numbers.
+    article's six backward formulas with this sample's numbers. ``quiz`` and
+    ``quiz_forward`` start the page in quiz mode (see ``Stepper``).
 
     Raises:
         ValueError: if the model has more than one output, or ``y`` is not a
@@ -183,4 +190,10 @@ def model_stepper(model: MLP, x: Sequence[float] = (0.0, 1.0), y: float = 1.0) -
     panels = []
     if model.activations == ["relu", "sigmoid"]:
         panels.append(article_panel(model, x, y))
-    return Stepper(loss, title=f"One sample: x = {list(x)}, y = {y}", panels=panels)
+    return Stepper(
+        loss,
+        title=f"One sample: x = {list(x)}, y = {y}",
+        panels=panels,
+        quiz=quiz,
+        quiz_forward=quiz_forward,
+    )

@@ -39,6 +39,8 @@ LAYERS = {
             "autograd.language",  # the message catalogues: errors a learner meets come from here up
             "autograd.fast_paths",  # backward's loop and the topological order, checked against ops
             "autograd.symbolic",  # rules run on symbols, for the replay's code
+            "autograd.define",  # define_op: a user's op joins the table
+            "autograd.multiclass",  # softmax and cross_entropy on a list of logits
         ],
         ENGINE,
     ),
@@ -65,6 +67,7 @@ LAYERS = {
             "autograd.draw",
             "autograd.step",  # a view; its main() is the terminal host
             "autograd.stepper",
+            "autograd.quiz",  # the stepper's questions, from the real steps
             "nn.draw",
             "nn.plots",
             "nn.steps",

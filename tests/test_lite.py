@@ -17,7 +17,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import nbformat
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,6 +26,10 @@ from autograd.language import text
 from autograd.names import fmt
 from tests.conftest import refuse_other_origins
 from tests.test_site import browser, built_site, site  # noqa: F401 - the site's fixtures
+
+# The lessons are read as notebooks: the notebooks extra (the other Pythons have
+# the test extra only).
+nbformat = pytest.importorskip("nbformat")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -21,6 +21,7 @@ import os
 import shutil
 import sys
 import threading
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -109,9 +110,11 @@ def browser(site: str) -> Iterator[Any]:
         launched.close()
 
 
-def open_site(browser: Any, base: str, viewport: dict) -> tuple[Any, list[str], list[str]]:
+def open_site(
+    browser: Any, base: str, viewport: dict, address: str = "/", locale: str = "en-US"
+) -> tuple[Any, list[str], list[str]]:
     """The site, ready: ``(page, console errors, requests to any other origin)``."""
-    context = browser.new_context(viewport=viewport)
+    context = browser.new_context(viewport=viewport, locale=locale)
     errors: list[str] = []
     # the page's and its worker's requests
     foreign = refuse_other_origins(context, (base + "/", "data:", "blob:"))
@@ -124,7 +127,7 @@ def open_site(browser: Any, base: str, viewport: dict) -> tuple[Any, list[str], 
             "console", lambda m: errors.append(m.text) if m.type == "error" else None
         ),
     )
-    page.goto(base + "/")
+    page.goto(base + address)
     page.wait_for_selector("body[data-ready]", timeout=60_000)
     page.wait_for_selector(".ggp-plane")
     return page, errors, foreign
@@ -260,9 +263,10 @@ def test_the_playground_fits_a_phone(browser: Any, site: str) -> None:
 # Every visible control of the playground against every picture (a canvas or
 # an svg): the pairs whose boxes overlap by more than half a pixel.
 OVERLAPS = """() => {
-  const seen = (el) => {
+  const seen = (el) => {  // shown: not in a closed <details>, not hidden, not empty
     const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0;
+    return el.checkVisibility({ contentVisibilityAuto: true, visibilityProperty: true })
+      && r.width > 0 && r.height > 0;
   };
   const name = (el) => el.getAttribute('data-act') || el.getAttribute('data-setting')
     || el.getAttribute('data-layer') && ('neuron ' + el.dataset.layer + ',' + el.dataset.neuron)
@@ -285,12 +289,31 @@ OVERLAPS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width", [320, 390, 1280])
-def test_no_control_covers_a_picture(browser: Any, site: str, width: int) -> None:
-    page, errors, foreign = open_site(browser, site, {"width": width, "height": 844})
+@pytest.mark.parametrize(("width", "locale"), [(320, "en-US"), (390, "en-US"), (1280, "en-US"),
+                                              (320, "zh-CN")])  # fmt: skip
+def test_no_control_covers_a_picture(browser: Any, site: str, width: int, locale: str) -> None:
+    page, errors, foreign = open_site(browser, site, {"width": width, "height": 844}, locale=locale)
+    if locale == "zh-CN":  # the playground's words in Chinese: longer or shorter, still clear
+        page.wait_for_function(
+            "document.querySelector('.ggp [data-act=step]').textContent === '单步'"
+        )
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate(OVERLAPS) == []
     assert page.locator(".ggp [data-act=more]").count() == 1  # one hidden layer: its − and +
+    # The curve's tick labels and the plane's key are there, whole, at this width too.
+    axes = state(page, "frame")["axes"]
+    drawn = page.evaluate(TICKS)
+    assert [(t["axis"], t["text"]) for t in drawn] == [
+        (axis, label) for axis in ("epoch", "loss", "accuracy") for _, label in axes[axis]["ticks"]
+    ]
+    inside = """(selector) => {
+      const box = document.querySelector(selector).getBoundingClientRect();
+      return [...document.querySelectorAll(selector + ' text')].every((t) => {
+        const r = t.getBoundingClientRect();
+        return r.width > 0 && r.left >= box.left - 0.5 && r.right <= box.right + 0.5
+          && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5; }); }"""
+    assert page.evaluate(inside, ".ggp-curves") and page.evaluate(inside, ".ggp-plane-key")
+    assert page.locator(".ggp-plane-key .ggp-class").count() == 2
     # The largest network: three hidden layers of eight.
     page.evaluate(
         "window.glassgrad.host.set('settings', Object.assign({}, "
@@ -316,8 +339,11 @@ def test_no_control_covers_a_picture(browser: Any, site: str, width: int) -> Non
     page.click("[data-act=explain]")
     page.wait_for_selector(".ggp-explain[data-explained] .gg-stepper .gg-view svg", timeout=30_000)
     assert page.evaluate(OVERLAPS) == []
+    page.click(".ggp-csv summary")  # the CSV box, open
+    assert page.locator("[data-act=load-csv]").is_visible()
+    assert page.evaluate(OVERLAPS) == []
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"site-{width}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"site-{width}-{locale}.png"), full_page=True)
     assert errors == [] and foreign == []
     page.context.close()
 
@@ -568,6 +594,170 @@ def test_a_tap_on_a_phone_explains_a_point(browser: Any, site: str) -> None:
     assert explained["x"] == setup["test"]["x"][index]
     assert errors == [] and foreign == []
     context.close()
+
+
+def plane_point(page: Any, canvas: tuple[float, float]) -> tuple[float, float]:
+    """Where on the screen a point of the plane's canvas (its 320 pixels) is."""
+    box = page.locator(".ggp-plane").bounding_box()
+    return box["x"] + canvas[0] * box["width"] / 320, box["y"] + canvas[1] * box["height"] / 320
+
+
+def plane_data(setup: dict, canvas: tuple[float, float]) -> list[float]:
+    """The plane's ``[x1, x2]`` at a point of its canvas."""
+    e = setup["extent"]
+    return [e[0] + canvas[0] / 320 * (e[1] - e[0]), e[3] - canvas[1] / 320 * (e[3] - e[2])]
+
+
+def test_points_of_ones_own_are_added_dragged_and_erased(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, DESKTOP)
+    setup = state(page, "setup")
+    count = len(setup["train"]["x"])
+    page.click("[data-tool=add1]")
+    assert page.text_content(".ggp-plane-hint") == "Click or tap to add a training point of class 1"
+    page.mouse.click(*plane_point(page, (40, 60)))
+    page.wait_for_function(f"window.glassgrad.host.get('setup').train.x.length === {count + 1}")
+    setup = state(page, "setup")
+    assert setup["settings"]["dataset"] == "own" and setup["train"]["y"][-1] == 1
+    assert setup["train"]["x"][-1] == pytest.approx(plane_data(setup, (40, 60)), abs=0.01)
+    page.click("[data-tool=add0]")
+    page.mouse.click(*plane_point(page, (280, 290)))
+    page.wait_for_function(f"window.glassgrad.host.get('setup').train.x.length === {count + 2}")
+    assert state(page, "setup")["train"]["y"][-1] == 0
+    # Drag the class-0 point to the middle.
+    page.click("[data-tool=move]")
+    page.mouse.move(*plane_point(page, (281, 289)))
+    page.mouse.down()
+    for step in range(1, 6):
+        page.mouse.move(*plane_point(page, (281 - 24 * step, 289 - 26 * step)))
+    page.mouse.up()
+    middle = plane_data(setup, (161, 159))
+    page.wait_for_function(
+        f"Math.abs(window.glassgrad.host.get('setup').train.x[{count + 1}][0] - {middle[0]}) < 0.02"
+    )
+    setup = state(page, "setup")
+    assert setup["train"]["x"][-1] == pytest.approx(plane_data(setup, (161, 159)), abs=0.01)
+    assert len(setup["train"]["x"]) == count + 2
+    # Erase it.
+    page.click("[data-tool=erase]")
+    page.mouse.click(*plane_point(page, (161, 159)))
+    page.wait_for_function(f"window.glassgrad.host.get('setup').train.x.length === {count + 1}")
+    assert state(page, "setup")["train"]["x"][-1] == setup["train"]["x"][-2]
+    # Training runs on them, and explaining is a tool again.
+    page.click("[data-act=step]")
+    wait_epoch(page, "e === 1")
+    page.click("[data-tool=explain]")
+    page.mouse.click(*plane_point(page, (40, 60)))
+    page.wait_for_selector(".ggp-explain[data-explained]", timeout=30_000)
+    explained = json.loads(page.get_attribute(".ggp-explain", "data-explained"))
+    assert (explained["split"], explained["index"]) == ("train", count)
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
+def test_a_csv_of_points_loads_whole_or_not_at_all(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, PHONE)
+    page.click(".ggp-csv summary")
+    before = state(page, "setup")
+    page.fill("[data-csv=text]", "x1,x2,label\n0.5,1,1\n0.25,abc,0\n1,1,0")
+    page.click("[data-act=load-csv]")
+    page.wait_for_function("document.querySelector('.ggp-status').textContent.includes('row 3')")
+    assert "row 3: x2 is 'abc', not a number" in page.text_content(".ggp-status")
+    assert state(page, "setup") == before  # nothing loaded
+    rows = [f"{i / 8},{(i % 5) / 3},{i % 2}" for i in range(30)]
+    page.fill("[data-csv=text]", "x1,x2,label\n" + "\n".join(rows))
+    page.click("[data-act=load-csv]")
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.dataset === 'own'")
+    setup = state(page, "setup")
+    loaded = sorted(map(tuple, setup["train"]["x"] + setup["test"]["x"]))
+    assert loaded == sorted((i / 8, (i % 5) / 3) for i in range(30))
+    assert page.text_content(".ggp-status") == ""
+    # A file: the same checks.
+    with page.expect_file_chooser() as chooser:
+        page.click("[data-act=choose-csv]")
+    assert chooser.value.element.get_attribute("data-csv") == "file"
+    page.set_input_files(
+        "[data-csv=file]",
+        files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": b"1,2,0\n3,4,1\n5,6,1\n"}],
+    )
+    page.wait_for_function(
+        "(() => { const s = window.glassgrad.host.get('setup');"
+        " return s.train.x.length + s.test.x.length === 3; })()"
+    )
+    setup = state(page, "setup")
+    assert sorted(map(tuple, setup["train"]["x"] + setup["test"]["x"])) == [(1, 2), (3, 4), (5, 6)]
+    page.set_input_files(
+        "[data-csv=file]",
+        files=[{"name": "huge.csv", "mimeType": "text/csv", "buffer": b"1,2,0\n" * 200_000}],
+    )
+    page.wait_for_function(
+        "document.querySelector('.ggp-status').textContent.includes('larger than 1 MiB')"
+    )
+    assert state(page, "setup") == setup
+    assert errors == [] and foreign == []
+    page.context.close()
+
+
+def packed_link(run: Any) -> str:
+    """A run as the site packs it into a link: JSON, raw deflate, base64url."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = compressor.compress(json.dumps(run).encode()) + compressor.flush()
+    return "/#run=" + base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def test_a_link_carries_the_run_and_a_hostile_link_is_refused(browser: Any, site: str) -> None:
+    page, errors, foreign = open_site(browser, site, DESKTOP)
+    page.click("[data-tool=add1]")
+    page.mouse.click(*plane_point(page, (30, 300)))
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.dataset === 'own'")
+    page.select_option("[data-setting=weight_decay]", "0.001")
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.weight_decay === 0.001")
+    page.select_option("[data-setting=seed]", "4")
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.seed === 4")
+    page.click("#share")
+    page.wait_for_function("document.getElementById('share-link').value.includes('#run=')")
+    link = page.input_value("#share-link")
+    assert page.url == link and len(link) < 8000  # compressed: 200 points and the settings
+    for n in (1, 2, 3):
+        page.click("[data-act=step]")
+        wait_epoch(page, f"e === {n}")
+    ours, setup = state(page, "frame"), state(page, "setup")
+    # The link, opened afresh: the same points and settings, the same run.
+    other, other_errors, other_foreign = open_site(browser, site, PHONE, link[len(site) :])
+    other.wait_for_function("window.glassgrad.host.get('setup').settings.dataset === 'own'")
+    theirs = state(other, "setup")
+    for key in ("settings", "train", "test", "extent"):
+        assert theirs[key] == setup[key], key
+    for n in (1, 2, 3):
+        other.click("[data-act=step]")
+        wait_epoch(other, f"e === {n}")
+    assert state(other, "frame")["weights"] == ours["weights"]
+    assert other_errors == [] and other_foreign == []
+    other.context.close()
+    # Hostile links: refused with a message, nothing loaded, nothing run.
+    hostile = [
+        ("/#run=<script>alert(1)</script>", "#share-note[data-refused]", "not a glassgrad link"),
+        ("/#run=" + "A" * 200_001, "#share-note[data-refused]", "too long"),
+        (packed_link(" " * 3_000_000), "#share-note[data-refused]", "too long"),  # a flood
+        (
+            packed_link({"settings": {"dataset": "moons"}, "code": "alert(1)"}),
+            ".ggp-status",
+            "does not hold a playground run",
+        ),
+        (packed_link({"settings": {"lr": "__import__('os')"}}), ".ggp-status", "lr must be"),
+    ]
+    for address, where, words in hostile:
+        bad, bad_errors, bad_foreign = open_site(browser, site, PHONE, address)
+        bad.wait_for_function(
+            "([where, words]) => (document.querySelector(where) || {}).textContent"
+            "?.includes(words)",
+            arg=[where, words],
+        )
+        assert state(bad, "setup")["settings"]["dataset"] == "xor"
+        assert bad.evaluate("typeof window.alerted") == "undefined"
+        assert bad_errors == [] and bad_foreign == []
+        bad.context.close()
+    assert errors == [] and foreign == []
+    page.context.close()
 
 
 def test_every_build_of_the_site_is_the_same_bytes(built_site: Path, tmp_path: Path) -> None:

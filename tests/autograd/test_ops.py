@@ -42,6 +42,16 @@ CASES = {
         lambda w1, w2, x1, x2, b: w1 * x1 + w2 * x2 + b,
         (moderate,) * 5,
     ),
+    "cross_entropy": (
+        lambda a, b, c: autograd.cross_entropy([a, b, c], 1),
+        lambda a, b, c: -math.log(math.exp(b) / (math.exp(a) + math.exp(b) + math.exp(c))),
+        (moderate,) * 3,
+    ),
+    "softmax": (
+        lambda a, b, c: autograd.softmax([a, b, c])[0],
+        lambda a, b, c: math.exp(a) / (math.exp(a) + math.exp(b) + math.exp(c)),
+        (moderate,) * 3,
+    ),
 }
 
 

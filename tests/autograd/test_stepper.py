@@ -469,6 +469,7 @@ def test_views_beside_the_stepper_hear_each_frame_and_can_mark_a_node(
         "phase": "backward",
         "node": frame["node"],
         "name": frame["name"],
+        "asking": False,
     }
     mark = """(detail) => document.querySelector('.gg-stepper').dispatchEvent(
         new CustomEvent('gg-mark', {detail: detail}))"""

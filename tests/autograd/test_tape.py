@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import autograd
 from autograd import OPS, Value
 from autograd.fast_paths import N_ARY
-from autograd.ops import CODE_NAMESPACE, DotOp, Op, SumOp
+from autograd.ops import CODE_NAMESPACE, CrossEntropyOp, DotOp, Op, SoftmaxOp, SumOp
 
 # IEEE edge cases, mixed with ordinary numbers.
 EDGES = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e308, -1e308, 5e-324, -5e-324, 2.2e-308]
@@ -67,8 +67,12 @@ def test_each_nary_template_gives_its_function_bit_for_bit(
     name: str, data, upstream: float, start: float, size: int
 ) -> None:
     op = OPS[name]
-    assert isinstance(op, SumOp | DotOp)
+    assert isinstance(op, SumOp | DotOp | CrossEntropyOp | SoftmaxOp)
     count = size if name == "sum" else 2 * (size // 2) + data.draw(st.integers(0, 1))
+    if name == "cross_entropy":  # logits and as many targets, one class at least
+        count = max(2, 2 * (size // 2))
+    elif name == "softmax":  # the numerator's logit and the denominator's, one at least
+        count = max(2, size)
     # Operands as the engine stores them: Values, constants, and Values used twice.
     operands: list = []
     pool: list[Value] = []
@@ -89,7 +93,9 @@ def test_each_nary_template_gives_its_function_bit_for_bit(
     grads = {id(x): start for x in pool}
     for index, share in op.accumulate_code("g", list(names), "z"):
         if type(operands[index]) is Value:
-            grads[id(operands[index])] += run([f"r = {share}"], {**names, "g": upstream}, "r")
+            grads[id(operands[index])] += run(
+                [f"r = {share}"], {**names, "g": upstream, "z": z}, "r"
+            )
     N_ARY[name](operands, upstream)
     assert [bits(x.grad) for x in pool] == [bits(grads[id(x)]) for x in pool]
 
@@ -122,6 +128,10 @@ def make(name: str, operands: list) -> Value:
         return autograd.dot(operands[:n], operands[n : 2 * n], operands[-1])
     if name == "bce_logits":
         return autograd.binary_cross_entropy_with_logits(a, b)
+    if name == "cross_entropy":
+        return autograd.cross_entropy(operands, 1)
+    if name == "softmax":
+        return autograd.softmax(operands)[1]
     if name in ("+", "-", "*", "/", "**"):
         if type(a) is not Value and type(b) is not Value:
             a = Value(a)

@@ -77,3 +77,44 @@ def test_edge_case_gradients_match_pytorch(ours, theirs, point) -> None:  # type
     expected = torch_gradients(theirs, *point)
     got = glassgrad_gradients(ours, *point)
     assert same(got, expected), (got, expected)
+
+
+def test_three_class_training_matches_pytorch_step_by_step() -> None:
+    """MLP(2, [8, 3]) on three blobs with the mean cross-entropy: glassgrad and
+    its ``to_torch`` copy take the same SGD steps, float64 against float64."""
+    import nn
+    from nn.export import relative_difference, to_torch
+
+    X, y = nn.data.blobs(n=24, classes=3, seed=2)
+    model = nn.MLP(2, [8, 3], seed=1)
+    theirs = to_torch(model)
+    inputs = torch.tensor(X, dtype=torch.float64)
+    targets = torch.tensor([int(label) for label in y])
+    worst = {"loss": 0.0, "gradients": 0.0, "parameters": 0.0}
+    for _ in range(10):
+        loss = nn.losses.cross_entropy([model(x) for x in X], y)
+        model.zero_grad()
+        loss.backward()
+        our_gradients = [p.grad for p in model.parameters()]
+        for p in model.parameters():
+            p.data -= 0.5 * p.grad
+        theirs.zero_grad()
+        their_loss = torch.nn.functional.cross_entropy(theirs(inputs), targets)
+        their_loss.backward()
+        # glassgrad's order: each neuron's weights, then its bias, layer by layer.
+        their_gradients, their_parameters = [], []
+        with torch.no_grad():
+            for linear in theirs[::2]:
+                for g_row, g_bias in zip(linear.weight.grad, linear.bias.grad):
+                    their_gradients += [*g_row.tolist(), g_bias.item()]
+                for parameter in linear.parameters():
+                    parameter -= 0.5 * parameter.grad
+                for row, bias in zip(linear.weight, linear.bias):
+                    their_parameters += [*row.tolist(), bias.item()]
+        ours = [p.data for p in model.parameters()]
+        worst["loss"] = max(worst["loss"], relative_difference([loss.data], [their_loss.item()]))
+        worst["gradients"] = max(
+            worst["gradients"], relative_difference(our_gradients, their_gradients)
+        )
+        worst["parameters"] = max(worst["parameters"], relative_difference(ours, their_parameters))
+    assert all(difference <= 1e-12 for difference in worst.values()), worst

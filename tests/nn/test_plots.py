@@ -181,7 +181,7 @@ def test_loss_curve_takes_a_plain_list_of_losses(tmp_path: Path) -> None:
     ("model", "X", "y", "message"),
     [
         (nn.MLP(3, [4, 1]), [[0.0, 1.0, 2.0]], [1.0], "plane of 2 inputs; this model takes 3"),
-        (nn.MLP(2, [4, 2]), [[0.0, 1.0]], [1.0], "one output .* this model has 2"),
+        (nn.MLP(2, [4, 11]), [[0.0, 1.0]], [1.0], "one output .* this model has 11"),
         (nn.MLP(2, [4, 1]), [[0.0, 1.0], [1.0, 0.0]], [1.0], "X has 2 samples but y has 1"),
         (nn.MLP(2, [4, 1]), [[0.0, 1.0, 2.0]], [1.0], "sample 0 of X has 3 features"),
         (nn.MLP(2, [4, 1]), [], [], "X is empty"),
@@ -225,3 +225,19 @@ def test_chinese_plots_never_show_empty_boxes(
         plots.loss_curve(history, tmp_path / "loss.png", lang="zh")
         plots.decision_boundary(model, X, y, tmp_path / "boundary.png", resolution=10, lang="zh")
     assert plots._words("en") == ("en", {})
+
+
+def test_three_classes_colour_the_plane_by_the_largest_output(tmp_path: Path) -> None:
+    X, y = nn.data.blobs(n=30, classes=3, seed=1)
+    model = nn.MLP(2, [8, 3], seed=0)
+    for _ in range(30):
+        loss = nn.losses.cross_entropy([model(x) for x in X], y)
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= 0.5 * p.grad
+    svg = plots.decision_boundary(model, X, y, tmp_path / "three.svg", resolution=12)
+    drawn = svg.read_text()
+    for colour in plots.MANY_CLASS_COLOURS[:3]:
+        assert colour in drawn.lower()
+    assert plots.MANY_CLASS_COLOURS[3] not in drawn.lower()

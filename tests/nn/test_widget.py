@@ -71,3 +71,19 @@ def test_an_exported_run_replays_in_a_browser(
     assert page.locator("[data-act=explain]").count() == 0  # explaining needs Python
     assert errors == [] and foreign == []
     page.context.close()
+
+
+def test_the_widget_takes_points_of_ones_own_and_a_csv() -> None:
+    widget = nn.playground(dataset="moons", points=40)
+    count = len(widget.setup["train"]["x"])
+    widget.request = {"do": "add", "x": [0.25, -0.5], "label": 1, "n": 1}
+    assert widget.setup["settings"]["dataset"] == "own"
+    assert (
+        widget.setup["train"]["x"][-1] == [0.25, -0.5]
+        and len(widget.setup["train"]["x"]) == count + 1
+    )
+    widget.request = {"do": "csv", "text": "0,0,1\n1,1,2", "n": 2}
+    assert "row 2: label is '2'" in widget.frame["status"]
+    assert len(widget.setup["train"]["x"]) == count + 1  # nothing loaded
+    widget.request = {"do": "csv", "text": "0,0,1\n1,1,0\n2,2,1\n3,3,0", "n": 3}
+    assert len(widget.setup["train"]["x"]) + len(widget.setup["test"]["x"]) == 4

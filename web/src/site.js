@@ -53,7 +53,7 @@ document.getElementById("language").addEventListener("change", (event) => {
 
 const worker = new Worker("./worker.js", { type: "module" });
 const state = {};
-const listeners = {};
+const listeners = { "change:link": [() => showLink()] };
 const pending = {};
 let drawn = 0;
 let drawing = 0;
@@ -61,6 +61,79 @@ let drawing = 0;
 // The playground's words and Python's texts (its summary, its explanations) in the
 // page's language: the session says them again.
 function speak() { host.set("language", language); host.save_changes(); }
+
+// -- a run as a link: its settings, seed and own points, compressed into the
+// address's #run=…; a link is only ever read as data (JSON, checked by Python).
+const MAX_LINK = 200_000;  // characters after #run=
+const MAX_UNPACKED = 2_000_000;  // bytes of JSON once decompressed
+
+function base64url(bytes) {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function pack(run) {
+  const json = new Blob([JSON.stringify(run)]).stream();
+  const packed = json.pipeThrough(new CompressionStream("deflate-raw"));
+  return base64url(new Uint8Array(await new Response(packed).arrayBuffer()));
+}
+
+async function unpack(text) {
+  if (text.length > MAX_LINK) { throw new Error(t("site.link.too_long")); }
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) { throw new Error(t("site.link.unreadable")); }
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"))
+    .getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) { break; }
+    size += value.length;
+    if (size > MAX_UNPACKED) {  // a small link that unpacks to a flood
+      reader.cancel();
+      throw new Error(t("site.link.too_long"));
+    }
+    chunks.push(value);
+  }
+  const json = new TextDecoder("utf-8", { fatal: true }).decode(await new Blob(chunks).arrayBuffer());
+  return JSON.parse(json);
+}
+
+const shareNote = document.getElementById("share-note");
+function openLink() {
+  const found = /^#run=(.*)$/.exec(location.hash);
+  if (!found) { return; }
+  unpack(found[1])
+    .then((run) => { host.set("request", { do: "open", run: run }); host.save_changes(); })
+    .catch((error) => {
+      shareNote.removeAttribute("data-t");
+      shareNote.setAttribute("data-refused", "1");
+      shareNote.textContent = t("site.link.refused", { reason: error.message || t("site.link.unreadable") });
+    });
+}
+
+document.getElementById("share").addEventListener("click", () => {
+  host.set("request", { do: "link" });
+  host.save_changes();
+});
+
+function showLink() {
+  pack(state.link).then((packed) => {
+    const url = location.href.split("#")[0] + "#run=" + packed;
+    history.replaceState(null, "", url);
+    const field = document.getElementById("share-link");
+    field.value = url;
+    field.select();
+    shareNote.removeAttribute("data-t");
+    shareNote.removeAttribute("data-refused");
+    shareNote.textContent = t("site.link.made");
+  });
+}
 
 function fire(name) { (listeners["change:" + name] || []).forEach((f) => f()); }
 
@@ -106,6 +179,8 @@ worker.onmessage = (event) => {
     loaded.then(showReady);
     playground.render({ model: host, el: document.getElementById("playground") });
     if (language !== "en") { speak(); }
+    document.getElementById("share").disabled = false;
+    openLink();
     document.getElementById("expression-go").disabled = false;
   } else if (message.type === "state") {
     apply(JSON.parse(message.changes));
