@@ -60,6 +60,7 @@ import keyword
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from math import isfinite
 from typing import Any
 
 from autograd.engine import _backward_lock, op_of, topological_order
@@ -493,7 +494,7 @@ class _Run:
             tuple(values[r] for r in self.varying) + tuple(values[r] for r in self.constants)
             for values in bound
         ]
-        self.namespace = {"_table": self.table}
+        self.namespace = {"_table": self.table, "_finite": _all_finite}
         in_run = {
             node: (m, q) for m, inst in enumerate(self.instances) for q, node in enumerate(inst)
         }
@@ -569,6 +570,12 @@ class _Run:
         """Whether any node of an instance takes part in the backward pass."""
         return any(node in needs for node in self.instances[0])
 
+    def _skippable(self, needs: set[Value]) -> bool:
+        """Whether backward() skips every node of an instance that receives 0
+        from outside it with all its values finite: every node taking part
+        in the backward pass has an op with finite local derivatives."""
+        return all(node.op in FINITE_LOCALS for node in self.instances[0] if node in needs)
+
     def backward(self, name: dict[Value, str], needs: set[Value]) -> list[str]:
         """The loop backpropagating through every instance, the last first."""
         if not self._backpropagates(needs):
@@ -588,13 +595,34 @@ class _Run:
             lines.append(f"    _upstream = list(zip({', '.join(columns)}))")
             sources.append("reversed(_upstream)")
             targets.append(f"({', '.join(f'_u{q}' for q in passed)},)")
-        lines.append(f"    for {', '.join(targets)} in zip({', '.join(sources)}):")
+        skip = [f"_u{q} == 0.0" for q in passed] if self._skippable(needs) else []
+        if skip:
+            # backward() skips a node whose gradient is exactly 0 and whose
+            # output is finite: an instance that receives 0 from outside,
+            # with every value finite, is skipped node after node (nothing
+            # else passes it anything), so its whole body does nothing.
+            values, targets[0] = targets[0], "_values"
+            lines.append(f"    for {', '.join(targets)} in zip({', '.join(sources)}):")
+            lines.append(f"        if {' and '.join(skip)} and _finite(_values):")
+            lines.append("            continue")
+            lines.append(f"        {values} = _values")
+        else:
+            lines.append(f"    for {', '.join(targets)} in zip({', '.join(sources)}):")
         body = [f"        g__t{q} = _u{q}" for q in passed]
         body += [f"        g__d{r} = _L{r}.grad" for r in self.wrt_varying]
         started = {first[q] for q in passed}
         body += _backward(first, local, operand, needs, started, "        ")
         body += [f"        _L{r}.grad = g__d{r}" for r in self.wrt_varying]
         return lines + (body or ["        pass"])
+
+
+def _all_finite(values: tuple[Any, ...]) -> bool:
+    """Whether every number in ``values`` is finite: their sum is finite
+    only if all of them are (a sum that overflows says no, which is safe)."""
+    try:
+        return isfinite(sum(values))
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _find_run(interior: list[Value]) -> tuple[int, int, int] | None:

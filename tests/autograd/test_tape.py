@@ -366,16 +366,33 @@ def test_a_200000_node_graph_is_refused_in_bounded_memory() -> None:
 # A repeated computation (a network on each sample) is recorded as one loop body.
 
 
-def repeated(program: list, shared: list[Value], samples: list[list[Value]], scale: list[float]):  # type: ignore[no-untyped-def]
+def repeated(  # type: ignore[no-untyped-def]
+    program: list,
+    shared: list[Value],
+    samples: list[list[Value]],
+    scale: list[float],
+    gates: list[float] | None = None,
+):
     """``program`` on each sample beside the shared leaves (times the sample's
-    own constant), the results summed: the same nodes once per sample."""
+    own constant), the results summed: the same nodes once per sample. With
+    ``gates``, each result goes through ``relu(result · gate)`` after all of
+    them are made (outside the loop, like a hinge loss's margins), so the
+    samples whose gate is 0 or whose relu is off receive a gradient of 0."""
     outputs = [
         build(program, [*shared, *sample]) * factor for sample, factor in zip(samples, scale)
     ]
+    if gates is not None:
+        outputs = [(out * gate).relu() for out, gate in zip(outputs, gates)]
     return autograd.sum(outputs)
 
 
-def check_loop(program: list, data: list[float], grads: list[float], instances: int) -> str:
+def check_loop(
+    program: list,
+    data: list[float],
+    grads: list[float],
+    instances: int,
+    gates: list[float] | None = None,
+) -> str:
     """A replay of ``repeated`` equals backward(), with the loop written for
     any run of two instances or more; returns the replay's source."""
     from autograd import tape as tape_module
@@ -390,7 +407,7 @@ def check_loop(program: list, data: list[float], grads: list[float], instances: 
     every = [*shared, *(leaf for sample in samples for leaf in sample)]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tape_module, "LOOP_AT_LEAST", 2)
-        tape = autograd.record(repeated(program, shared, samples, scale))
+        tape = autograd.record(repeated(program, shared, samples, scale, gates))
     for leaf, g in zip(every, grads * 20):
         leaf.grad = g
     value = tape.replay()
@@ -398,7 +415,7 @@ def check_loop(program: list, data: list[float], grads: list[float], instances: 
     fresh = [*fresh_shared, *(leaf for sample in fresh_samples for leaf in sample)]
     for leaf, g in zip(fresh, grads * 20):
         leaf.grad = g
-    expected = repeated(program, fresh_shared, fresh_samples, scale)
+    expected = repeated(program, fresh_shared, fresh_samples, scale, gates)
     expected.backward()
     assert bits(value) == bits(expected.data)
     assert [bits(leaf.grad) for leaf in every] == [bits(leaf.grad) for leaf in fresh]
@@ -427,6 +444,84 @@ def test_every_op_replays_in_a_loop_bit_for_bit(name: str, data, values, grads) 
     program = data.draw(st.lists(instruction(), max_size=3))
     program.append(data.draw(instruction(name)))
     check_loop(program, values, grads, 4)
+
+
+gates = st.lists(st.one_of(st.sampled_from([0.0, -0.0, 1.0, -1.0]), floats), min_size=6, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(instruction(), min_size=1, max_size=8),
+    st.lists(floats, min_size=8, max_size=8),
+    st.lists(floats, min_size=4, max_size=4),
+    st.integers(2, 6),
+    gates,
+)
+def test_instances_that_receive_zero_replay_bit_for_bit(
+    program, data, grads, instances, gates
+) -> None:
+    # Samples gated off (relu off, a gate of ±0) receive exactly 0: the loop
+    # skips them when backward() would skip all their nodes, and not when
+    # one of their values is inf or nan (backward() does not skip those).
+    check_loop(program, data, grads, instances, gates)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=30, deadline=None)
+@given(
+    st.data(),
+    st.lists(floats, min_size=8, max_size=8),
+    st.lists(floats, min_size=4, max_size=4),
+    gates,
+)
+def test_every_op_replays_in_a_gated_loop_bit_for_bit(
+    name: str, data, values, grads, gates
+) -> None:
+    program = data.draw(st.lists(instruction(), max_size=3))
+    program.append(data.draw(instruction(name)))
+    check_loop(program, values, grads, 4, gates)
+
+
+def test_an_instance_receiving_zero_is_skipped_only_when_its_values_are_finite() -> None:
+    from autograd import tape as tape_module
+
+    def loss(w: Value, xs: list[Value]) -> Value:
+        squares = [(w * x) * (w * x) for x in xs]
+        return autograd.sum([(1.0 - s).relu() for s in squares])
+
+    for big, grad in ((2.0, 0.0), (2.0, -0.0), (1e200, 0.0), (1e200, -0.0)):
+        # x = 2.0 is past the margin (its square 4 > 1): it receives 0 and is
+        # skipped. x = 1e200 squares to inf: 0 · inf is nan, as in backward().
+        def leaves(big: float, grad: float) -> tuple[Value, list[Value]]:
+            w = Value(1e200 if big > 2.0 else 0.5)
+            w.grad = grad
+            return w, [Value(0.5), Value(big), Value(0.25)]
+
+        w, xs = leaves(big, grad)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(tape_module, "LOOP_AT_LEAST", 2)
+            tape = autograd.record(loss(w, xs), wrt=[w])
+        assert "in _table:" in tape.source and "_finite(_values)" in tape.source
+        value = tape.replay()
+        fresh_w, fresh_xs = leaves(big, grad)
+        expected = loss(fresh_w, fresh_xs)
+        expected.backward()
+        assert bits(value) == bits(expected.data)
+        assert bits(w.grad) == bits(fresh_w.grad)
+    assert math.isnan(w.grad)
+
+
+def test_a_loop_with_an_op_without_finite_locals_never_skips_an_instance() -> None:
+    from autograd import tape as tape_module
+
+    w = Value(0.5)
+    xs = [Value(float(i)) for i in range(1, 6)]
+    out = autograd.sum([((w * x).log() * 1.0).relu() for x in xs])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tape_module, "LOOP_AT_LEAST", 2)
+        tape = autograd.record(out)
+    assert "log" not in autograd.ops.FINITE_LOCALS  # its derivative 1/a is inf at a = 0
+    assert "in _table:" in tape.source and "_finite(_values)" not in tape.source
 
 
 def test_a_network_on_a_batch_is_one_loop_body_and_records_fast() -> None:
