@@ -9,6 +9,7 @@
   var panel = root.querySelector(".gg-beside .ggm");
   if (!panel || panel.getAttribute("data-ready")) { return; }
   panel.setAttribute("data-ready", "1");
+  panel.querySelector(".ggm-fold").open = true;  // folded only for pages without scripts
   var cells = JSON.parse(panel.parentNode.querySelector(".gg-beside-data").textContent).cells;
   var tds = [];
   panel.querySelectorAll("td[data-cell]").forEach(function (td) {

@@ -246,14 +246,19 @@ def matrix_panel(model: MLP, x: Sequence[float], loss: Value, all_steps: list[St
         if "heading" in row:
             parts.append(f'<div class="ggm-phase">{html.escape(row["heading"])}</div>')
             continue
-        terms = "".join(term(t) for t in row["terms"])
+        # The terms side by side in a one-row table: a layout that holds without
+        # the style sheet too (an untrusted notebook drops it).
+        terms = "".join(f"<td>{term(t)}</td>" for t in row["terms"])
         parts.append(
             f'<div class="ggm-row"><div class="ggm-formula">{html.escape(row["formula"])}</div>'
-            f'<div class="ggm-terms">{terms}</div></div>'
+            f'<div class="ggm-scroll"><table class="ggm-terms"><tr>{terms}</tr></table></div></div>'
         )
+    # Folded until the script runs: a page without it (an untrusted notebook)
+    # keeps the picture and the table of steps in view, the matrices one click away.
     markup = (
-        f'<div class="ggm">{_STYLE}<div class="gg-title">{html.escape(view["heading"])}</div>'
-        f'<div class="ggm-hint">{html.escape(view["hint"])}</div>{"".join(parts)}</div>'
+        f'<div class="ggm">{_STYLE}<details class="ggm-fold"><summary class="gg-title">'
+        f'{html.escape(view["heading"])}</summary>'
+        f'<div class="ggm-hint">{html.escape(view["hint"])}</div>{"".join(parts)}</details></div>'
     )
     data = {"cells": [[c["name"], c["texts"], c["lit"], c["kind"]] for c in cells]}
     return View(markup, data, SCRIPT_FILE.read_text(encoding="utf-8"))
@@ -265,8 +270,9 @@ _STYLE = """<style>
 .ggm .ggm-phase { font-weight: bold; color: #455a64; margin: 8px 0 2px; }
 .ggm .ggm-row { margin: 6px 0; }
 .ggm .ggm-formula { font-family: monospace; font-size: 15px; margin-bottom: 2px; }
-.ggm .ggm-terms { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; overflow-x: auto;
-  padding-bottom: 2px; }
+.ggm .ggm-scroll { overflow-x: auto; padding-bottom: 2px; }
+.ggm table.ggm-terms { border-collapse: collapse; }
+.ggm table.ggm-terms > tbody > tr > td { vertical-align: middle; padding: 0 3px; }
 .ggm .ggm-op { font-family: monospace; font-size: 16px; }
 .ggm table.ggm-m { border-collapse: separate; border-spacing: 0; margin: 0;
   border-left: 2px solid #455a64; border-right: 2px solid #455a64; border-radius: 4px;

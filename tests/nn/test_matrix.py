@@ -177,6 +177,10 @@ def test_without_javascript_the_panel_shows_the_finished_pass(
     cells = stepper.views[0].data["cells"]
     (folder / "still.html").write_text(stepper.page(), encoding="utf-8")
     page, errors, foreign = open_page(browser, f"{base}/still.html", PHONE, javascript=False)
+    # Folded, so that the picture and the steps stay in view; one click unfolds it.
+    fold = page.locator(".ggm-fold")
+    assert fold.evaluate("(d) => d.open") is False
+    fold.locator("summary").click()
     shown = page.locator("td[data-cell]").all_inner_texts()
     assert shown == [
         cells[int(i)][1][-1][1]
