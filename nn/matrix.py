@@ -257,7 +257,7 @@ def matrix_panel(model: MLP, x: Sequence[float], loss: Value, all_steps: list[St
     # keeps the picture and the table of steps in view, the matrices one click away.
     markup = (
         f'<div class="ggm">{_STYLE}<details class="ggm-fold"><summary class="gg-title">'
-        f'{html.escape(view["heading"])}</summary>'
+        f"{html.escape(view['heading'])}</summary>"
         f'<div class="ggm-hint">{html.escape(view["hint"])}</div>{"".join(parts)}</details></div>'
     )
     data = {"cells": [[c["name"], c["texts"], c["lit"], c["kind"]] for c in cells]}
