@@ -36,6 +36,8 @@ from typing import Any
 #: The languages glassgrad speaks: code -> the language's own name for itself.
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
+#: What a page says its language is (``<html lang>``), for each language glassgrad speaks.
+HTML_LANG: dict[str, str] = {"en": "en", "zh": "zh-Hans"}
 
 _FOLDER = Path(__file__).with_name("messages")
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")

@@ -9,6 +9,13 @@
   var data = JSON.parse(root.querySelector(".gg-data").textContent);
   var frames = data.frames;
   var last = frames.length - 1;
+  // Every word a learner reads comes from the page's message catalogue (made
+  // in Python, in the page's language); {name} fields are filled in here.
+  var words = data.words || {};
+  function say(key, fields) {
+    var t = words[key] === undefined ? key : words[key];
+    return t.replace(/\{(\w*)\}/g, function (_, name) { return String((fields || {})[name]); });
+  }
 
   // The picture: the <img> (shown without JavaScript) becomes inline SVG, so
   // that its boxes can be restyled. Both come from the same bytes. A machine
@@ -61,45 +68,56 @@
     ui.appendChild(el);
     return el;
   }
-  button("first", "|◀", "first step (Home)");
-  button("prev", "◀", "previous step (←)");
-  var PLAY = "▶ Play", PAUSE = "❚❚ Pause";
-  var playButton = button("play", "", "play or pause (space)");
+  button("first", "|◀", say("stepper.button.first"));
+  button("prev", "◀", say("stepper.button.previous"));
+  var PLAY = say("stepper.play"), PAUSE = say("stepper.pause");
+  var playButton = button("play", "", say("stepper.button.play_pause"));
   var play = steady(playButton, [PLAY, PAUSE]);
   play.textContent = PLAY;
-  button("next", "▶", "next step (→)");
-  button("last", "▶|", "last step (End)");
+  button("next", "▶", say("stepper.button.next"));
+  button("last", "▶|", say("stepper.button.last"));
   var slider = document.createElement("input");
   slider.type = "range"; slider.className = "gg-slider"; slider.min = "0";
-  slider.max = String(last); slider.value = "0"; slider.setAttribute("aria-label", "step");
+  slider.max = String(last); slider.value = "0"; slider.setAttribute("aria-label", say("stepper.slider"));
   ui.appendChild(slider);
   var countBox = document.createElement("span");
   countBox.className = "gg-count";
   ui.appendChild(countBox);
   var count = steady(countBox, frames.map(function (f, i) { return (i + 1) + " / " + frames.length; }));
   var speed = document.createElement("select");
-  speed.setAttribute("aria-label", "speed");
+  speed.setAttribute("aria-label", say("stepper.speed"));
   [["0.5", "slow"], ["1", "normal"], ["2", "fast"], ["4", "fastest"]].forEach(function (o) {
     var option = document.createElement("option");
-    option.value = o[0]; option.textContent = o[1]; speed.appendChild(option);
+    option.value = o[0]; option.textContent = say("stepper.speed." + o[1]); speed.appendChild(option);
   });
   speed.value = "1";
   ui.appendChild(speed);
   if (svg) {
-    button("zoom-out", "−", "smaller picture");
-    button("fit", "fit", "fit the picture to the width");
-    button("zoom-in", "+", "larger picture");
+    button("zoom-out", "−", say("stepper.zoom_out"));
+    button("fit", say("stepper.fit"), say("stepper.fit_label"));
+    button("zoom-in", "+", say("stepper.zoom_in"));
   }
 
   var now = root.querySelector(".gg-now");
-  now.innerHTML = '<div class="gg-phase"></div><div class="gg-formula"></div>' + (svg
-    ? '<div class="gg-legend"><b class="a">orange</b>: this step\u2019s node and the edges ' +
-      'it uses; <b class="m">purple</b>: the nodes it reads (forward) or gives gradient to ' +
-      '(backward). \u201c?\u201d: not known yet.</div>'
-    : "");
-  var FORWARD = "Forward pass: compute this node from its inputs";
-  var BACKWARD = "Backward pass: the chain rule, \u2202L/\u2202input += " +
-    "\u2202L/\u2202node \u00b7 local derivative";
+  now.innerHTML = '<div class="gg-phase"></div><div class="gg-formula"></div>';
+  if (svg) {
+    // The key: "{active}: …; {marked}: …", each colour's name in its own colour.
+    var legend = document.createElement("div");
+    legend.className = "gg-legend";
+    say("stepper.legend", { active: "\u0000a", marked: "\u0000m" }).split(/\u0000/).forEach(
+      function (piece, i) {
+        if (i > 0) {
+          var colour = document.createElement("b");
+          colour.className = piece[0];
+          colour.textContent = say(piece[0] === "a" ? "stepper.orange" : "stepper.purple");
+          legend.appendChild(colour);
+          piece = piece.slice(1);
+        }
+        legend.appendChild(document.createTextNode(piece));
+      });
+    now.appendChild(legend);
+  }
+  var FORWARD = say("stepper.phase.forward"), BACKWARD = say("stepper.phase.backward");
   var phase = steady(now.querySelector(".gg-phase"), [FORWARD, BACKWARD]);
   var formulaTexts = frames.map(function (f) { return f.text; });
   frames.forEach(function (f) { if (f.quiz) { formulaTexts.push(f.quiz.masked); } });
@@ -118,12 +136,7 @@
   // before the step and the step's text with its numbers hidden, and waits
   // for the learner's numbers. A switch turns it on and off.
   var quiz = (function () {
-    var Q = data.quiz || { words: {}, start: {}, tolerance: [0.001, 0.001], stated: "" };
-    var words = Q.words;
-    function say(key, fields) {
-      var t = words[key] === undefined ? key : words[key];
-      return t.replace(/\{(\w*)\}/g, function (_, name) { return String((fields || {})[name]); });
-    }
+    var Q = data.quiz || { start: {}, tolerance: [0.001, 0.001], stated: "" };
     var asked = frames.map(function (f) { return f.quiz; });
     var most = Math.max.apply(null, [1].concat(asked.map(function (q) {
       return q ? q.questions.length : 0;

@@ -46,7 +46,7 @@ from autograd.draw import (
 )
 from autograd.engine import topological_order
 from autograd.expression import build_expression
-from autograd.language import catalogue, current_language, text
+from autograd.language import HTML_LANG, catalogue, current_language, text, using_language
 from autograd.names import fmt, prediction_name, sum_text
 from autograd.quiz import (
     ABSOLUTE_TOLERANCE,
@@ -63,9 +63,6 @@ MAX_PAGE_NODES = 80
 
 #: The JavaScript that shows the frames (shipped in this package, inlined in every page).
 SCRIPT_FILE = Path(__file__).with_name("stepper.js")
-
-#: What a stepper shows in place of its picture when the viz extra is missing.
-NO_PICTURE = "No picture of the graph here ({reason}); the steps below work without it."
 
 
 @dataclass
@@ -127,6 +124,8 @@ class Stepper:
             checks the answers against the engine's numbers, and keeps a
             score. The page has a switch for it either way.
         quiz_forward: ask for each forward step's value too (also a switch).
+        lang: the language of the page's words (``"en"`` or ``"zh"``; None:
+            the current language, ``autograd.language``).
 
     Attributes:
         steps: the steps (``autograd.step.steps``).
@@ -143,26 +142,44 @@ class Stepper:
     def __init__(
         self,
         output: Value,
-        title: str = "Step through a pass",
+        title: str | None = None,
         views: Sequence[View] = (),
         panels: Sequence[PanelSpec] = (),
         quiz: bool = False,
         quiz_forward: bool = False,
+        lang: str | None = None,
     ) -> None:
+        self.lang = current_language(lang)
         order = topological_order(output)
         if len(order) > MAX_PAGE_NODES:
             raise ValueError(
-                f"this graph has {len(order)} nodes, more than {MAX_PAGE_NODES} for a web "
-                "step-through. Step through a part: pass an intermediate Value (one neuron's "
-                "output, say), or use autograd.step.steps() for the text version"
+                text(
+                    "error.stepper.too_many_nodes",
+                    self.lang,
+                    count=len(order),
+                    limit=MAX_PAGE_NODES,
+                )
             )
         self.output = output
-        self.title = title
+        self.title = text("stepper.title", self.lang) if title is None else title
+        # Every word made from here on (steps, questions, the picture's key) is in self.lang.
+        with using_language(self.lang):
+            self._make(order, views, panels, quiz, quiz_forward)
+
+    def _make(
+        self,
+        order: list[Value],
+        views: Sequence[View],
+        panels: Sequence[PanelSpec],
+        quiz: bool,
+        quiz_forward: bool,
+    ) -> None:
+        output = self.output
         self.views = list(views)
-        self.steps: list[Step] = steps(output)
+        self.steps: list[Step] = steps(output, self.lang)
         self.panels = [_panel_of(spec, self.steps) for spec in panels]
         self.quiz, self.quiz_forward = bool(quiz), bool(quiz_forward)
-        #: What each step asks in quiz mode (None: nothing), in the current language.
+        #: What each step asks in quiz mode (None: nothing), in the page's language.
         self.asks = questions(self.steps, forward=True)
         self._start: dict[str, list[str]] = {}  # the boxes before the first step
         #: Why there is no picture ("" when there is one).
@@ -239,7 +256,7 @@ class Stepper:
 
     def _frames_without_picture(self, reason: str) -> None:
         """The frames' words and tables, for a machine that cannot draw the graph."""
-        self.missing = NO_PICTURE.format(reason=reason)
+        self.missing = text("stepper.no_picture", self.lang, reason=reason)
         self.picture = None  # type: ignore[assignment]
         self.svg = self.final_svg = ""
         self.frames = [
@@ -273,11 +290,12 @@ class Stepper:
         for node in order:
             lines = [
                 f"{names[node]} = {'?' if data[node] is None else data[node]}",
-                f"grad {fmt(grads[node]) if node in grads else '?'}",
+                text("draw.grad", self.lang, grad=fmt(grads[node]) if node in grads else "?"),
             ]
             if node in several:  # the gradient arrives by more than one path
                 amounts = sums.get(node, [])
-                lines.append(f"sum {sum_text(amounts)}" if amounts else "sum ?")
+                shown = sum_text(amounts) if amounts else "?"
+                lines.append(text("stepper.sum", self.lang, sum=shown))
             texts[node] = lines
         return texts
 
@@ -292,7 +310,10 @@ class Stepper:
             name = prediction_name(loss, self._names)
             known = data[loss] is not None
             grad = fmt(grads[loss] * d_y_hat) if loss in grads and loss in _received(grads) else "?"
-            texts[loss] = [f"{name} = {fmt(y_hat) if known else '?'}", f"grad {grad}"]
+            texts[loss] = [
+                f"{name} = {fmt(y_hat) if known else '?'}",
+                text("draw.grad", self.lang, grad=grad),
+            ]
         return texts
 
     def _fills(self, grads: dict[Value, float]) -> dict[str, str]:
@@ -369,7 +390,7 @@ class Stepper:
 
     def text(self) -> str:
         """The whole pass as text (what a terminal or a plain-text display shows)."""
-        return f"{self.title}\n{table(self.steps)}"
+        return f"{self.title}\n{table(self.steps, lang=self.lang)}"
 
     def html(self, uid: str | None = None) -> str:
         """The stepper as an HTML fragment (what a notebook shows).
@@ -382,18 +403,27 @@ class Stepper:
         """
         uid = uid or "gg-" + secrets.token_hex(8)
         nodes = {self._names[n]: i for n, i in self._ids.items()} if self.final_svg else {}
-        lang = current_language()
-        words = {k: v for k, v in catalogue(lang).items() if k.startswith("quiz.")}
+        lang = self.lang
+        words = {
+            k: v
+            for k, v in catalogue(lang).items()
+            if k.startswith(("quiz.", "stepper.", "step.phase."))
+        }
         quiz = {
             "on": self.quiz,
             "forward": self.quiz_forward,
             "tolerance": [ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE],
             "stated": tolerance_text(lang),
-            "words": words,
             "start": self._start,
         }
         payload = json_for_script(
-            {"frames": self.frames, "panels": len(self.panels), "nodes": nodes, "quiz": quiz}
+            {
+                "frames": self.frames,
+                "panels": len(self.panels),
+                "nodes": nodes,
+                "quiz": quiz,
+                "words": words,
+            }
         )
         panels = "".join(_panel_html(panel, i) for i, panel in enumerate(self.panels))
         script = SCRIPT_FILE.read_text(encoding="utf-8")
@@ -406,11 +436,10 @@ class Stepper:
             f"{self._quiz_fallback()}"
             f"{self._view_html()}{self._views_html()}"
             f'<div class="gg-panels">{panels}</div>'
-            '<details class="gg-all" open><summary>The whole pass, step by step</summary>'
-            '<p class="gg-nojs">Stepping through one step at a time needs JavaScript '
-            "(in Jupyter: a trusted notebook). Here is every step of the pass; the picture "
-            "shows it finished.</p>"
-            f"{_steps_table(self.steps)}</details>"
+            '<details class="gg-all" open>'
+            f"<summary>{html.escape(words['stepper.whole_pass'])}</summary>"
+            f'<p class="gg-nojs">{html.escape(words["stepper.needs_js"])}</p>'
+            f"{_steps_table(self.steps, words)}</details>"
             f'<script type="application/json" class="gg-data">{payload}</script>'
             f"<script>{script.replace('__UID__', uid)}</script>"
             + "".join(f"<script>{v.script.replace('__UID__', uid)}</script>" for v in self.views)
@@ -428,7 +457,7 @@ class Stepper:
         """Without JavaScript, a quiz page says the quiz needs it and shows its answers."""
         if not self.quiz:
             return ""
-        words = catalogue(current_language())
+        words = catalogue(self.lang)
         rows = "".join(
             f"<tr><td>{number}</td><td>{html.escape(label)}</td><td>{html.escape(shown)}</td></tr>"
             for number, label, shown in answers_table(self.asks)
@@ -450,7 +479,7 @@ class Stepper:
             return f'<div class="gg-view gg-missing">{html.escape(self.missing)}</div>'
         encoded = base64.b64encode(self.final_svg.encode("utf-8")).decode("ascii")
         width, height = _size_px(self.final_svg)
-        alt = html.escape(f"the computation graph of {self._names[self.output]}, pass finished")
+        alt = html.escape(text("stepper.picture_alt", self.lang, name=self._names[self.output]))
         return (
             f'<div class="gg-view"><img class="gg-still" alt="{alt}" width="{width}" '
             f'height="{height}" src="data:image/svg+xml;base64,{encoded}"></div>'
@@ -474,7 +503,7 @@ class Stepper:
     def page(self) -> str:
         """A complete, self-contained HTML page (the same bytes for the same graph)."""
         return (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<!DOCTYPE html>\n<html lang="{HTML_LANG[self.lang]}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(self.title)}</title></head>"
             '<body style="font-family: sans-serif; margin: 8px">'
@@ -514,16 +543,16 @@ def _panel_html(panel: Panel, index: int) -> str:
     )
 
 
-def _steps_table(all_steps: list[Step]) -> str:
+def _steps_table(all_steps: list[Step], words: dict[str, str]) -> str:
     rows = "".join(
-        f'<tr><td>{number}</td><td>{step.phase}</td><td class="gg-text">'
-        f"{html.escape(step.text)}</td></tr>"
+        f"<tr><td>{number}</td><td>{html.escape(words[f'step.phase.{step.phase}'])}</td>"
+        f'<td class="gg-text">{html.escape(step.text)}</td></tr>'
         for number, step in enumerate(all_steps, start=1)
     )
-    return (
-        '<div class="gg-scroll"><table class="gg-table"><tr><th>#</th><th>pass</th>'
-        f"<th>step</th></tr>{rows}</table></div>"
+    head = "".join(
+        f"<th>{html.escape(words[f'stepper.column.{k}'])}</th>" for k in ("number", "pass", "step")
     )
+    return f'<div class="gg-scroll"><table class="gg-table"><tr>{head}</tr>{rows}</table></div>'
 
 
 def json_for_script(data: Any) -> str:

@@ -506,6 +506,7 @@ class MLP(Module):
         y: float = 1.0,
         quiz: bool = False,
         quiz_forward: bool = False,
+        lang: str | None = None,
     ) -> Any:
         """A step-through of the loss on one sample ``(x, y)`` (needs the viz extra).
 
@@ -515,8 +516,11 @@ class MLP(Module):
         quiz mode: before each backward step it asks the learner for the
         numbers (``quiz_forward=True``: the forward values too). The page is
         a view (``nn.steps.model_stepper``), plugged into this method's hook.
+        ``lang`` is its language (``"en"`` or ``"zh"``; None: the current one).
         """
-        return hooks.call("MLP.stepper", self, x=x, y=y, quiz=quiz, quiz_forward=quiz_forward)
+        return hooks.call(
+            "MLP.stepper", self, x=x, y=y, quiz=quiz, quiz_forward=quiz_forward, lang=lang
+        )
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{s} {a}" for s, a in zip(self.sizes, self.activations))

@@ -43,7 +43,7 @@ from typing import Any
 import autograd
 from autograd import collector_paused
 from autograd.floatmath import bce_with_logits as bce_float
-from autograd.language import catalogue, current_language, text, using_language
+from autograd.language import HTML_LANG, catalogue, current_language, text, using_language
 from autograd.names import fmt
 from autograd.ops import OPS
 from autograd.stepper import json_for_script
@@ -712,8 +712,9 @@ def replay_page(setup: dict[str, Any], frames: list[dict[str, Any]], title: str)
         raise RuntimeError(f"{SCRIPT_FILE.name} does not end with {marker!r}")
     script = module.replace(marker, "window.glassgradPlayground = { render };")
     host = REPLAY_HOST_FILE.read_text(encoding="utf-8")
+    lang = HTML_LANG[current_language()]
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title></head>"
         '<body style="font-family: sans-serif; margin: 8px">'

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 import autograd
+from autograd.language import current_language, text, using_language
 from autograd.names import fmt, fmt_factor
 from autograd.step import Step
 from autograd.stepper import Panel, Stepper
@@ -155,7 +156,7 @@ def article_panel(model: MLP, x: Sequence[float], y: float) -> Callable[[list[St
             }
             current.append(sorted(rows))
         return Panel(
-            "The article's formulas, layer by layer",
+            text("stepper.article_panel"),
             formulas,
             [numbers(step.grads) for step in all_steps],
             current,
@@ -170,6 +171,7 @@ def model_stepper(
     y: float = 1.0,
     quiz: bool = False,
     quiz_forward: bool = False,
+    lang: str | None = None,
 ) -> Stepper:
     """A step-through of ``model``'s loss on one sample ``(x, y)``: ``MLP.stepper``.
 
@@ -178,16 +180,18 @@ def model_stepper(
     article's six backward formulas with this sample's numbers; for every
     network, the article's formulas as matrices beside the graph
     (``nn.matrix``), lighting up as the steps fill them. ``quiz`` and
-    ``quiz_forward`` start the page in quiz mode (see ``Stepper``).
+    ``quiz_forward`` start the page in quiz mode (see ``Stepper``); ``lang``
+    is the page's language (None: the current one).
 
     Raises:
         ValueError: if the model has more than one output, or ``y`` is not a
             label between 0 and 1.
     """
+    lang = current_language(lang)
     if model.sizes[-1] != 1:
-        raise ValueError("the step-through needs a model with one output")
+        raise ValueError(text("error.stepper.one_output", lang, outputs=model.sizes[-1]))
     if isinstance(y, bool) or not isinstance(y, numbers.Real) or not 0.0 <= y <= 1.0:
-        raise ValueError(f"y is the sample's label, 0 or 1 (or in between), got {y!r}")
+        raise ValueError(text("error.stepper.label", lang, given=repr(y)))
     # No labels are set: nn.names finds z1[j], a1[j], z2, ŷ and L in the graph.
     loss = autograd.binary_cross_entropy_with_logits(model.logits(list(x)), y)
     panels = []
@@ -195,11 +199,13 @@ def model_stepper(
         panels.append(article_panel(model, x, y))
     stepper = Stepper(
         loss,
-        title=f"One sample: x = {list(x)}, y = {y}",
+        title=text("stepper.model_title", lang, x=list(x), y=y),
         panels=panels,
         quiz=quiz,
         quiz_forward=quiz_forward,
+        lang=lang,
     )
     # The article's formulas as matrices beside the graph, from the stepper's own steps.
-    stepper.views.append(matrix_panel(model, x, loss, stepper.steps))
+    with using_language(lang):
+        stepper.views.append(matrix_panel(model, x, loss, stepper.steps))
     return stepper

@@ -521,3 +521,68 @@ def test_the_articles_network_fits_the_width_of_its_box_at_1280(
     page, errors, foreign = open_page(browser, f"{base}/page.html", PHONE)
     assert page.locator(".gg-stepper").evaluate(SMALLEST_TEXT) >= 11
     page.context.close()
+
+
+PAGE_WORDS = """(root) => ({
+  lang: document.documentElement.lang,
+  labels: Array.from(root.querySelectorAll('[aria-label]')).map(
+    (el) => el.getAttribute('aria-label')),
+  buttons: Array.from(root.querySelectorAll('.gg-ui button')).map(
+    (el) => (el.querySelector('.gg-shown') || el).textContent.trim()),
+  speeds: Array.from(root.querySelectorAll('.gg-ui option')).map((el) => el.textContent),
+  legend: root.querySelector('.gg-legend').textContent,
+  phase: root.querySelector('.gg-phase .gg-shown').textContent,
+  title: root.querySelector('.gg-title').textContent,
+  summary: root.querySelector('.gg-all summary').textContent,
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_stepper_page_speaks_the_language_asked_for(
+    browser: Any, served: tuple[Path, str], lang: str
+) -> None:
+    from autograd.language import catalogue
+
+    words = catalogue(lang)
+    folder, base = served
+    stepper = nn.seed_network(seed=0).stepper(x=[1.0, 0.0], y=1.0, lang=lang)
+    (folder / f"{lang}.html").write_text(stepper.page(), encoding="utf-8")
+    page, errors, foreign = open_page(browser, f"{base}/{lang}.html", DESKTOP)
+    shown = page.locator(".gg-stepper").evaluate(PAGE_WORDS)
+    assert shown["lang"] == {"en": "en", "zh": "zh-Hans"}[lang]
+    for key in ("first", "previous", "play_pause", "next", "last"):
+        assert words[f"stepper.button.{key}"] in shown["labels"]
+    assert words["stepper.fit"] in shown["buttons"] and words["stepper.play"] in shown["buttons"]
+    assert shown["speeds"] == [
+        words[f"stepper.speed.{s}"] for s in ("slow", "normal", "fast", "fastest")
+    ]
+    assert words["stepper.orange"] in shown["legend"] and words["stepper.purple"] in shown["legend"]
+    assert shown["phase"] == words["stepper.phase.forward"]
+    assert shown["summary"] == words["stepper.whole_pass"]
+    assert shown["title"] == words["stepper.model_title"].format(x=[1.0, 0.0], y=1.0)
+    page.click("[data-act=last]")
+    assert page.inner_text(".gg-phase .gg-shown") == words["stepper.phase.backward"]
+    grad = words["draw.grad"].split("{")[0]
+    assert any(t.startswith(grad) for t in page.locator(".gg-view svg text").all_text_contents())
+    if lang == "zh":  # nothing a learner reads on the controls is left in English
+        english = [
+            t
+            for t in shown["labels"] + shown["buttons"]
+            if any(c.isascii() and c.isalpha() for c in t.replace("Home", "").replace("End", ""))
+        ]
+        assert english == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "stepper-zh.png"), full_page=True)
+    assert errors == [] and foreign == []
+
+
+def test_a_stepper_made_in_one_language_keeps_it_when_shown_in_another() -> None:
+    from autograd.language import text, using_language
+
+    stepper = Stepper(lecture_graph(), lang="zh")
+    with using_language("en"):
+        page = stepper.html("gg-x")
+        plain = stepper.text()
+    assert text("stepper.whole_pass", "zh") in page and text("stepper.needs_js", "zh") in page
+    assert text("stepper.title", "zh") in plain and "正向传播" in plain
+    assert "The whole pass" not in page
