@@ -393,8 +393,8 @@ class CrossEntropyOp(_Views):
         n = len(names) // 2
         logits = ", ".join(names[:n])
         if index < n:
-            return f"softmax({logits})_{index + 1} − {names[index + n]}"
-        return f"−log softmax({logits})_{index - n + 1}"
+            return f"softmax({logits})[{index}] − {names[index + n]}"
+        return f"−log softmax({logits})[{index - n}]"
 
     def output_formula(self, names: Sequence[str]) -> str:
         n = len(names) // 2
@@ -442,7 +442,7 @@ class SoftmaxOp(_Views):
     def derivative_formula(self, index: int, names: Sequence[str], out: str) -> str:
         if index == 0:
             return out
-        return f"−{out}·softmax({', '.join(names[1:])})_{index}"
+        return f"−{out}·softmax({', '.join(names[1:])})[{index - 1}]"
 
     def output_formula(self, names: Sequence[str]) -> str:
         return f"exp({names[0]}) / ({' + '.join(f'exp({z})' for z in names[1:])})"

@@ -36,6 +36,8 @@ from nn.layers import NONLINEAR_ACTIVATIONS
 #: How ``nn.MLP`` labels a weight: ``W{layer}[{row},{k}]``.
 WEIGHT = re.compile(r"W(\d+)\[(\d+),(\d+)\]")
 PRE_ACTIVATION = re.compile(r"z(\d+)(\[\d+\])?")
+#: The fused losses: one node from the logits (and targets) to the loss.
+LOSS_OPS = ("bce_logits", "cross_entropy")
 
 
 def neuron_of(node: Value) -> tuple[int, int] | None:
@@ -115,7 +117,7 @@ class ArticleNames(Namer):
         neurons.update(elementary_neurons(order))
         top = max((layer for layer, _ in neurons.values()), default=0)
         rows = {row for layer, row in neurons.values() if layer == top}
-        losses = [node for node in order if node.op == "bce_logits"]
+        losses = [node for node in order if node.op in LOSS_OPS]
         names: dict[Value, str] = {}
         for node in order:
             if node in neurons:
@@ -127,7 +129,7 @@ class ArticleNames(Namer):
                 name = _activation_name(node, operand.label or names.get(operand, ""))
                 if name is not None:
                     names[node] = name
-            elif node.op == "bce_logits":
+            elif node.op in LOSS_OPS:
                 if len(losses) == 1:
                     names[node] = "L" if node is order[-1] else "ℓ"
                 else:
@@ -158,6 +160,11 @@ class ArticleNames(Namer):
             return f"W{layer}·{inputs}" + (f" + b{layer}" if len(node.operands) % 2 else "")
         if node.op == "bce_logits":
             return "BCE(ŷ, y)" if self.prediction_name(node, names) else None
+        if node.op == "cross_entropy":  # CE(softmax(z2), y) on the top layer's logits
+            logits = node.operands[: len(node.operands) // 2]
+            layers = {names.get(z, "").split("[")[0] for z in logits}
+            layer = layers.pop() if len(layers) == 1 else ""
+            return f"CE(softmax({layer}), y)" if re.fullmatch(r"z\d+", layer) else None
         if node.op in NONLINEAR_ACTIVATIONS:
             operand = node.operands[0]
             if isinstance(operand, Value) and PRE_ACTIVATION.fullmatch(names[operand]):

@@ -105,3 +105,14 @@ def test_mistakes_are_explained() -> None:
     with pytest.raises(ValueError, match="cross_entropy"):
         losses.cross_entropy([], [])
     assert evaluate.argmax([1.0, 3.0, 3.0, 2.0]) == 1
+
+
+def test_an_mlps_cross_entropy_is_named_as_the_article_names_its_loss() -> None:
+    import autograd.draw
+    from autograd.step import steps
+
+    model = nn.MLP(2, [3, 3])
+    loss = nn.losses.cross_entropy([model([0.5, -1.0])], [2])
+    names = [s.name for s in steps(loss) if s.phase == "forward"]
+    assert names[-1] == "L" and "ℓ" in names and "z2[2]" in names
+    assert "CE(softmax(z2), y)" in autograd.draw.draw(loss).source
