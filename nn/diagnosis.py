@@ -7,7 +7,8 @@ these apart from the loss curve and the last gradients; ``nn.fit`` issues
 its answer as a ``TrainingWarning`` and keeps it in ``History.warning``.
 
 The yardstick is the loss of the best constant prediction, the one a model
-gets that ignores its input (for bce the class balance, for mse the mean).
+gets that ignores its input (for bce and cross_entropy the class balance,
+for mse the mean).
 A model that does no better than that has not learned.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 from autograd.language import text
 from autograd.names import fmt
 from nn.layers import MLP
-from nn.losses import LOSSES
+from nn.losses import LOSSES, ON_LOGITS
 
 #: Fewer epochs tell nothing: a loss may well rise for a few steps and then fall.
 MIN_EPOCHS = 10
@@ -76,9 +77,10 @@ def diagnose(
     }
     if rose:
         return text("fit.diagnosis.rose", **numbers)
-    # The output bias (the last parameter) learns the class balance even when
-    # everything before it is dead.
-    if all(p.grad == 0.0 for p in model.parameters()[:-1]):
+    # The output biases learn the class balance even when everything before
+    # them is dead.
+    output_biases = {neuron.b for neuron in model.layers[-1].neurons}
+    if all(p.grad == 0.0 for p in model.parameters() if p not in output_biases):
         return text("fit.diagnosis.stalled_dead", **numbers)
     if abs(last - first) <= STALL_CHANGE * abs(first):
         return text("fit.diagnosis.stalled_slow", **numbers)
@@ -89,9 +91,13 @@ def constant_loss(loss: str, labels: list[float]) -> float:
     """The loss of the best constant prediction on ``labels``: what learning nothing gets.
 
     bce: the entropy of the class balance p, ``−(p·log p + (1−p)·log(1−p))``;
-    mse: the labels' variance; hinge: ``2·min(p, 1−p)`` (a score of ±1).
+    mse: the labels' variance; hinge: ``2·min(p, 1−p)`` (a score of ±1);
+    cross_entropy: the entropy of the classes' shares, ``−Σ p_k·log p_k``.
     """
     m = len(labels)
+    if loss == "cross_entropy":
+        shares = [labels.count(k) / m for k in sorted(set(labels))]
+        return -sum(p * math.log(p) for p in shares)
     if loss == "mse":
         mean = sum(labels) / m
         return sum((label - mean) ** 2 for label in labels) / m
@@ -105,5 +111,6 @@ def constant_loss(loss: str, labels: list[float]) -> float:
 
 def model_loss(model: MLP, samples: list[list[Any]], labels: list[float], loss: str) -> float:
     """The loss on every sample at the current parameters (without weight decay), on floats."""
-    outputs = [layers[-1][0] for layers in model.layer_outputs(samples, loss == "bce")]
+    last = [layers[-1] for layers in model.layer_outputs(samples, loss in ON_LOGITS)]
+    outputs = last if loss == "cross_entropy" else [out[0] for out in last]
     return LOSSES[loss](outputs, labels).data

@@ -77,11 +77,10 @@ def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float]) -> fl
                         last=classes - 1,
                     )
                 )
-        predicted = classify(model, samples)
-        return sum(p == label for p, label in zip(predicted, labels)) / len(samples)
-    for i, label in enumerate(labels):
-        if label not in (0.0, 1.0, -1.0):  # nan too
-            raise ValueError(text("error.fit.accuracy_labels", label=label, index=i))
+    else:
+        for i, label in enumerate(labels):
+            if label not in (0.0, 1.0, -1.0):  # nan too
+                raise ValueError(text("error.fit.accuracy_labels", label=label, index=i))
     return fraction_right(model, samples, labels)
 
 
@@ -111,7 +110,11 @@ def argmax(values: Sequence[float]) -> int:
 
 
 def fraction_right(model: MLP, samples: list[list[Any]], labels: list[float]) -> float:
-    threshold = decision_threshold(model)
+    """The fraction of checked samples and labels classified right (``accuracy``'s count)."""
     outputs = predictions(model, samples)
-    right = sum((out > threshold) == (label > 0) for out, label in zip(outputs, labels))
+    if model.sizes[-1] > 1:  # right when the largest output is the label's class
+        right = sum(argmax(out) == label for out, label in zip(outputs, labels))
+    else:
+        threshold = decision_threshold(model)
+        right = sum((out > threshold) == (label > 0) for out, label in zip(outputs, labels))
     return right / len(samples)

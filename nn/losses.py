@@ -12,6 +12,8 @@ none, and take targets as Values (leaves) as readily as numbers.
 fixed; ``signed_hinge`` takes the signs themselves (as leaves) and is safe.
 ``bce`` (on probabilities) is not safe: its clamp is an ``if`` on each
 probability, and a replay keeps the clamps decided when it was recorded.
+``cross_entropy`` is safe with each target given as its one-hot row of
+leaves (``one_hot``): a class number would pick constants once, when recorded.
 ``RECORDABLE`` lists the safe ones for ``fit``.
 """
 
@@ -19,7 +21,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import autograd
@@ -172,39 +175,105 @@ def cross_entropy(logits: Sequence[Sequence[Value]], targets: Sequence[Any]) -> 
     return _mean(terms)
 
 
-LOSSES = {"bce": bce_with_logits, "bce_prob": bce, "mse": mse, "hinge": hinge}
+LOSSES = {
+    "bce": bce_with_logits,
+    "bce_prob": bce,
+    "mse": mse,
+    "hinge": hinge,
+    "cross_entropy": cross_entropy,
+}
+
+#: The losses that take the last layer's ``z`` (``model.logits``) and apply
+#: its squashing themselves: the sigmoid for bce, the softmax for cross_entropy.
+ON_LOGITS = ("bce", "cross_entropy")
 
 
 def _same(label: float) -> float:
     return label
 
 
+def one_hot(label: float, classes: int) -> list[float]:
+    """A class label as one number per class: 1.0 at the label's class, 0.0 elsewhere.
+
+    What ``cross_entropy`` makes of a class number; as leaves, the form of a
+    target that a recording can replay with other labels.
+    """
+    return [1.0 if k == label else 0.0 for k in range(classes)]
+
+
 #: The losses of ``LOSSES`` that are safe to record, by name: the loss as a
-#: function of the model's outputs and one target Value per sample, and what
-#: a label becomes in that target (``nn.fit(..., compiled=True)`` sets the
-#: targets' data per batch). The loss on such targets equals the loss on the
-#: labels bit for bit.
-RECORDABLE = {
+#: function of the model's outputs and one target per sample, and what a
+#: label becomes in that target (``nn.fit(..., compiled=True)`` sets the
+#: targets' data per batch): one number, or for cross_entropy the one-hot
+#: row (``recorded_target`` gives it the number of classes). The loss on
+#: such targets equals the loss on the labels bit for bit.
+RECORDABLE: dict[str, tuple[Callable[..., Value], Callable[..., Any]]] = {
     "bce": (bce_with_logits, _same),
     "mse": (mse, _same),
     "hinge": (signed_hinge, sign),
+    "cross_entropy": (cross_entropy, one_hot),
 }
 
 
-def check_targets(loss: str, targets: Sequence[float]) -> None:
+def recorded_target(loss: str, classes: int) -> Callable[[float], Any]:
+    """What a label becomes in a recorded target of ``loss``, for a model of ``classes`` outputs.
+
+    A number (``RECORDABLE``'s function of the label), or for cross_entropy
+    the label's one-hot row of ``classes`` numbers.
+    """
+    target = RECORDABLE[loss][1]
+    if target is one_hot:
+        return partial(one_hot, classes=classes)
+    return target
+
+
+def check_outputs(loss: str, outputs: int, what: str) -> None:
+    """Check that a model with ``outputs`` outputs can be trained with ``loss``.
+
+    cross_entropy needs one output per class (at least two); every other
+    loss needs one output per sample.
+
+    Args:
+        loss: a name in ``LOSSES``.
+        outputs: the model's number of outputs (``model.sizes[-1]``).
+        what: who asks (``fit``, ``torch_script``, ...), for the message.
+
+    Raises:
+        ValueError: saying what the model has, and which loss or model to use.
+    """
+    if loss == "cross_entropy" and outputs < 2:
+        raise ValueError(text("error.losses.cross_entropy_one_output", what=what))
+    if loss != "cross_entropy" and outputs != 1:
+        raise ValueError(
+            text(
+                "error.losses.one_output",
+                what=what,
+                loss=repr(loss),
+                count=outputs,
+                last=outputs - 1,
+            )
+        )
+
+
+def check_targets(loss: str, targets: Sequence[float], classes: int = 2) -> None:
     """Check that every target is a label ``loss`` can learn from.
 
     bce and bce_prob take 0/1 labels; hinge takes 0/1 or −1/+1 (one kind,
-    not both); mse takes any finite real number.
+    not both); mse takes any finite real number; cross_entropy takes class
+    numbers, whole numbers from 0 to ``classes − 1``.
 
     Args:
         loss: a name in ``LOSSES``.
         targets: the labels, as floats.
+        classes: for cross_entropy, the model's number of outputs.
 
     Raises:
         ValueError: naming the first bad label, its index, and what to do.
     """
     targets = list(targets)
+    if loss == "cross_entropy":
+        _check_classes(targets, classes)
+        return
     if loss == "mse":
         for index, label in enumerate(targets):
             if not math.isfinite(label):
@@ -226,3 +295,35 @@ def check_targets(loss: str, targets: Sequence[float]) -> None:
         # Name the label that breaks the kind set by an earlier one.
         index = max(targets.index(-1.0), targets.index(0.0))
         raise ValueError(text("error.losses.hinge_mixed", label=repr(targets[index]), index=index))
+
+
+def _check_classes(targets: list[float], classes: int) -> None:
+    """Each target a class of a model with ``classes`` outputs: 0, 1, ..., classes − 1."""
+    for index, label in enumerate(targets):
+        whole = math.isfinite(label) and label == int(label)  # not 1.5, nan or inf
+        if not whole:
+            raise ValueError(
+                text(
+                    "error.losses.class_not_whole",
+                    label=repr(label),
+                    index=index,
+                    last=classes - 1,
+                )
+            )
+    for index, label in enumerate(targets):
+        if not 0 <= label < classes:
+            if label < 0:
+                fix = text("error.losses.class_from_zero")
+            else:
+                wide = int(max(targets)) + 1  # one output for each class that y names
+                fix = text("error.losses.class_more_outputs", wide=wide)
+            raise ValueError(
+                text(
+                    "error.losses.class_range",
+                    label=repr(label),
+                    index=index,
+                    classes=classes,
+                    last=classes - 1,
+                    fix=fix,
+                )
+            )

@@ -14,6 +14,7 @@ from typing import Any
 
 import autograd
 from autograd import Value, collector_paused
+from nn.evaluate import argmax
 from nn.layers import MLP
 
 #: Builds a batch's loss from its features and targets (Values or numbers).
@@ -26,7 +27,9 @@ class RecordedStep:
     Args:
         batch_loss: builds the loss of a batch (with a form of the loss that
             is safe to record: ``nn.losses.RECORDABLE``).
-        target: what a label becomes in its target leaf (hinge's sign, say).
+        target: what a label becomes in its target: one number (hinge's
+            sign, say), one leaf; or a row of numbers (cross_entropy's
+            one-hot row), one leaf each (``nn.losses.recorded_target``).
         X_batch, y_batch: a batch of the size to record.
         wrt: the leaves whose gradients a replay fills (the parameters).
 
@@ -37,7 +40,7 @@ class RecordedStep:
     def __init__(
         self,
         batch_loss: BatchLoss,
-        target: Callable[[float], float],
+        target: Callable[[float], Any],
         X_batch: Sequence[Sequence[Any]],
         y_batch: Sequence[float],
         wrt: Sequence[Value],
@@ -45,10 +48,17 @@ class RecordedStep:
         self.target = target
         rows = [[Value(0.0) for _ in x] for x in X_batch]
         self.features = [leaf for row in rows for leaf in row]
-        self.targets = [Value(0.0) for _ in y_batch]
+        first = target(y_batch[0])
+        self.rows = isinstance(first, Sequence)  # one leaf per class, or one per sample
+        if self.rows:
+            targets: list[Any] = [[Value(0.0) for _ in first] for _ in y_batch]
+            self.target_leaves = [leaf for row in targets for leaf in row]
+        else:
+            targets = self.target_leaves = [Value(0.0) for _ in y_batch]
+        self.targets = targets
         self.load(X_batch, y_batch)
         with collector_paused():
-            self.tape = autograd.record(batch_loss(rows, self.targets), wrt=wrt)
+            self.tape = autograd.record(batch_loss(rows, targets), wrt=wrt)
 
     def load(self, X_batch: Sequence[Sequence[Any]], y_batch: Sequence[float]) -> None:
         """Put a batch's features and targets into the leaves."""
@@ -56,31 +66,42 @@ class RecordedStep:
         for leaf, value in zip(self.features, values):
             leaf.data = value
         target = self.target
-        for leaf, label in zip(self.targets, y_batch):
-            leaf.data = target(label)
+        if self.rows:
+            numbers = [v for label in y_batch for v in target(label)]
+        else:
+            numbers = [target(label) for label in y_batch]
+        for leaf, number in zip(self.target_leaves, numbers):
+            leaf.data = number
 
 
 class RecordedPredictions:
     """The model's output on fixed samples, recorded for the accuracy.
 
     A forward pass only (no gradients), on the samples as constants; replays
-    give ``nn.predict``'s numbers bit for bit.
+    give ``nn.predict``'s numbers bit for bit, and so ``nn.accuracy``'s count.
     """
 
     def __init__(self, model: MLP, samples: list[list[Any]], threshold: float) -> None:
+        self.classes = model.sizes[-1]
         with collector_paused():
             rows = [[x if type(x) is float else x.data for x in sample] for sample in samples]
             outputs = [model(row) for row in rows]
+            if self.classes > 1:  # every class's output, sample by sample
+                outputs = [z for out in outputs for z in out]
             self.tape = autograd.record(autograd.sum(outputs), wrt=(), also=outputs)
         self.threshold = threshold
 
     def accuracy(self, labels: list[float]) -> float:
         """The fraction of the samples classified right at the parameters' current values."""
         self.tape.replay()
+        values = self.tape.values
+        if self.classes > 1:  # right when the largest output is the label's class
+            k = self.classes
+            rows = (values[start : start + k] for start in range(0, len(values), k))
+            right = sum(argmax(row) == label for row, label in zip(rows, labels))
+            return right / len(labels)
         threshold = self.threshold
-        right = sum(
-            (out > threshold) == (label > 0) for out, label in zip(self.tape.values, labels)
-        )
+        right = sum((out > threshold) == (label > 0) for out, label in zip(values, labels))
         return right / len(labels)
 
 

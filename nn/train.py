@@ -25,7 +25,7 @@ from nn.data import batches, check_batch_size
 from nn.diagnosis import diagnose
 from nn.evaluate import accuracy, decision_threshold, fraction_right, predict
 from nn.layers import MLP
-from nn.losses import LOSSES, RECORDABLE, check_targets
+from nn.losses import LOSSES, ON_LOGITS, RECORDABLE, check_outputs, check_targets, recorded_target
 from nn.optim import Optimizer, Snapshot, finite
 from nn.recorded import RecordedPredictions, RecordedStep
 
@@ -157,10 +157,10 @@ class TrainingLoop:
             raise ValueError(
                 text("error.fit.unknown_loss", given=repr(loss), choices=", ".join(LOSSES))
             )
-        checks.one_output(model, "fit")
+        check_outputs(loss, model.sizes[-1], "fit")
         self.samples = checks.samples(X, model.nin)
         self.labels = checks.labels(y, len(self.samples))
-        check_targets(loss, self.labels)
+        check_targets(loss, self.labels, classes=model.sizes[-1])
         self.seed = checks.whole_number(seed, "seed")
         check_batch_size(batch_size)
         self.batch_size = None if batch_size is None else int(batch_size)
@@ -225,10 +225,10 @@ class TrainingLoop:
         """
         recorded = self._recorded.get(len(X_batch))
         if recorded is None:
-            loss_function, target = RECORDABLE[self.loss]
+            loss_function = RECORDABLE[self.loss][0]
             recorded = RecordedStep(
                 lambda X, y: self.batch_loss(X, y, loss_function),
-                target,
+                recorded_target(self.loss, self.model.sizes[-1]),
                 X_batch,
                 y_batch,
                 wrt=self.model.parameters(),
@@ -413,8 +413,12 @@ def fit(
         model: the model to train (its parameters change in place).
         X: the samples: a list of feature lists, or a 2-D numpy array.
         y: one label per sample (a list or a numpy array): 0/1 for bce and
-            bce_prob, 0/1 or −1/+1 for hinge, any number for mse.
-        loss: bce (on logits, for a sigmoid output), bce_prob, mse or hinge.
+            bce_prob, 0/1 or −1/+1 for hinge, any number for mse, the class
+            0, 1, ..., k−1 for cross_entropy.
+        loss: bce (on logits, for a sigmoid output), bce_prob, mse or hinge,
+            for a model with one output; cross_entropy (on logits: the
+            softmax is the loss's own) for a model with one output per
+            class, such as ``MLP(2, [8, 3])`` for three classes.
         optimizer: sgd, momentum, adam, or an ``Optimizer`` instance.
         lr: learning rate (when ``optimizer`` is a name).
         epochs: passes over the data.
@@ -435,12 +439,14 @@ def fit(
             (``autograd.record``, the batch's features and labels as leaves):
             the same losses and parameters bit for bit, several times faster
             after a one-off compile. None (the default) records wherever
-            that is exact (bce, mse or hinge: ``nn.losses.RECORDABLE``, and
-            samples of plain numbers) and builds every graph otherwise; True
+            that is exact (bce, mse, hinge or cross_entropy:
+            ``nn.losses.RECORDABLE``, and samples of plain numbers) and
+            builds every graph otherwise; True
             insists (an error for bce_prob); False always builds.
 
     Returns:
-        The ``History``: loss and training accuracy per epoch.
+        The ``History``: loss and training accuracy per epoch (for several
+        outputs, the share of samples whose largest output is their class).
 
     Ctrl-C (KeyboardInterrupt, a notebook's stop button) does not raise: it
     ends training and ``fit`` returns the History of the finished epochs
@@ -455,9 +461,11 @@ def fit(
             to try; the same text is in ``history.warning``.
 
     Raises:
-        ValueError, TypeError: for bad arguments, or samples or labels that
-            the loss cannot use, or ``compiled=True`` with a loss not safe to
-            record (bce_prob); checked before anything changes.
+        ValueError, TypeError: for bad arguments, samples or labels that
+            the loss cannot use (a class outside the model's outputs, say),
+            a loss the model's outputs do not suit (cross_entropy on one
+            output, bce on several), or ``compiled=True`` with a loss not
+            safe to record (bce_prob); checked before anything changes.
         FloatingPointError: (``nn.train.Diverged``) if the loss or a parameter
             becomes nan or inf (usually a learning rate too large). The model
             is put back to the parameters at which the last finite loss was
@@ -482,13 +490,15 @@ def fit(
     return history
 
 
-def forward_batch(model: MLP, X: Sequence[Sequence[float]], loss: str) -> list[Value]:
+def forward_batch(model: MLP, X: Sequence[Sequence[float]], loss: str) -> list[Any]:
     """The model's outputs for a batch, as the loss wants them.
 
-    ``bce`` works on logits, so for it the model's last activation (the
-    sigmoid) is left to the loss; the other losses take the model's output.
+    ``bce`` and ``cross_entropy`` work on logits (the last layer's ``z``):
+    the sigmoid, or the softmax over the classes, is the loss's own, so the
+    model's last activation is left out. The other losses take the model's
+    output. One Value per sample, or for several outputs one list of them.
     """
-    if loss == "bce":
+    if loss in ON_LOGITS:
         return [model.logits(x) for x in X]
     return [model(x) for x in X]
 

@@ -82,26 +82,40 @@ def test_compiled_fit_stops_at_nan_as_fit_does() -> None:
     assert outcomes[0] == outcomes[1]
 
 
-def test_recordable_losses_equal_their_plain_forms() -> None:
-    scores = [Value(x) for x in (-2.0, 0.5, 3.0, -0.0)]
-    labels = [0.0, 1.0, 1.0, 0.0]
-    for name, (recordable, target) in losses.RECORDABLE.items():
-        plain = losses.LOSSES[name](scores, labels)
-        leaves = [Value(target(label)) for label in labels]
-        recorded = recordable(scores, leaves)
-        assert bits([recorded.data]) == bits([plain.data])
-        tape = autograd.record(recorded, wrt=scores)
-        for leaf, label in zip(leaves, [1.0, 0.0, 0.0, 1.0]):
-            leaf.data = target(label)  # new labels, no new recording
-        for s in scores:
-            s.grad = 0.0
-        value = tape.replay()
-        got = [s.grad for s in scores]
-        for s in scores:
-            s.grad = 0.0
-        fresh = losses.LOSSES[name](scores, [1.0, 0.0, 0.0, 1.0])
-        fresh.backward()
-        assert bits([value, *got]) == bits([fresh.data, *(s.grad for s in scores)])
+@pytest.mark.parametrize("name", list(losses.RECORDABLE))
+def test_recordable_losses_equal_their_plain_forms(name: str) -> None:
+    if name == "cross_entropy":  # three logits per sample, class labels
+        rows = [[Value(x), Value(x / 3 - 1), Value(1 - x)] for x in (-2.0, 0.5, 3.0, -0.0)]
+        scores, predictions = [z for row in rows for z in row], rows
+        labels, relabelled = [0.0, 2.0, 1.0, 0.0], [1.0, 0.0, 2.0, 2.0]
+    else:
+        scores = predictions = [Value(x) for x in (-2.0, 0.5, 3.0, -0.0)]
+        labels, relabelled = [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 0.0, 1.0]
+    recordable, target = losses.RECORDABLE[name][0], losses.recorded_target(name, 3)
+    plain = losses.LOSSES[name](predictions, labels)
+    # One leaf per sample, or for a one-hot row one per class.
+    leaves = [
+        [Value(v) for v in target(label)] if name == "cross_entropy" else Value(target(label))
+        for label in labels
+    ]
+    recorded = recordable(predictions, leaves)
+    assert bits([recorded.data]) == bits([plain.data])
+    tape = autograd.record(recorded, wrt=scores)
+    for leaf, label in zip(leaves, relabelled):  # new labels, no new recording
+        if name == "cross_entropy":
+            for each, v in zip(leaf, target(label)):
+                each.data = v
+        else:
+            leaf.data = target(label)
+    for s in scores:
+        s.grad = 0.0
+    value = tape.replay()
+    got = [s.grad for s in scores]
+    for s in scores:
+        s.grad = 0.0
+    fresh = losses.LOSSES[name](predictions, relabelled)
+    fresh.backward()
+    assert bits([value, *got]) == bits([fresh.data, *(s.grad for s in scores)])
 
 
 def test_a_hinge_recorded_with_its_labels_keeps_their_signs() -> None:

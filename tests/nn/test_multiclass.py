@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import struct
 
 import pytest
 from hypothesis import given, settings
@@ -10,7 +11,9 @@ from hypothesis import strategies as st
 
 import autograd
 import nn
-from nn import data, evaluate, losses
+from nn import data, diagnosis, evaluate, losses
+
+logit_floats = st.floats(-5.0, 5.0)
 
 
 def train(X, y, epochs: int = 60, lr: float = 0.5, seed: int = 0):  # type: ignore[no-untyped-def]
@@ -116,3 +119,170 @@ def test_an_mlps_cross_entropy_is_named_as_the_article_names_its_loss() -> None:
     names = [s.name for s in steps(loss) if s.phase == "forward"]
     assert names[-1] == "L" and "ℓ" in names and "z2[2]" in names
     assert "CE(softmax(z2), y)" in autograd.draw.draw(loss).source
+
+
+# nn.fit with loss="cross_entropy": one output per class, labels 0, 1, ..., k − 1.
+
+
+def bits(numbers: list[float]) -> list[bytes]:
+    return [struct.pack("<d", x) for x in numbers]
+
+
+def test_fit_learns_three_blobs() -> None:
+    X, y = data.blobs(n=90, classes=3, seed=1)
+    model = nn.MLP(2, [8, 3], seed=0)
+    history = nn.fit(model, X, y, loss="cross_entropy", lr=0.5, epochs=60)
+    assert history.loss[-1] < 0.1 * history.loss[0]
+    assert history.accuracy[-1] >= 0.95
+    assert history.accuracy[-1] == nn.accuracy(model, X, y)
+    assert history.warning == ""
+
+
+def test_the_step_is_recorded_where_it_is_exact() -> None:
+    X, y = data.blobs(n=12, classes=3, seed=2)
+    loop = nn.TrainingLoop(nn.MLP(2, [4, 3]), X, y, loss="cross_entropy")
+    assert loop.compiled  # recorded by default, as bce is
+    as_values = [[autograd.Value(v) for v in x] for x in X]
+    loop = nn.TrainingLoop(nn.MLP(2, [4, 3]), as_values, y, loss="cross_entropy")
+    assert not loop.compiled  # gradients into Value features need the graph
+    assert loop.train(2).loss[-1] < loop.history.loss[0]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    classes=st.integers(2, 4),
+    seed=st.integers(0, 2**16),
+    batch_size=st.sampled_from([None, 1, 4, 7]),
+    optimizer=st.sampled_from(["sgd", "momentum", "adam"]),
+    weight_decay=st.sampled_from([0.0, 1e-3]),
+)
+def test_recorded_fit_equals_built_fit_bit_for_bit(
+    classes: int, seed: int, batch_size: int | None, optimizer: str, weight_decay: float
+) -> None:
+    X, y = data.spirals(n=17, classes=classes, seed=seed)
+    runs = []
+    for compiled in (True, False):
+        model = nn.MLP(2, [5, classes], seed=seed)
+        history = nn.fit(
+            model,
+            X,
+            y,
+            loss="cross_entropy",
+            optimizer=optimizer,
+            lr=0.05,
+            epochs=3,
+            batch_size=batch_size,
+            weight_decay=weight_decay,
+            seed=seed,
+            compiled=compiled,
+        )
+        parameters = model.parameters()
+        runs.append(
+            (
+                bits(history.loss),
+                history.accuracy,
+                bits([p.data for p in parameters]),
+                bits([p.grad for p in parameters]),
+            )
+        )
+    assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_the_history_accuracy_is_the_share_whose_largest_output_is_their_class(
+    compiled: bool,
+) -> None:
+    X, y = data.spirals(n=30, classes=3, seed=3)
+    model = nn.MLP(2, [6, 3], seed=1)
+    each_epoch = []
+
+    def measure(epoch: int, history: nn.History) -> None:
+        outputs = nn.predict(model, X)
+        right = sum(evaluate.argmax(out) == label for out, label in zip(outputs, y))
+        each_epoch.append(right / len(X))
+
+    history = nn.fit(
+        model, X, y, loss="cross_entropy", epochs=8, lr=0.3, on_epoch=measure, compiled=compiled
+    )
+    assert history.accuracy == each_epoch
+    assert len(set(each_epoch)) > 1  # it moved: the check saw more than one number
+
+
+MISTAKES = [
+    # (name, outputs, loss, labels, error, what the message says)
+    ("class too large", 3, "cross_entropy", [0, 1, 3], ValueError,
+     r"label 3\.0 at index 2 is not a class of this model: it has 3 outputs.*labels are 0 to 2"
+     r".*give the model 4 outputs"),
+    ("class below 0", 3, "cross_entropy", [0, -1, 2], ValueError,
+     r"label -1\.0 at index 1 .* 0 to 2\. Number the classes from 0"),
+    ("not a whole number", 3, "cross_entropy", [0, 1.5, 2], ValueError,
+     r"label 1\.5 at index 1 is not a class: cross_entropy takes .* whole number from 0 to 2"),
+    ("nan", 3, "cross_entropy", [0, math.nan, 2], ValueError, r"label nan at index 1 is not"),
+    ("a one-hot row", 3, "cross_entropy", [[1, 0, 0], [0, 1, 0], [0, 0, 1]], TypeError,
+     r"label 0 of y is \[1, 0, 0\]; labels are numbers"),
+    ("cross_entropy on one output", 1, "cross_entropy", [0, 1, 0], ValueError,
+     r"fit: loss='cross_entropy' needs a model with one output per class, at least 2; this "
+     r"model has 1 output\. For two classes with labels 0/1 use loss='bce'"),
+    ("bce on three outputs", 3, "bce", [0, 1, 0], ValueError,
+     r"fit: loss='bce' needs a model with one output .*; this model has 3 outputs\. For 3 "
+     r"classes, with labels 0 to 2, use loss='cross_entropy'"),
+    ("mse on two outputs", 2, "mse", [0, 1, 0], ValueError,
+     r"loss='mse' needs a model with one output .* use loss='cross_entropy'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("outputs", "loss", "labels", "error", "message"),
+    [mistake[1:] for mistake in MISTAKES],
+    ids=[mistake[0] for mistake in MISTAKES],
+)
+@pytest.mark.parametrize("compiled", [None, False])
+def test_fit_explains_what_is_wrong_and_changes_nothing(
+    outputs: int, loss: str, labels: list, error: type, message: str, compiled: bool | None
+) -> None:
+    model = nn.MLP(2, [4, outputs], seed=0)
+    before = model.state_dict()
+    X = [[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]]
+    with pytest.raises(error, match=message):
+        nn.fit(model, X, labels, loss=loss, epochs=2, compiled=compiled)
+    assert model.state_dict() == before
+
+
+def test_the_mistakes_are_told_in_chinese_too() -> None:
+    from autograd.language import using_language
+
+    X = [[0.0, 1.0], [1.0, 0.0]]
+    with using_language("zh"):
+        with pytest.raises(ValueError, match=r"位置 1 的标签 3\.0 不是这个模型的类别"):
+            nn.fit(nn.MLP(2, [4, 3]), X, [0, 3], loss="cross_entropy")
+        with pytest.raises(ValueError, match="不是类别：cross_entropy 要求"):
+            nn.fit(nn.MLP(2, [4, 3]), X, [0, 0.5], loss="cross_entropy")
+        with pytest.raises(ValueError, match="这个模型只有 1 个输出"):
+            nn.fit(nn.MLP(2, [4, 1]), X, [0, 1], loss="cross_entropy")
+        with pytest.raises(ValueError, match="这个模型有 3 个输出"):
+            nn.fit(nn.MLP(2, [4, 3]), X, [0, 1], loss="bce")
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.integers(0, 3), min_size=2, max_size=20),
+    st.lists(logit_floats, min_size=4, max_size=4),
+)
+def test_the_constant_loss_is_the_best_a_constant_prediction_gets(
+    labels: list[int], constant: list[float]
+) -> None:
+    # A model that learns nothing gives every sample the same logits; the
+    # best such logits are the log of each class's share: the entropy of the shares.
+    floor = diagnosis.constant_loss("cross_entropy", [float(k) for k in labels])
+    everyone = losses.cross_entropy([constant] * len(labels), labels).data
+    assert everyone >= floor * (1 - 1e-12) - 1e-15
+    shares = [max(labels.count(k), 1e-300) / len(labels) for k in range(4)]
+    best = losses.cross_entropy([[math.log(p) for p in shares]] * len(labels), labels).data
+    assert best == pytest.approx(floor, rel=1e-12, abs=1e-15)
+
+
+def test_a_multi_class_run_that_did_not_learn_says_so() -> None:
+    X, y = data.blobs(n=30, classes=3, seed=1)
+    model = nn.MLP(2, [4, 3], seed=2)  # its first loss, 1.72, is worse than a guess's, 1.1
+    with pytest.warns(nn.TrainingWarning, match=r"stalled.*no better than predicting .*1\.099"):
+        nn.fit(model, X, y, loss="cross_entropy", lr=1e-7, epochs=20)
