@@ -45,10 +45,11 @@ from autograd import collector_paused
 from autograd.floatmath import bce_with_logits as bce_float
 from autograd.language import HTML_LANG, catalogue, current_language, text, using_language
 from autograd.names import fmt
-from autograd.ops import OPS
-from autograd.stepper import json_for_script
+from autograd.ops import OPS, cross_entropy_of, softmax_of
+from autograd.stepper import Stepper, json_for_script
 from nn import checks
 from nn import data as datasets
+from nn.evaluate import argmax
 from nn.layers import MLP, NONLINEAR_ACTIVATIONS
 from nn.optim import Optimizer
 from nn.recorded import RecordedLayerOutputs
@@ -68,6 +69,12 @@ BATCH_SIZES = (1, 10, 30, None)  # None: the whole training set
 #: λ of the L2 penalty λ·Σp² (``nn.fit``'s ``weight_decay``); 0 for none.
 WEIGHT_DECAYS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1)
 MAX_LAYERS, MAX_NEURONS = 3, 8
+#: How many classes the points may have. Two: one sigmoid output and binary
+#: cross-entropy, the article's network; more: one output per class and
+#: cross-entropy on their softmax.
+CLASS_COUNTS = (2, 3, 4)
+#: The datasets that come in more than two classes (one's own points too).
+MULTICLASS_DATASETS = ("blobs", "spirals", OWN)
 
 #: The settings of a new playground: the article's network (3 ReLU, 1 sigmoid) and its
 #: plain gradient descent, on XOR.
@@ -82,6 +89,7 @@ DEFAULTS: dict[str, Any] = {
     "optimizer": "sgd",
     "batch_size": None,
     "weight_decay": 0.0,
+    "classes": 2,
     "seed": 0,
     "compiled": True,
 }
@@ -96,11 +104,12 @@ class Playground:
     """A 2-D classification playground: data, model, optimizer and the training loop.
 
     Args:
-        model: an ``nn.MLP`` with 2 inputs and 1 output to train (its last
-            layer's output is read as a logit: the loss is binary
-            cross-entropy on it). By default the article's 2-3-1 network,
-            built from ``hidden`` and ``activation``. Reset puts a given
-            model back to the parameters it had here.
+        model: an ``nn.MLP`` with 2 inputs to train: with 1 output, read as a
+            logit (the loss is binary cross-entropy on it), or one output per
+            class (3 or 4; the loss is cross-entropy on their softmax). By
+            default the article's 2-3-1 network, built from ``hidden``,
+            ``activation`` and ``classes``. Reset puts a given model back to
+            the parameters it had here.
         resolution: the input plane's grid, ``resolution × resolution``
             points, for the boundary and the neuron maps.
         redraw_every: epochs between two frames while playing.
@@ -110,14 +119,15 @@ class Playground:
             layers of 1-8), activation (of the hidden layers), lr,
             optimizer (sgd, momentum, adam), batch_size (None for all),
             weight_decay (λ of an L2 penalty λ·Σp² on every weight and
-            bias, as ``nn.fit``'s: the same numbers; 0 for none),
+            bias, as ``nn.fit``'s: the same numbers; 0 for none), classes
+            (2, 3 or 4; more than two for blobs, spirals and one's own points),
             seed (data, weights and shuffling: the same seed, the same run),
             compiled (train with the recorded step: the same numbers, bit
             for bit, several times faster; False builds every graph).
 
     Raises:
         ValueError: for a setting outside its choices, or a model that is
-            not an MLP with 2 inputs and 1 output.
+            not an MLP with 2 inputs and 1 output or one per class.
     """
 
     def __init__(
@@ -136,9 +146,11 @@ class Playground:
         self.redraw_every = redraw_every
         base = dict(DEFAULTS)
         if model is not None:
-            if not isinstance(model, MLP) or model.nin != 2 or model.sizes[-1] != 1:
+            outputs = model.sizes[-1] if isinstance(model, MLP) else 0
+            if outputs not in (1, *CLASS_COUNTS[1:]) or model.nin != 2:
                 raise ValueError(text("playground.error.model", given=repr(model)))
             base["hidden"] = list(model.sizes[:-1])
+            base["classes"] = max(2, outputs)
             base["activation"] = model.activations[0] if model.sizes[:-1] else "relu"
         self.settings = check_settings({**base, **settings})
         # The learner's own points: {"train": (X, y), "test": (X, y)} and their plane.
@@ -163,11 +175,19 @@ class Playground:
         new = check_settings({**self.settings, **changes})
         if new["dataset"] == OWN and self.own is None:
             raise ValueError(text("playground.error.no_own_points"))
+        if new["dataset"] == OWN and self.own is not None:
+            labels = [label for _, y in self.own.values() for label in y]
+            if max(labels) >= new["classes"]:
+                raise ValueError(
+                    text(
+                        "playground.error.own_classes", given=new["classes"], most=int(max(labels))
+                    )
+                )
         old, self.settings = self.settings, new
-        data_keys = ("dataset", "points", "noise", "test_fraction", "seed")
+        data_keys = ("dataset", "points", "noise", "test_fraction", "classes", "seed")
         if any(old[k] != new[k] for k in data_keys):
             self._make_data()
-        model_keys = ("hidden", "activation", "seed")
+        model_keys = ("hidden", "activation", "classes", "seed")
         if any(old[k] != new[k] for k in model_keys):
             self._use_model(self._new_model())  # a given model is set aside
         self.reset()
@@ -177,10 +197,23 @@ class Playground:
         self._start = model.state_dict()  # what reset puts back
         self._outputs: dict[tuple[int, bool], tuple[Any, Any]] = {}  # see forward
 
+    @property
+    def classes(self) -> int:
+        """How many classes the points have (``settings["classes"]``)."""
+        return self.settings["classes"]
+
+    @property
+    def loss(self) -> str:
+        """The loss trained on: binary cross-entropy for two classes, cross-entropy for more."""
+        return "bce" if self.classes == 2 else "cross_entropy"
+
     def _new_model(self) -> MLP:
         s = self.settings
-        activations = [s["activation"]] * len(s["hidden"]) + ["sigmoid"]
-        return MLP(2, [*s["hidden"], 1], activations, seed=s["seed"])
+        # Two classes: one sigmoid output (ŷ); more: one output per class, their
+        # softmax taken by the loss.
+        outputs, last = (1, "sigmoid") if self.classes == 2 else (self.classes, "linear")
+        activations = [s["activation"]] * len(s["hidden"]) + [last]
+        return MLP(2, [*s["hidden"], outputs], activations, seed=s["seed"])
 
     def _make_data(self) -> None:
         s = self.settings
@@ -192,10 +225,13 @@ class Playground:
             self.extent = list(self.own_extent)  # the plane stays put while points are edited
         else:
             make = datasets.DATASETS[s["dataset"]]
+            options: dict[str, Any] = {"seed": s["seed"]}
+            if self.classes > 2:
+                options["classes"] = self.classes
             if s["dataset"] == "blobs":
-                X, y = make(s["points"], spread=4 * s["noise"], seed=s["seed"])
+                X, y = make(s["points"], spread=4 * s["noise"], **options)
             else:
-                X, y = make(s["points"], noise=s["noise"], seed=s["seed"])
+                X, y = make(s["points"], noise=s["noise"], **options)
             (self.X, self.y), (self.X_test, self.y_test) = datasets.train_test_split(
                 X, y, s["test_fraction"], seed=s["seed"]
             )
@@ -240,7 +276,7 @@ class Playground:
             if sum(len(y) for _, y in points.values()) >= MAX_OWN_POINTS:
                 raise ValueError(text("playground.error.too_many_points", most=MAX_OWN_POINTS))
             points["train"][0].append(_on_the_plane(x))
-            points["train"][1].append(_checked_label(label))
+            points["train"][1].append(_checked_label(label, self.classes))
         elif do in ("move", "erase"):
             if split not in points or not (
                 isinstance(index, int) and 0 <= index < len(points[split][1])
@@ -342,7 +378,7 @@ class Playground:
                 raise ValueError(text("playground.error.bad_link"))
             own[split] = (
                 [_checked_point(row[:2]) for row in rows],
-                [_checked_label(row[2]) for row in rows],
+                [_checked_label(row[2], new["classes"]) for row in rows],
             )
         self.own, self.own_extent = own, extent
         self.update(**new)
@@ -363,7 +399,7 @@ class Playground:
             self.model,
             self.X,
             self.y,
-            loss="bce",
+            loss=self.loss,
             optimizer=s["optimizer"],
             lr=s["lr"],
             batch_size=s["batch_size"],
@@ -441,9 +477,13 @@ class Playground:
     def _record_metrics(self) -> None:
         self.history["epoch"].append(self.epoch)
         for split, X, y in (("train", self.X, self.y), ("test", self.X_test, self.y_test)):
-            logits = [layers[-1][0] for layers in self.forward(X, logits=True)]
-            loss = sum(bce_float(z, label) for z, label in zip(logits, y)) / len(y)
-            right = sum((z > 0.0) == (label > 0.5) for z, label in zip(logits, y))
+            logits = [layers[-1] for layers in self.forward(X, logits=True)]
+            if self.classes == 2:
+                loss = sum(bce_float(z, label) for (z,), label in zip(logits, y)) / len(y)
+                right = sum((z > 0.0) == (label > 0.5) for (z,), label in zip(logits, y))
+            else:
+                loss = sum(ce_float(z, label) for z, label in zip(logits, y)) / len(y)
+                right = sum(argmax(z) == label for z, label in zip(logits, y))
             self.history[f"{split}_loss"].append(loss)
             self.history[f"{split}_accuracy"].append(right / len(y))
 
@@ -473,7 +513,8 @@ class Playground:
     def maps(self) -> list[list[float]]:
         """Each neuron's output over the input plane, layer by layer, as numbers in
         [−1, 1]: hidden outputs clipped to that range, the output as ``2ŷ − 1``
-        (so 0 is the decision boundary, ŷ = 0.5)."""
+        (so 0 is the decision boundary, ŷ = 0.5); for more than two classes
+        each class's probability ``p`` as ``2p − 1``."""
         per_point = self.forward(self.grid, logits=True)
         count = sum(self.model.sizes)
         neurons: list[list[float]] = [[] for _ in range(count)]
@@ -483,9 +524,25 @@ class Playground:
                 for v in layer:
                     neurons[k].append(-1.0 if v < -1.0 else 1.0 if v > 1.0 else v)
                     k += 1
-            z = rows[-1][0]
-            neurons[k].append(2.0 * OPS["sigmoid"].forward(z) - 1.0)  # type: ignore[union-attr]
+            for p in probabilities(rows[-1]):
+                neurons[k].append(2.0 * p - 1.0)
+                k += 1
         return neurons
+
+    def plane(self) -> str:
+        """For more than two classes, what the plane is painted with, as base64: two
+        bytes per grid point (rows from the top), the likeliest class and how
+        sure, ``(p − 1/k) / (1 − 1/k) · 255`` for its probability ``p`` of ``k``
+        classes ("" for two classes: the output's map is the plane)."""
+        if self.classes == 2:
+            return ""
+        k = self.classes
+        painted = bytearray()
+        for rows in self.forward(self.grid, logits=True):
+            p = probabilities(rows[-1])
+            best = argmax(p)
+            painted += bytes((best, round(255 * (p[best] - 1 / k) / (1 - 1 / k))))
+        return base64.b64encode(bytes(painted)).decode("ascii")
 
     def _input_maps(self) -> list[list[float]]:
         """Each input feature over the plane, from −1 at one edge to 1 at the other."""
@@ -507,6 +564,8 @@ class Playground:
                 "lr": list(LEARNING_RATES),
                 "batch_size": list(BATCH_SIZES),
                 "weight_decay": list(WEIGHT_DECAYS),
+                "classes": list(CLASS_COUNTS),
+                "multiclass_datasets": list(MULTICLASS_DATASETS),
                 "max_layers": MAX_LAYERS,
                 "max_neurons": MAX_NEURONS,
             },
@@ -521,9 +580,17 @@ class Playground:
             "explainable": _stepper_size(model) <= _max_stepper_nodes(),
             "words": words(),
             "rule": self.update_rule(),
-            # The tint's scale: ŷ from 0 (class 0's colour) to 1 (class 1's).
-            "probability_ticks": [[v, fmt(v)] for v in (0.0, 0.5, 1.0)],
+            "classes": self.classes,
+            "probability_ticks": self._probability_ticks(),
         }
+
+    def _probability_ticks(self) -> list[list[Any]]:
+        """The tint's scale, ``[place from 0 to 1, text]``: for two classes ŷ from 0
+        (class 0's colour) to 1 (class 1's); for ``k`` classes the likeliest
+        class's probability, from ``1/k`` (no better than a guess: no tint) to 1."""
+        if self.classes == 2:
+            return [[v, fmt(v)] for v in (0.0, 0.5, 1.0)]
+        return [[0.0, f"1/{self.classes}"], [1.0, "1"]]
 
     def update_rule(self) -> str:
         """The update each batch makes, with this run's numbers: the article's
@@ -564,6 +631,7 @@ class Playground:
             ],
             "biases": [[n.b.data for n in layer.neurons] for layer in self.model.layers],
             "maps": _encode(self.maps()),
+            "plane": self.plane(),
             "summary": text(
                 "playground.summary",
                 train_loss=fmt(h["train_loss"][-1]),
@@ -598,7 +666,8 @@ class Playground:
                 extra, and a network small enough to step through).
 
         Returns:
-            ``x``, ``y``, ``prediction`` (ŷ), ``loss``; ``grads`` and
+            ``x``, ``y``, ``prediction`` (ŷ; for more than two classes the
+            list of each class's probability), ``loss``; ``grads`` and
             ``weights``: every parameter's gradient (from ``backward()``) and
             value, by its article name (``W1[0,1]``, ``b2[0]``); ``stepper``:
             the step-through as HTML ("" when not made, ``note`` says why);
@@ -616,20 +685,24 @@ class Playground:
         x, label = X[index], y[index]
         model = self.model
         model.zero_grad()
-        loss = autograd.binary_cross_entropy_with_logits(model.logits(x), label)
+        if self.classes == 2:
+            loss = autograd.binary_cross_entropy_with_logits(model.logits(x), label)
+        else:
+            loss = autograd.cross_entropy(model.logits(x), int(label))
         loss.backward()
         params = list(model.parameters())
         grads = {p.label: p.grad for p in params}
         weights = {p.label: p.data for p in params}
         model.zero_grad()
-        z = loss.operands[0].data  # type: ignore[union-attr]
+        logits = [z.data for z in loss.operands[: len(model.layers[-1].neurons)]]  # type: ignore[union-attr]
+        predicted = probabilities(logits)
         result: dict[str, Any] = {
             "index": index,
             "split": split,
             "epoch": self.epoch,
             "x": list(x),
             "y": label,
-            "prediction": OPS["sigmoid"].forward(z),  # type: ignore[union-attr]
+            "prediction": predicted[0] if self.classes == 2 else predicted,
             "loss": loss.data,
             "grads": grads,
             "weights": weights,
@@ -644,7 +717,9 @@ class Playground:
             "x1": fmt(x[0]),
             "x2": fmt(x[1]),
             "y": fmt(label),
-            "prediction": fmt(result["prediction"]),
+            "prediction": fmt(predicted[0])
+            if self.classes == 2
+            else "[" + ", ".join(fmt(p) for p in predicted) + "]",
             "loss": fmt(loss.data),
         }
         result["title"] = text("playground.explain.title", **said)
@@ -668,7 +743,10 @@ class Playground:
         except ImportError:  # pragma: no cover - draw needs only the standard library
             return result
         try:
-            page = model.stepper(x=x, y=label)
+            if self.classes == 2:
+                page = model.stepper(x=x, y=label)
+            else:  # the graph and its steps (the article's panels are for one output)
+                page = Stepper(loss)
         except MissingExtra as error:
             result["note"] = text("playground.explain.no_stepper", error=error)
             return result
@@ -699,7 +777,7 @@ class Playground:
     def replay_name(self) -> str:
         """A file name for the exported run: dataset, network and epoch."""
         s = self.settings
-        network = "-".join(str(n) for n in [2, *s["hidden"], 1])
+        network = "-".join(str(n) for n in [2, *self.model.sizes])
         return f"glassgrad-{s['dataset']}-{network}-{s['activation']}-epoch{self.epoch}.html"
 
 
@@ -952,6 +1030,25 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
             )
     datasets.check_batch_size(s["batch_size"])
     s["weight_decay"] = checks.weight_decay(s["weight_decay"])
+    classes = s["classes"]
+    if isinstance(classes, bool) or classes not in CLASS_COUNTS:
+        raise ValueError(
+            text(
+                "playground.error.unknown_choice",
+                name="classes",
+                given=repr(classes),
+                choices=", ".join(map(str, CLASS_COUNTS)),
+            )
+        )
+    if classes > 2 and s["dataset"] not in MULTICLASS_DATASETS:
+        raise ValueError(
+            text(
+                "playground.error.two_classes",
+                dataset=s["dataset"],
+                given=classes,
+                choices=", ".join(MULTICLASS_DATASETS),
+            )
+        )
     if not isinstance(s["compiled"], bool):
         raise ValueError(text("playground.error.compiled", given=repr(s["compiled"])))
     return s
@@ -1050,19 +1147,34 @@ def _on_the_plane(x: Any) -> list[float]:
     return [round(v, 3) for v in _checked_point(x)]
 
 
-def _checked_label(label: Any) -> float:
-    """A class, 0 or 1, as a float, or a ValueError."""
-    if isinstance(label, bool) or label not in (0, 1):
-        raise ValueError(text("playground.error.label", given=repr(label)))
+def _checked_label(label: Any, classes: int = 2) -> float:
+    """A class, 0 to ``classes − 1``, as a float, or a ValueError."""
+    if isinstance(label, bool) or label not in range(classes):
+        key = "playground.error.label" if classes == 2 else "playground.error.class"
+        raise ValueError(text(key, given=repr(label), last=classes - 1))
     return float(label)
 
 
+def probabilities(logits: Sequence[float]) -> list[float]:
+    """What the output layer's logits say: ``[ŷ]`` (the sigmoid) for one logit,
+    the softmax (one probability per class) for several."""
+    if len(logits) == 1:
+        return [OPS["sigmoid"].forward(logits[0])]  # type: ignore[union-attr]
+    return [softmax_of(z, *logits) for z in logits]
+
+
+def ce_float(logits: Sequence[float], label: float) -> float:
+    """Cross-entropy of one sample's logits and its class, on floats (the op's forward)."""
+    target = [1.0 if k == label else 0.0 for k in range(len(logits))]
+    return cross_entropy_of(*logits, *target)
+
+
 def _layer_names(model: MLP) -> list[list[str]]:
-    """The article's name of every neuron's output: x1, x2; a1[j]; ŷ."""
+    """The article's name of every neuron's output: x1, x2; a1[j]; ŷ (ŷ[k] for each class)."""
     names = [[f"x{k + 1}" for k in range(model.nin)]]
     for number, size in enumerate(model.sizes, start=1):
         if number == len(model.sizes):
-            names.append(["ŷ"])
+            names.append(["ŷ"] if size == 1 else [f"ŷ[{k}]" for k in range(size)])
         else:
             names.append([f"a{number}[{j}]" for j in range(size)])
     return names
@@ -1070,9 +1182,9 @@ def _layer_names(model: MLP) -> list[list[str]]:
 
 def _stepper_size(model: MLP) -> int:
     """How many nodes a step-through of one sample's loss has: every parameter, one
-    ``dot`` and one activation per hidden neuron, the output's ``dot``, the loss."""
+    ``dot`` and one activation per hidden neuron, the outputs' ``dot``, the loss."""
     hidden = sum(model.sizes[:-1])
-    return len(model.parameters()) + 2 * hidden + 2
+    return len(model.parameters()) + 2 * hidden + model.sizes[-1] + 1
 
 
 def _max_stepper_nodes() -> int:

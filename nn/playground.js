@@ -14,6 +14,8 @@
 var NEGATIVE = [245, 147, 34];  // orange: class 0, negative values
 var ZERO = [232, 234, 235];
 var POSITIVE = [8, 119, 189];   // blue: class 1, positive values
+// One colour per class: orange and blue as above, then green and purple.
+var CLASS_COLOURS = [NEGATIVE, POSITIVE, [67, 160, 71], [142, 36, 170]];
 
 var STYLE = [
   ".ggp { font-family: sans-serif; font-size: 14px; color: #263238; max-width: 980px; }",
@@ -59,6 +61,16 @@ function mix(v) {  // a value in [-1, 1] to a colour
 }
 var PALETTE = [];
 for (var b = 0; b < 256; b++) { PALETTE.push(mix(b / 127.5 - 1)); }
+// With more than two classes an output neuron's map is its class's probability:
+// from no tint (0) to the class's colour (1).
+function towards(colour, t) {
+  return [0, 1, 2].map(function (i) { return Math.round(ZERO[i] + (colour[i] - ZERO[i]) * t); });
+}
+var CLASS_PALETTES = CLASS_COLOURS.map(function (colour) {
+  var palette = [];
+  for (var b = 0; b < 256; b++) { palette.push(towards(colour, Math.max(0, b / 127.5 - 1))); }
+  return palette;
+});
 
 function decode(text) {
   var bytes = atob(text), out = new Uint8Array(bytes.length);
@@ -182,7 +194,10 @@ function render(context) {
   // -- settings ----------------------------------------------------------------
   var selects = {};
   function changeSettings(changes) {
-    var settings = Object.assign({}, model.get("setup").settings, changes);
+    var setup = model.get("setup");
+    var settings = Object.assign({}, setup.settings, changes);
+    // Only some datasets come in more than two classes: the others take two.
+    if (setup.choices.multiclass_datasets.indexOf(settings.dataset) < 0) { settings.classes = 2; }
     send("settings", settings);
   }
   function choice(key, label, options, parse) {
@@ -204,6 +219,8 @@ function render(context) {
   if (!replaying) {
     var choices = setup0.choices;
     choice("dataset", "playground.setting.dataset", choices.dataset.map(function (d) { return [d, d]; }), text);
+    choice("classes", "playground.setting.classes", choices.classes.map(function (k) {
+      return [k, String(k)]; }), function (v) { return parseInt(v, 10); });
     choice("noise", "playground.setting.noise", [0, 0.05, 0.1, 0.2, 0.3, 0.5].map(function (n) {
       return [n, String(n)]; }), number);
     choice("test_fraction", "playground.setting.test_fraction", [0.1, 0.2, 0.3, 0.5, 0.7].map(function (n) {
@@ -231,23 +248,37 @@ function render(context) {
   // -- what a click or tap on the plane does: explain, or edit one's own points ----
   var tool = "explain";
   var toolButtons = {};
+  var adders = null;  // the "+ class k" buttons, one per class (made again when that changes)
+  function pick(name) {
+    tool = name;
+    Object.keys(toolButtons).forEach(function (k) {
+      toolButtons[k].setAttribute("aria-pressed", String(k === tool));
+    });
+    showPlaneHint();
+  }
+  var TOOL_WORDS = { explain: "playground.tool.explain", move: "playground.tool.move",
+    erase: "playground.tool.erase" };
+  // A tool's button: "explain", "move", "erase", or "add0", "add1", ... (in ``parent``).
+  function toolButton(name, parent) {
+    var add = /^add(\d)$/.exec(name);
+    var b = element("button", { type: "button", "data-tool": name,
+      "aria-pressed": String(name === tool) }, parent || tools);
+    if (add) { b.textContent = t("playground.tool.add", { k: add[1] }); } else { say(b, "", TOOL_WORDS[name]); }
+    b.addEventListener("click", function () { pick(name); });
+    toolButtons[name] = b;
+    return b;
+  }
+  function makeAdders(classes) {
+    Object.keys(toolButtons).forEach(function (k) { if (/^add/.test(k)) { delete toolButtons[k]; } });
+    adders.innerHTML = "";
+    for (var k = 0; k < classes; k++) { toolButton("add" + k, adders); }
+    if (/^add/.test(tool) && !toolButtons[tool]) { pick("explain"); }
+  }
   function makeTools() {
     say(tools.appendChild(element("span", {})), "", "playground.tool.label");
-    [["explain", "playground.tool.explain"], ["add0", "playground.tool.add0"],
-     ["add1", "playground.tool.add1"], ["move", "playground.tool.move"],
-     ["erase", "playground.tool.erase"]].forEach(function (entry) {
-      var b = element("button", { type: "button", "data-tool": entry[0],
-        "aria-pressed": String(entry[0] === tool) }, tools);
-      say(b, "", entry[1]);
-      b.addEventListener("click", function () {
-        tool = entry[0];
-        Object.keys(toolButtons).forEach(function (k) {
-          toolButtons[k].setAttribute("aria-pressed", String(k === tool));
-        });
-        showPlaneHint();
-      });
-      toolButtons[entry[0]] = b;
-    });
+    toolButton("explain");
+    adders = element("span", { "class": "ggp-adders" }, tools);
+    toolButton("move"); toolButton("erase");
     // Points from CSV: pasted, or a file (read here, checked whole by Python).
     var box = out.insertBefore(element("details", { "class": "ggp-csv" }), numbers);
     say(box.appendChild(element("summary", {})), "", "playground.csv.summary");
@@ -359,6 +390,10 @@ function render(context) {
         var v = setup.settings[key];
         selects[key].value = v === null ? "all" : String(v);
       });
+      // How many classes: offered where the dataset has a choice.
+      var several = setup.choices.multiclass_datasets.indexOf(setup.settings.dataset) >= 0;
+      selects.classes.parentNode.style.display = several ? "" : "none";
+      makeAdders(setup.classes);
     }
     selected = { index: 0, split: "train" };
     spoken.forEach(sayAgain);  // the setup's words: a new language, perhaps
@@ -380,11 +415,12 @@ function render(context) {
     changeSettings({ hidden: hidden });
   }
 
-  function paint(canvas, bytes, start, r) {
+  function paint(canvas, bytes, start, r, palette) {
     var context = canvas.getContext("2d");
     var image = context.createImageData(r, r);
+    palette = palette || PALETTE;
     for (var i = 0; i < r * r; i++) {
-      var c = PALETTE[bytes[start + i]];
+      var c = palette[bytes[start + i]];
       image.data[4 * i] = c[0]; image.data[4 * i + 1] = c[1];
       image.data[4 * i + 2] = c[2]; image.data[4 * i + 3] = 255;
     }
@@ -405,42 +441,56 @@ function render(context) {
     planeKey.textContent = "";
     plane.setAttribute("aria-label", t("playground.plane.label"));
     function rgb(c) { return "rgb(" + c.join(",") + ")"; }
-    [[NEGATIVE, t("playground.plane.class0"), 0], [POSITIVE, t("playground.plane.class1"), 1]]
-      .forEach(function (entry, i) {
-        svgElement("circle", { cx: 10 + 86 * i, cy: 10, r: 4.5, fill: rgb(entry[0]),
-          stroke: "#ffffff", "class": "ggp-class", "data-class": String(entry[2]) }, planeKey);
-        svgElement("text", { x: 18 + 86 * i, y: 13.5, text: entry[1] }, planeKey);
-      });
-    svgElement("circle", { cx: 182, cy: 10, r: 4, fill: "#78909c", stroke: "#263238" }, planeKey);
-    svgElement("text", { x: 190, y: 13.5, text: t("playground.plane.train") }, planeKey);
-    svgElement("circle", { cx: 252, cy: 10, r: 4, fill: "#ffffff", stroke: "#78909c",
-      "stroke-width": 2 }, planeKey);
-    svgElement("text", { x: 260, y: 13.5, text: t("playground.plane.test") }, planeKey);
-    // The tint: the same colours the plane is painted with, ŷ from 0 to 1.
+    var several = setup.classes > 2;
+    // Two classes: "class 0 (y = 0)", "class 1 (y = 1)"; more: "class k", closer together.
+    var spacing = several ? 58 : 86, classes = several ? setup.classes : 2;
+    for (var k = 0; k < classes; k++) {
+      svgElement("circle", { cx: 10 + spacing * k, cy: 10, r: 4.5, fill: rgb(CLASS_COLOURS[k]),
+        stroke: "#ffffff", "class": "ggp-class", "data-class": String(k) }, planeKey);
+      svgElement("text", { x: 18 + spacing * k, y: 13.5,
+        text: several ? t("playground.plane.class", { k: k }) : t("playground.plane.class" + k) }, planeKey);
+    }
+    var after = several ? 10 + spacing * classes : 182;
+    svgElement("circle", { cx: after, cy: 10, r: 4, fill: "#78909c", stroke: "#263238" }, planeKey);
+    svgElement("text", { x: after + 8, y: 13.5, text: t("playground.plane.train") }, planeKey);
+    svgElement("circle", { cx: after + 70 - (several ? 18 : 0), cy: 10, r: 4, fill: "#ffffff",
+      stroke: "#78909c", "stroke-width": 2 }, planeKey);
+    svgElement("text", { x: after + 78 - (several ? 18 : 0), y: 13.5, text: t("playground.plane.test") },
+      planeKey);
+    // The tint: the same colours the plane is painted with: ŷ from 0 to 1 for two
+    // classes; for more, each class's colour (a stripe each) from unsure to sure.
     var defs = svgElement("defs", {}, planeKey);
     var id = "ggp-tint-" + Math.random().toString(36).slice(2);
-    var gradient = svgElement("linearGradient", { id: id }, defs);
-    for (var i = 0; i <= 8; i++) {
-      svgElement("stop", { offset: String(i / 8), "stop-color": rgb(mix(i / 4 - 1)) }, gradient);
-    }
-    svgElement("rect", { x: 8, y: 26, width: 120, height: 9, fill: "url(#" + id + ")",
+    var stripes = several ? CLASS_COLOURS.slice(0, classes) : [null];
+    stripes.forEach(function (colour, s) {
+      var gradient = svgElement("linearGradient", { id: id + s }, defs);
+      for (var i = 0; i <= 8; i++) {
+        var c = colour ? towards(colour, i / 8) : mix(i / 4 - 1);
+        svgElement("stop", { offset: String(i / 8), "stop-color": rgb(c) }, gradient);
+      }
+      svgElement("rect", { x: 8, y: 26 + 9 * s / stripes.length, width: 120, height: 9 / stripes.length,
+        fill: "url(#" + id + s + ")", stroke: "none" }, planeKey);
+    });
+    svgElement("rect", { x: 8, y: 26, width: 120, height: 9, fill: "none",
       stroke: "#90a4ae", "class": "ggp-tint" }, planeKey);
     setup.probability_ticks.forEach(function (k) {
       svgElement("text", { x: 8 + 120 * k[0], y: 46, "text-anchor": "middle", "class": "ggp-tint-tick",
         "data-value": String(k[0]), text: k[1] }, planeKey);
     });
-    svgElement("text", { x: 136, y: 34, text: t("playground.plane.tint") }, planeKey);
-    svgElement("text", { x: 136, y: 47, text: t("playground.plane.tint_more") }, planeKey);
-    svgElement("text", { x: 8, y: 59, text: t("playground.plane.boundary") }, planeKey);
+    var words = several ? "playground.plane.classes_" : "playground.plane.";
+    svgElement("text", { x: 136, y: 34, text: t(words + "tint") }, planeKey);
+    svgElement("text", { x: 136, y: 47, text: t(words + "tint_more") }, planeKey);
+    svgElement("text", { x: 8, y: 59, text: t(words + "boundary") }, planeKey);
   }
 
   // When paused, say on the plane that a point can be explained (not in a replay,
   // which has no Python to explain with).
   function showPlaneHint() {
     var paused = !model.get("running") && !replaying;
-    var hints = { explain: t("playground.plane.hint"), add0: t("playground.tool.add0_hint"),
-      add1: t("playground.tool.add1_hint"), move: t("playground.tool.move_hint"),
+    var hints = { explain: t("playground.plane.hint"), move: t("playground.tool.move_hint"),
       erase: t("playground.tool.erase_hint") };
+    var add = /^add(\d)$/.exec(tool);
+    if (add) { hints[tool] = t("playground.tool.add_hint", { k: add[1] }); }
     var shown = paused || tool !== "explain";
     planeHint.textContent = shown ? hints[tool] : "";
     planeHint.style.display = shown ? "" : "none";
@@ -450,13 +500,26 @@ function render(context) {
     var setup = layout.setup, r = layout.r, ctx = plane.getContext("2d");
     var last = setup.layers.reduce(function (a, b) { return a + b; }, 0) - setup.layers[0] - 1;
     small.width = r; small.height = r;
-    paint(small, maps, last * r * r, r);
+    var painted = (model.get("frame") || {}).plane;
+    if (setup.classes > 2 && painted) {
+      // Each point of the grid: the likeliest class's colour, as strong as it is sure.
+      var bytes = decode(painted), context = small.getContext("2d");
+      var image = context.createImageData(r, r);
+      for (var i = 0; i < r * r; i++) {
+        var c = towards(CLASS_COLOURS[bytes[2 * i]], bytes[2 * i + 1] / 255);
+        image.data[4 * i] = c[0]; image.data[4 * i + 1] = c[1];
+        image.data[4 * i + 2] = c[2]; image.data[4 * i + 3] = 255;
+      }
+      context.putImageData(image, 0, 0);
+    } else {
+      paint(small, maps, last * r * r, r);
+    }
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(small, 0, 0, plane.width, plane.height);
     [["test", "#263238", false], ["train", "#ffffff", true]].forEach(function (kind) {
       var points = setup[kind[0]];
       points.x.forEach(function (p, i) {
-        var xy = toPixel(p, setup), c = points.y[i] > 0.5 ? POSITIVE : NEGATIVE;
+        var xy = toPixel(p, setup), c = CLASS_COLOURS[Math.round(points.y[i])] || POSITIVE;
         ctx.beginPath();
         ctx.arc(xy[0], xy[1], 4, 0, 2 * Math.PI);
         ctx.fillStyle = kind[2] ? "rgb(" + c.join(",") + ")" : "rgba(255,255,255,0.7)";
@@ -520,8 +583,9 @@ function render(context) {
       return;
     }
     if (Math.hypot(event.clientX - start.x, event.clientY - start.y) > 10) { return; }  // a scroll
-    if (tool === "add0" || tool === "add1") {
-      request({ do: "add", x: toData(at), label: tool === "add1" ? 1 : 0 });
+    var add = /^add(\d)$/.exec(tool);
+    if (add) {
+      request({ do: "add", x: toData(at), label: parseInt(add[1], 10) });
       return;
     }
     var best = nearest(at);
@@ -609,8 +673,11 @@ function render(context) {
     var maps = decode(frame.maps), r = layout.r, setup = layout.setup;
     var neurons = setup.layers.reduce(function (a, b) { return a + b; }, 0) - setup.layers[0];
     if (maps.length !== neurons * r * r) { return; }  // a frame of the network before
+    var outputs = setup.layers[setup.layers.length - 1];
     for (var n = 0; n < layout.canvases.length - setup.layers[0]; n++) {
-      paint(layout.canvases[setup.layers[0] + n], maps, n * r * r, r);
+      var output = n - (neurons - outputs);  // the class of an output neuron, else < 0
+      paint(layout.canvases[setup.layers[0] + n], maps, n * r * r, r,
+        setup.classes > 2 && output >= 0 ? CLASS_PALETTES[output] : PALETTE);
     }
     var largest = 0;
     frame.weights.forEach(function (layer) { layer.forEach(function (row) {

@@ -840,3 +840,80 @@ def test_the_page_speaks_the_browsers_language_and_switches(browser: Any, site: 
     assert page.title() == "glassgrad playground"
     assert errors == [] and foreign == []
     context.close()
+
+
+def test_three_classes_get_a_colour_each_on_the_plane_and_in_the_key(
+    browser: Any, site: str
+) -> None:
+    page, errors, foreign = open_site(browser, site, DESKTOP)
+    classes = page.locator("[data-setting=classes]")
+    assert not classes.is_visible()  # xor has two classes: no choice offered
+    page.select_option("[data-setting=dataset]", "blobs")
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.dataset === 'blobs'")
+    assert classes.is_visible()
+    page.select_option("[data-setting=classes]", "3")
+    page.wait_for_function("window.glassgrad.host.get('setup').classes === 3")
+    set_settings(page, optimizer="adam", lr=0.1, noise=0.05)
+    setup = state(page, "setup")
+    assert setup["layers"] == [2, 3, 3] and sorted(set(setup["train"]["y"])) == [0, 1, 2]
+    for n in range(1, 31):
+        page.click("[data-act=step]")
+        wait_epoch(page, f"e === {n}")
+    key = page.locator(".ggp-plane-key")
+    for words in ("class 0", "class 1", "class 2", "train", "test", "the likeliest class"):
+        assert words in key.text_content()
+    swatch = {
+        c: rgb(page.get_attribute(f".ggp-plane-key .ggp-class[data-class='{c}']", "fill"))
+        for c in range(3)
+    }
+    assert len({tuple(v) for v in swatch.values()}) == 3
+    e, r = setup["extent"], setup["resolution"]
+
+    def pixel(p: list[float]) -> tuple[float, float]:
+        return (p[0] - e[0]) / (e[1] - e[0]) * 320, (e[3] - p[1]) / (e[3] - e[2]) * 320
+
+    # Each class's points are drawn in its swatch's colour (read where nothing covers them).
+    train = [pixel(p) for p in setup["train"]["x"]]
+    for c in range(3):
+        free = [
+            i
+            for i, label in enumerate(setup["train"]["y"])
+            if label == c
+            and math.dist(train[i], train[0]) > 11
+            and all(math.dist(train[i], train[j]) > 6 for j in range(i + 1, len(train)))
+        ]
+        assert free, f"no uncovered point of class {c}"
+        assert page.evaluate(PLANE_PIXEL, train[free[-1]]) == swatch[c]
+    # Where the network is sure of a class (all around a grid cell), the plane has its colour.
+    painted = base64.b64decode(state(page, "frame")["plane"])
+    points = train + [pixel(p) for p in setup["test"]["x"]]
+    checked = dict.fromkeys(range(3), 0)
+    for row in range(1, r - 1):
+        for col in range(1, r - 1):
+            around = [(row + dr) * r + col + dc for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
+            best = {painted[2 * i] for i in around}
+            centre = ((col + 0.5) * 320 / r, (row + 0.5) * 320 / r)
+            sure = min(painted[2 * i + 1] for i in around) >= 253
+            if len(best) != 1 or not sure or any(math.dist(centre, p) < 12 for p in points):
+                continue
+            (c,) = best
+            seen = page.evaluate(PLANE_PIXEL, centre)
+            assert max(abs(a - b) for a, b in zip(seen, swatch[c])) <= 4, (centre, seen, c)
+            checked[c] += 1
+    assert all(checked.values()), checked
+    page.locator(".ggp-figure").screenshot(path=str(ARTIFACTS / "site-three-classes.png"))
+    page.locator(".ggp-main").screenshot(path=str(ARTIFACTS / "site-three-classes-network.png"))
+    # A point of the third class, added by hand.
+    count = len(setup["train"]["x"])
+    page.click("[data-tool=add2]")
+    assert page.text_content(".ggp-plane-hint") == "Click or tap to add a training point of class 2"
+    page.mouse.click(*plane_point(page, (160, 160)))
+    page.wait_for_function(f"window.glassgrad.host.get('setup').train.x.length === {count + 1}")
+    assert state(page, "setup")["train"]["y"][-1] == 2
+    # Back to a dataset of two: two classes, and no third adding tool.
+    page.select_option("[data-setting=dataset]", "moons")
+    page.wait_for_function("window.glassgrad.host.get('setup').settings.dataset === 'moons'")
+    assert state(page, "setup")["classes"] == 2 and page.locator("[data-tool=add2]").count() == 0
+    assert not classes.is_visible()
+    assert errors == [] and foreign == []
+    page.context.close()

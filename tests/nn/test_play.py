@@ -453,3 +453,88 @@ def test_a_shared_run_reproduces_and_a_bad_link_changes_nothing() -> None:
         with pytest.raises(ValueError):
             other.load_share(run)
         assert other.share() == before
+
+
+# -- more than two classes ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("dataset", "classes"), [("blobs", 3), ("spirals", 3), ("blobs", 4)])
+def test_several_classes_train_one_output_each_as_fit_with_cross_entropy(
+    dataset: str, classes: int
+) -> None:
+    pg = small(dataset=dataset, classes=classes, optimizer="adam", lr=0.1, batch_size=10)
+    assert pg.model.sizes == [3, classes] and pg.model.activations == ["relu", "linear"]
+    assert sorted(set(pg.y + pg.y_test)) == list(range(classes))
+    pg.train(6)
+    model = nn.MLP(2, [3, classes], ["relu", "linear"], seed=0)
+    nn.fit(model, pg.X, pg.y, loss="cross_entropy", optimizer="adam", lr=0.1, epochs=6,
+           batch_size=10, seed=0, progress=False)  # fmt: skip
+    assert [p.data for p in pg.model.parameters()] == [p.data for p in model.parameters()]
+    # The curves are the mean cross-entropy and the share whose largest output is right.
+    outputs = [model.logits(x) for x in pg.X_test]
+    loss = nn.losses.cross_entropy(outputs, pg.y_test).data
+    right = sum(nn.evaluate.argmax([z.data for z in o]) == c for o, c in zip(outputs, pg.y_test))
+    assert pg.history["test_loss"][-1] == pytest.approx(loss, rel=1e-12)
+    assert pg.history["test_accuracy"][-1] == right / len(pg.y_test)
+
+
+def test_several_classes_paint_the_plane_by_the_likeliest_class() -> None:
+    pg = small(dataset="blobs", classes=3, optimizer="adam", lr=0.1)
+    pg.train(20)
+    frame, setup = pg.frame(), pg.setup()
+    assert setup["classes"] == 3 and setup["names"][-1] == ["ŷ[0]", "ŷ[1]", "ŷ[2]"]
+    assert setup["probability_ticks"] == [[0.0, "1/3"], [1.0, "1"]]
+    painted = base64.b64decode(frame["plane"])
+    maps = base64.b64decode(frame["maps"])
+    r = pg.resolution
+    assert len(painted) == 2 * r * r
+    for i, point in enumerate(pg.grid):
+        p = [softmax.data for softmax in autograd.softmax(pg.model.logits(point))]
+        best = max(range(3), key=lambda k: (p[k], -k))
+        assert painted[2 * i] == best
+        assert painted[2 * i + 1] == round(255 * (p[best] - 1 / 3) / (2 / 3))
+        for k in range(3):  # each output neuron's map: its class's probability, 2p − 1
+            assert maps[(sum(pg.model.sizes) - 3 + k) * r * r + i] == round(
+                (2 * p[k] - 1 + 1) * 127.5
+            )
+    assert small().frame()["plane"] == ""  # two classes: the output's map is the plane
+
+
+def test_explaining_a_sample_of_several_classes_gives_backwards_gradients() -> None:
+    pg = small(dataset="blobs", classes=3)
+    pg.train(3)
+    e = pg.explain(2, "test")
+    x, label = pg.X_test[2], pg.y_test[2]
+    loss = autograd.cross_entropy(pg.model.logits(x), int(label))
+    loss.backward()
+    assert e["grads"] == {p.label: p.grad for p in pg.model.parameters()}
+    assert e["loss"] == loss.data and len(e["prediction"]) == 3
+    assert sum(e["prediction"]) == pytest.approx(1.0)
+    # The step-through is the graph of that loss, named as the article names it.
+    assert e["stepper"].startswith('<div class="gg-stepper"')
+    assert "L = CE(softmax(z2[0], z2[1], z2[2]), " in e["text"]
+
+
+def test_classes_are_checked_against_the_dataset_and_ones_own_points() -> None:
+    with pytest.raises(ValueError, match="xor has two classes, not 3"):
+        small(classes=3)
+    with pytest.raises(ValueError, match="classes"):
+        small(dataset="blobs", classes=5)
+    pg = small(dataset="blobs", classes=3)
+    with pytest.raises(ValueError, match="a class from 0 to 2, got 3"):
+        pg.edit_points("add", x=[0.0, 0.0], label=3)
+    pg.edit_points("add", x=[0.0, 0.0], label=2)
+    assert pg.settings["dataset"] == "own" and pg.y[-1] == 2.0
+    before = [p.data for p in pg.model.parameters()]
+    with pytest.raises(ValueError, match="classes up to 2"):
+        pg.update(classes=2)
+    assert pg.classes == 3 and [p.data for p in pg.model.parameters()] == before
+    # A link carries the classes with the points, and is checked against them.
+    run = pg.share()
+    other = small()
+    other.load_share(run)
+    assert other.classes == 3 and other.y == pg.y and other.model.sizes == [3, 3]
+    run["points"]["train"][0][2] = 3
+    with pytest.raises(ValueError):
+        other.load_share(run)
+    assert other.y == pg.y  # nothing changed
