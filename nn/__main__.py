@@ -382,18 +382,18 @@ def _export(argv: list[str]) -> int:
     try:
         model = nn.MLP.from_file(args.model)
         # cross_entropy learns one class per output: the data has as many.
-        several = {}
+        per_output: dict[str, int] = {}
         if args.loss == "cross_entropy" and model.sizes[-1] > 1:
-            several = {"classes": model.sizes[-1]}
+            per_output = {"classes": model.sizes[-1]}
         if args.data is not None:
-            X, y = from_csv(args.data, **several)
+            X, y = from_csv(args.data, **per_output)
             source = text("demo.export.source", source=args.data, count=len(X))
         else:
             make = DATASETS[args.dataset]
             if args.dataset == "xor":
                 X, y = make(seed=args.seed)
             elif args.dataset in CLASSES_DATASETS:
-                X, y = make(args.samples, seed=args.seed, **several)
+                X, y = make(args.samples, seed=args.seed, **per_output)
             else:
                 X, y = make(args.samples, seed=args.seed)
             source = text("demo.export.source", source=args.dataset, count=len(X))

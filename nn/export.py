@@ -14,13 +14,14 @@ starting over::
 
 ``to_torch`` gives the same network as a ``torch.nn.Sequential`` (float64,
 the same weights, one output per class for a multi-class model).
-``torch_script`` writes a short, standalone training
-script (model, data, loss, optimizer, loop) that reproduces ``nn.fit`` with
-the same arguments: the same initial weights, the same batches in the same
-order (Python's own ``random``, seeded as ``fit`` seeds it), the same loss
-(for ``loss="cross_entropy"``, ``torch.nn.CrossEntropyLoss`` on the class
-numbers as long integers) and the same optimizer. ``compare`` runs that very script's training step
-beside glassgrad's, step by step, and reports how far apart they are.
+``torch_script`` writes a short, standalone training script (model, data,
+loss, optimizer, loop) that reproduces ``nn.fit`` with the same arguments:
+the same initial weights, the same batches in the same order (Python's own
+``random``, seeded as ``fit`` seeds it), the same loss (for
+``loss="cross_entropy"``, ``torch.nn.CrossEntropyLoss`` on the class
+numbers as long integers) and the same optimizer. ``compare`` runs that
+very script's training step beside glassgrad's, step by step, and reports
+how far apart they are.
 
 PyTorch is optional (``pip install 'glassgrad[torch]'``). Writing a script
 needs nothing; ``to_torch`` and ``compare`` raise ``MissingTorch`` (an
