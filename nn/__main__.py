@@ -290,6 +290,8 @@ def write_pictures(model: nn.MLP, history: nn.History, X, y, sample: int, out: P
 
 
 EXPORT_DEFAULTS = {"loss": "bce", "optimizer": "sgd", "lr": 0.1, "epochs": 100, "samples": 200}
+#: The datasets that make any number of classes (``classes=k``).
+CLASSES_DATASETS = ("blobs", "spirals")
 
 
 def build_export_parser() -> argparse.ArgumentParser:
@@ -331,7 +333,7 @@ def build_export_parser() -> argparse.ArgumentParser:
         "--loss",
         choices=list(LOSSES),
         default=EXPORT_DEFAULTS["loss"],
-        help=text("demo.export.help.as_fit"),
+        help=text("demo.export.help.loss"),
     )
     parser.add_argument(
         "--optimizer",
@@ -379,16 +381,21 @@ def _export(argv: list[str]) -> int:
         parser.error(text("demo.samples_at_least_four"))
     try:
         model = nn.MLP.from_file(args.model)
+        # cross_entropy learns one class per output: the data has as many.
+        per_output: dict[str, int] = {}
+        if args.loss == "cross_entropy" and model.sizes[-1] > 1:
+            per_output = {"classes": model.sizes[-1]}
         if args.data is not None:
-            X, y = from_csv(args.data)
+            X, y = from_csv(args.data, **per_output)
             source = text("demo.export.source", source=args.data, count=len(X))
         else:
             make = DATASETS[args.dataset]
-            X, y = (
-                make(seed=args.seed)
-                if args.dataset == "xor"
-                else make(args.samples, seed=args.seed)
-            )
+            if args.dataset == "xor":
+                X, y = make(seed=args.seed)
+            elif args.dataset in CLASSES_DATASETS:
+                X, y = make(args.samples, seed=args.seed, **per_output)
+            else:
+                X, y = make(args.samples, seed=args.seed)
             source = text("demo.export.source", source=args.dataset, count=len(X))
         exporting.torch_script(
             model,

@@ -4,7 +4,8 @@ Every generator returns ``(X, y)``: X a list of ``[x1, x2]`` feature pairs,
 y a list of labels: 0/1, or 0, 1, 2, ... for ``classes=3`` and more. The
 same seed always gives the same points.
 ``from_csv(path)`` and ``parse_csv(text)`` read points of your own, one
-``x1,x2,label`` row each, into the same shape.
+``x1,x2,label`` row each, into the same shape. What a learner reads when
+something cannot be used is in the message catalogue (``error.data.*``).
 """
 
 from __future__ import annotations
@@ -147,26 +148,6 @@ MAX_CSV_BYTES = 1024 * 1024
 #: The columns of a row, in order.
 CSV_COLUMNS = ("x1", "x2", "label")
 
-#: What a learner reads when a CSV cannot be used, in one place.
-CSV_MESSAGES = {
-    "fields": "expected 3 values, x1,x2,label, separated by commas; got {count}: {text!r}",
-    "number": "{column} is {text!r}, not a number",
-    "finite": "{column} is {text!r}; features must be finite numbers",
-    "label": (
-        "label is {text!r}; a label is 0 or 1 (two classes). For -1/+1 labels write 0 for -1"
-    ),
-    "rows": "more than {limit} rows of data; pass max_rows= to read more",
-    "empty": "no data rows: give one row x1,x2,label per point, such as 0.5,-1.2,1",
-    "too long": "more than {limit} characters; pass max_bytes= to read more",
-    "too big": "{size} is more than the limit of {limit} bytes; pass max_bytes= to read more",
-    "not text": "the text is {kind}, not a str: read the file with from_csv(path)",
-    "missing": "no such file: check the path",
-    "not a file": "not a regular file (a directory, device or pipe?): give the path of a CSV file",
-    "unreadable": "cannot be read: {error}",
-    "not utf-8": "is not UTF-8 text ({error}): save it as CSV (UTF-8)",
-    "limit": "{name} must be a whole number >= 0, got {value!r}",
-}
-
 
 class CSVError(ValueError):
     """Points in CSV that cannot be used: which row, and what is wrong with it.
@@ -177,45 +158,64 @@ class CSVError(ValueError):
             trouble is the whole text or file (too big, missing, no rows).
         reason: what is wrong, in a sentence (without the row and source),
             for a page that shows it beside the row.
-        source: where the text came from: a file's path, or "the text".
+        source: where the text came from: a file's path, or "the text"
+            (in the learner's language) when None is given.
     """
 
-    def __init__(self, reason: str, row: int | None = None, source: str = "the text") -> None:
+    def __init__(self, reason: str, row: int | None = None, source: str | None = None) -> None:
+        if source is None:
+            source = text("error.data.csv.the_text")
         self.row, self.reason, self.source = row, reason, source
-        where = source if row is None else f"{source}, row {row}"
-        super().__init__(f"{where}: {reason}")
+        if row is None:
+            said = text("error.data.csv.in_source", source=source, reason=reason)
+        else:
+            said = text("error.data.csv.at_row", source=source, row=row, reason=reason)
+        super().__init__(said)
 
 
 def parse_csv(
-    text: str, *, max_rows: int = MAX_CSV_ROWS, max_bytes: int = MAX_CSV_BYTES
+    text: str,
+    *,
+    max_rows: int = MAX_CSV_ROWS,
+    max_bytes: int = MAX_CSV_BYTES,
+    classes: int = 2,
 ) -> Dataset:
     """Points from CSV text: one ``x1,x2,label`` row per point.
 
     Blank lines and lines starting with ``#`` are skipped, as is a first
     row of three names (such as ``x1,x2,label``). Values may be padded with
     spaces or wrapped in double quotes. Features are finite numbers; a
-    label is 0 or 1. The whole text is checked before anything is returned:
-    a bad row anywhere gives an error, never part of the points.
+    label is 0 or 1, or with ``classes=k`` a class from 0 to k − 1. The
+    whole text is checked before anything is returned: a bad row anywhere
+    gives an error, never part of the points.
 
     Args:
         text: the CSV text (pasted points, say).
         max_rows: the most data rows to accept.
         max_bytes: the longest text to accept, in characters.
+        classes: how many classes the labels may name, from 2 (0/1, the
+            default) to ``MAX_CLASSES`` (for ``loss="cross_entropy"``).
 
     Returns:
-        ``(X, y)``: X a list of ``[x1, x2]`` pairs, y a list of 0.0/1.0
-        labels, as the generators above give them.
+        ``(X, y)``: X a list of ``[x1, x2]`` pairs, y a list of labels
+        (0.0, 1.0, ...), as the generators above give them.
 
     Raises:
         CSVError (a ValueError): naming the first bad row (its line number,
             ``error.row``) and what is wrong with it (``error.reason``); or
             the text is too long, over ``max_rows`` rows, or has no rows.
+        ValueError: for a limit or a number of classes that is not one.
     """
-    return _parse_csv(text, _limit(max_rows, "max_rows"), _limit(max_bytes, "max_bytes"))
+    rows, limit = _limit(max_rows, "max_rows"), _limit(max_bytes, "max_bytes")
+    return _parse_csv(text, rows, limit, _check_classes(classes, MAX_CLASSES))
 
 
 def from_csv(
-    path: str | Path, *, max_rows: int = MAX_CSV_ROWS, max_bytes: int = MAX_CSV_BYTES
+    path: str | Path,
+    *,
+    max_rows: int = MAX_CSV_ROWS,
+    max_bytes: int = MAX_CSV_BYTES,
+    classes: int = 2,
 ) -> Dataset:
     """Points from a CSV file: one ``x1,x2,label`` row per point (see ``parse_csv``).
 
@@ -225,6 +225,7 @@ def from_csv(
         max_rows: the most data rows to accept.
         max_bytes: the largest file to read, in bytes; a bigger one is
             refused before it is read.
+        classes: how many classes the labels may name (2, 0/1, by default).
 
     Returns:
         ``(X, y)``, ready for ``nn.fit(model, X, y)``.
@@ -236,20 +237,23 @@ def from_csv(
     """
     rows = _limit(max_rows, "max_rows")
     limit = _limit(max_bytes, "max_bytes")
-    return _parse_csv(_read_csv_file(Path(path), limit), rows, None, source=str(path))
+    classes = _check_classes(classes, MAX_CLASSES)
+    csv_text = _read_csv_file(Path(path), limit)
+    return _parse_csv(csv_text, rows, None, classes, source=str(path))
 
 
 def _parse_csv(
-    text: str, max_rows: int, max_chars: int | None, source: str = "the text"
+    csv_text: str, max_rows: int, max_chars: int | None, classes: int, source: str | None = None
 ) -> Dataset:
-    if not isinstance(text, str):
-        raise CSVError(CSV_MESSAGES["not text"].format(kind=type(text).__name__), source=source)
-    if max_chars is not None and len(text) > max_chars:
-        raise CSVError(CSV_MESSAGES["too long"].format(limit=max_chars), source=source)
+    if not isinstance(csv_text, str):
+        kind = type(csv_text).__name__
+        raise CSVError(text("error.data.csv.not_text", kind=kind), source=source)
+    if max_chars is not None and len(csv_text) > max_chars:
+        raise CSVError(text("error.data.csv.too_long", limit=max_chars), source=source)
     X: list[list[float]] = []
     y: list[float] = []
     first = True
-    for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
+    for number, line in enumerate(csv_text.removeprefix("\ufeff").split("\n"), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -259,29 +263,31 @@ def _parse_csv(
             continue  # a header row of names
         first = False
         if len(X) == max_rows:
-            raise CSVError(CSV_MESSAGES["rows"].format(limit=max_rows), number, source)
+            raise CSVError(text("error.data.csv.rows", limit=max_rows), number, source)
         try:
-            point, label = _csv_row(fields, line)
+            point, label = _csv_row(fields, line, classes)
         except ValueError as error:
             raise CSVError(str(error), number, source) from None
         X.append(point)
         y.append(label)
     if not X:
-        raise CSVError(CSV_MESSAGES["empty"], source=source)
+        raise CSVError(text("error.data.csv.empty"), source=source)
     return X, y
 
 
-def _csv_row(fields: list[str], line: str) -> tuple[list[float], float]:
+def _csv_row(fields: list[str], line: str, classes: int) -> tuple[list[float], float]:
     """One row's point and label, or a ValueError saying what is wrong with it."""
     if len(fields) != len(CSV_COLUMNS):
-        raise ValueError(CSV_MESSAGES["fields"].format(count=len(fields), text=line))
+        raise ValueError(text("error.data.csv.fields", count=len(fields), text=repr(line)))
     x1, x2 = (_csv_feature(column, field) for column, field in zip(CSV_COLUMNS[:2], fields))
     try:
         label = float(fields[2])
     except ValueError:
         label = math.nan
-    if label not in (0.0, 1.0):  # nan too
-        raise ValueError(CSV_MESSAGES["label"].format(text=fields[2]))
+    if label not in range(classes):  # 1.5 and nan too
+        if classes == 2:
+            raise ValueError(text("error.data.csv.label", text=repr(fields[2])))
+        raise ValueError(text("error.data.csv.class", text=repr(fields[2]), last=classes - 1))
     return [x1, x2], label + 0.0  # + 0.0: a label of -0 is 0
 
 
@@ -289,9 +295,9 @@ def _csv_feature(column: str, field: str) -> float:
     try:
         value = float(field)
     except ValueError:
-        raise ValueError(CSV_MESSAGES["number"].format(column=column, text=field)) from None
+        raise ValueError(text("error.data.csv.number", column=column, text=repr(field))) from None
     if not math.isfinite(value):
-        raise ValueError(CSV_MESSAGES["finite"].format(column=column, text=field))
+        raise ValueError(text("error.data.csv.finite", column=column, text=repr(field)))
     return value
 
 
@@ -312,7 +318,7 @@ def _is_number(field: str) -> bool:
 
 def _limit(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise ValueError(CSV_MESSAGES["limit"].format(name=name, value=value))
+        raise ValueError(text("error.data.csv.limit", name=name, given=repr(value)))
     return int(value)
 
 
@@ -323,26 +329,26 @@ def _read_csv_file(path: Path, limit: int) -> str:
         # Look before opening: opening a FIFO to read waits for a writer.
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise CSVError(CSV_MESSAGES["not a file"], source=source)
+            raise CSVError(text("error.data.csv.not_a_file"), source=source)
         if info.st_size > limit:
-            size = f"{info.st_size} bytes"
-            raise CSVError(CSV_MESSAGES["too big"].format(size=size, limit=limit), source=source)
+            size = text("error.data.csv.bytes", count=info.st_size)
+            raise CSVError(text("error.data.csv.too_big", size=size, limit=limit), source=source)
         # O_NONBLOCK: should the path be swapped for a FIFO meanwhile, do not wait.
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         with open(os.open(path, flags), "rb") as file:
             data = file.read(limit + 1)  # a file that grew meanwhile is still bounded
     except FileNotFoundError:
-        raise CSVError(CSV_MESSAGES["missing"], source=source) from None
+        raise CSVError(text("error.data.csv.missing"), source=source) from None
     except OSError as error:
-        reason = CSV_MESSAGES["unreadable"].format(error=error.strerror or error)
+        reason = text("error.data.csv.unreadable", error=error.strerror or error)
         raise CSVError(reason, source=source) from None
     if len(data) > limit:
-        size = f"more than {limit} bytes"
-        raise CSVError(CSV_MESSAGES["too big"].format(size=size, limit=limit), source=source)
+        size = text("error.data.csv.more_than_bytes", limit=limit)
+        raise CSVError(text("error.data.csv.too_big", size=size, limit=limit), source=source)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise CSVError(CSV_MESSAGES["not utf-8"].format(error=error), source=source) from None
+        raise CSVError(text("error.data.csv.not_utf8", error=error), source=source) from None
 
 
 def train_test_split(
@@ -350,14 +356,14 @@ def train_test_split(
 ) -> tuple[Dataset, Dataset]:
     """Shuffle with ``seed`` and split into ``(train, test)`` datasets."""
     if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+        raise ValueError(text("error.fit.one_label_per_sample", samples=len(X), labels=len(y)))
     if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+        raise ValueError(text("error.data.test_fraction", given=repr(test_fraction)))
     order = list(range(len(X)))
     random.Random(seed).shuffle(order)
     cut = len(X) - max(1, round(len(X) * test_fraction))
     if cut < 1:
-        raise ValueError(f"{len(X)} samples are too few to split")
+        raise ValueError(text("error.data.too_few_to_split", count=len(X)))
     train, test = order[:cut], order[cut:]
     return ([list(X[i]) for i in train], [y[i] for i in train]), (
         [list(X[i]) for i in test],
@@ -383,9 +389,7 @@ def batches(
     """
     check_batch_size(batch_size)
     if len(X) != len(y):
-        raise ValueError(
-            f"need one label per sample: X has {len(X)} samples but y has {len(y)} labels"
-        )
+        raise ValueError(text("error.fit.one_label_per_sample", samples=len(X), labels=len(y)))
     order = list(range(len(X)))
     if shuffle:
         random.Random(seed).shuffle(order)
@@ -401,19 +405,16 @@ def check_batch_size(batch_size: int | None) -> None:
         return
     whole = isinstance(batch_size, numbers.Integral) and not isinstance(batch_size, bool)
     if not whole or batch_size < 1:
-        raise ValueError(
-            f"batch_size must be a whole number of samples, at least 1, got {batch_size!r}; "
-            "use batch_size=None for the full batch"
-        )
+        raise ValueError(text("error.data.batch_size", given=repr(batch_size)))
 
 
 def _check_scale(value: float, name: str) -> None:
     """Raise a ValueError unless ``value`` is a finite real number >= 0."""
     real = isinstance(value, numbers.Real) and not isinstance(value, bool)
     if not (real and math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        raise ValueError(text("error.data.scale", name=name, given=repr(value)))
 
 
 def _check_size(n: int, minimum: int) -> None:
     if not isinstance(n, int) or n < minimum:
-        raise ValueError(f"need at least {minimum} samples, got {n!r}")
+        raise ValueError(text("error.data.size", minimum=minimum, given=repr(n)))

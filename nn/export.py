@@ -13,12 +13,15 @@ starting over::
     print(export.compare(model, X, y, steps=20, lr=0.5))
 
 ``to_torch`` gives the same network as a ``torch.nn.Sequential`` (float64,
-the same weights). ``torch_script`` writes a short, standalone training
-script (model, data, loss, optimizer, loop) that reproduces ``nn.fit`` with
-the same arguments: the same initial weights, the same batches in the same
-order (Python's own ``random``, seeded as ``fit`` seeds it), the same loss
-and the same optimizer. ``compare`` runs that very script's training step
-beside glassgrad's, step by step, and reports how far apart they are.
+the same weights, one output per class for a multi-class model).
+``torch_script`` writes a short, standalone training script (model, data,
+loss, optimizer, loop) that reproduces ``nn.fit`` with the same arguments:
+the same initial weights, the same batches in the same order (Python's own
+``random``, seeded as ``fit`` seeds it), the same loss (for
+``loss="cross_entropy"``, ``torch.nn.CrossEntropyLoss`` on the class
+numbers as long integers) and the same optimizer. ``compare`` runs that
+very script's training step beside glassgrad's, step by step, and reports
+how far apart they are.
 
 PyTorch is optional (``pip install 'glassgrad[torch]'``). Writing a script
 needs nothing; ``to_torch`` and ``compare`` raise ``MissingTorch`` (an
@@ -42,7 +45,7 @@ from typing import Any
 import autograd
 from nn.data import batches, check_batch_size
 from nn.layers import MLP
-from nn.losses import LOSSES, check_targets
+from nn.losses import LOSSES, ON_LOGITS, check_outputs, check_targets
 from nn.optim import SGD, Adam, Optimizer, make_optimizer
 from nn.train import forward_batch
 
@@ -63,8 +66,8 @@ NEED_TORCH = (
 
 #: The loss of each name of ``nn.losses.LOSSES`` in PyTorch, as the script
 #: writes it: ``loss_function(outputs, targets)`` on a batch's outputs (the
-#: logits for bce) and labels, giving the batch mean. Each is the same
-#: formula as glassgrad's (see ``nn.losses``).
+#: logits for bce and cross_entropy) and labels, giving the batch mean. Each
+#: is the same formula as glassgrad's (see ``nn.losses``).
 TORCH_LOSSES = {
     "bce": (
         "# bce on logits: the mean of BCE(σ(z), y) over the batch, from the last layer's z\n"
@@ -85,14 +88,17 @@ TORCH_LOSSES = {
         "    signs = torch.where(targets > 0, 1.0, -1.0).to(scores.dtype)\n"
         "    return torch.relu(1 - signs * scores).mean()\n"
     ),
+    "cross_entropy": (
+        "# cross_entropy on logits: the mean of −log softmax(z)[y] over the batch, from the last\n"
+        "# layer's z (one per class), stable for any z; its gradient at z is (p − y)/m, y the\n"
+        "# label's one-hot row. The targets are class numbers (long integers).\n"
+        "loss_function = torch.nn.CrossEntropyLoss()\n"
+    ),
 }
 
 # Why an export was refused, in one place.
 MESSAGES = {
     "not an MLP": "{what} takes an nn.MLP, got {kind}",
-    "one output": (
-        "{what} trains as nn.fit does, which needs a model with one output; this model has {count}"
-    ),
     "not finite": (
         "parameter {name} is {value}: a model with nan or inf weights cannot be trained; "
         "build or load a finite one"
@@ -164,9 +170,10 @@ def to_torch(model: MLP) -> Any:
     linear). Row ``j`` of a Linear's ``weight`` holds neuron ``j``'s weights
     (the article's ``W1[j, k]``), its ``bias[j]`` the neuron's bias. The
     weights are copied, so training one model leaves the other as it was.
-    ``torch_model(X)`` on a batch of rows gives ``nn.predict(model, X)``;
+    ``torch_model(X)`` on a batch of rows gives ``nn.predict(model, X)``
+    (a row of one output per class for a multi-class model);
     ``torch_model[:-1]`` is the same layers without the last activation (the
-    logits, what ``torch.nn.BCEWithLogitsLoss`` takes).
+    logits, what ``torch.nn.BCEWithLogitsLoss`` and ``CrossEntropyLoss`` take).
 
     Raises:
         MissingTorch: if PyTorch is not installed (saying what to install).
@@ -499,16 +506,15 @@ def _plan(
     seed: int,
 ) -> _Plan:
     _check_model(model, what)
-    if model.sizes[-1] != 1:
-        raise ValueError(MESSAGES["one output"].format(what=what, count=model.sizes[-1]))
+    if loss not in LOSSES:
+        raise ValueError(MESSAGES["unknown loss"].format(loss=loss, choices=", ".join(LOSSES)))
+    check_outputs(loss, model.sizes[-1], what)
     for name, value in model.state_dict().items():
         if not math.isfinite(value):
             raise ValueError(MESSAGES["not finite"].format(name=name, value=value))
-    if loss not in LOSSES:
-        raise ValueError(MESSAGES["unknown loss"].format(loss=loss, choices=", ".join(LOSSES)))
     samples = _samples(what, X, model.nin)
     labels = _labels(what, y, len(samples))
-    check_targets(loss, labels)
+    check_targets(loss, labels, classes=model.sizes[-1])
     epochs = _whole(epochs, "epochs", 1)
     seed = _whole(seed, "seed")
     check_batch_size(batch_size)
@@ -685,7 +691,7 @@ def _script(plan: _Plan, name: str) -> str:
         subsequent_indent="           ",
         break_on_hyphens=False,
     )
-    threshold = 0.5 if model.activations[-1] == "sigmoid" else 0.0
+    one_per_class = model.sizes[-1] > 1  # cross_entropy's outputs
     layers = "".join(
         f"    torch.nn.Linear({widths[i]}, {widths[i + 1]}, dtype=DTYPE),\n"
         f"    torch.nn.{TORCH_ACTIVATIONS[activation]}(),\n"
@@ -700,14 +706,29 @@ def _script(plan: _Plan, name: str) -> str:
         index = 2 * (number - 1)
         copies += f"    model[{index}].weight.copy_(torch.tensor(W{number}, dtype=DTYPE))\n"
         copies += f"    model[{index}].bias.copy_(torch.tensor(b{number}, dtype=DTYPE))\n"
-    if plan.loss == "bce":
+    if plan.loss in ON_LOGITS:
         forward = (
-            "logits = model[:-1]  # the same layers without the last activation: bce takes z\n"
+            "logits = model[:-1]  # the same layers without the last activation: "
+            f"{plan.loss} takes z\n"
         )
         outputs = "logits(X[batch])"
     else:
         forward = ""
         outputs = "model(X[batch])"
+    if one_per_class:
+        # A class number per sample; one output per class, and the largest is the class.
+        labels = "y = torch.tensor(\n    " + _literal([int(v) for v in plan.labels], 4)
+        labels += ",\n    dtype=torch.long,  # class numbers, as CrossEntropyLoss takes them\n)"
+        rule = ""
+        predicted = "predicted = model(X).argmax(1)  # the class of the largest output"
+        right = "(predicted == y)"
+    else:
+        outputs += ".squeeze(1)"
+        labels = f"y = torch.tensor(\n    {_literal(plan.labels, 4)},\n    dtype=DTYPE,\n)"
+        threshold = 0.5 if model.activations[-1] == "sigmoid" else 0.0
+        rule = f"THRESHOLD = {threshold}  # an output above this means class 1\n"
+        predicted = "predicted = model(X).squeeze(1) > THRESHOLD"
+        right = "(predicted == (y > 0))"
     decay = ""
     if plan.weight_decay:
         decay = (
@@ -768,18 +789,14 @@ X = torch.tensor(
     {_literal(plan.samples, 4)},
     dtype=DTYPE,
 )
-y = torch.tensor(
-    {_literal(plan.labels, 4)},
-    dtype=DTYPE,
-)
+{labels}
 
 {TORCH_LOSSES[plan.loss]}
 {plan.optimizer.torch_source()}EPOCHS = {plan.epochs}
 BATCH_SIZE = {batch_size}
 WEIGHT_DECAY = {_number(plan.weight_decay)}
 SEED = {plan.seed}
-THRESHOLD = {threshold}  # an output above this means class 1
-ARCHITECTURE = {_literal(architecture, 15)}{schedule}
+{rule}ARCHITECTURE = {_literal(architecture, 15)}{schedule}
 
 
 def batches(epoch):
@@ -792,7 +809,7 @@ def batches(epoch):
 
 def train_step(batch):
     """One update on the samples numbered in batch: forward, loss, backward, update."""
-    loss = loss_function({outputs}.squeeze(1), y[batch])
+    loss = loss_function({outputs}, y[batch])
 {decay}    optimizer.zero_grad()
     loss.backward()
     optimizer.step()
@@ -802,8 +819,8 @@ def train_step(batch):
 def accuracy():
     """The fraction of samples classified right."""
     with torch.no_grad():
-        predicted = model(X).squeeze(1) > THRESHOLD
-    return (predicted == (y > 0)).sum().item() / len(X)
+        {predicted}
+    return {right}.sum().item() / len(X)
 
 
 def train():

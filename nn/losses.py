@@ -1,8 +1,10 @@
 """Losses: each takes a batch of predictions and targets and returns the mean.
 
-Targets are 0/1 labels for the classification losses (hinge also accepts
--1/+1). Every loss is built from public engine ops, so ``loss.backward()``
-gives the gradient of the batch mean, the article's ``1/m`` factor included.
+Targets are 0/1 labels for the two-class losses (hinge also accepts
+-1/+1), and class numbers 0, 1, ..., k − 1 for ``cross_entropy``, whose
+predictions are each sample's k logits. Every loss is built from public
+engine ops, so ``loss.backward()`` gives the gradient of the batch mean,
+the article's ``1/m`` factor included.
 
 Safe to record (``autograd.record``, ``nn.fit(..., compiled=True)``): a
 recorded loss is replayed on new predictions and targets, so it must make

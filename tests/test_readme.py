@@ -64,6 +64,10 @@ CONTEXT = {
     "autograd.matvec(W, x, b)": "b = [autograd.Value(0.1), autograd.Value(0.0)]",
     "model.stepper(x, y)": "y = 1.0",  # one sample's label, not the dataset's
     "nn.data.parse_csv(text)": 'text = "x1,x2,label\\n0.5,1.0,1\\n-0.5,0.2,0\\n"',
+    # Points of three classes, of one's own.
+    "nn.data.from_csv(path, classes=3)": (
+        'path = "points.csv"\nwith open(path, "w") as f:\n    f.write("0,0,0\\n1,1,2\\n2,0,1\\n")'
+    ),
 }
 
 #: Spans the README gives as a learner's first guesses, answered with this error.

@@ -133,3 +133,29 @@ def test_from_csv_does_not_wait_on_a_pipe(tmp_path: Path) -> None:
 def test_a_label_of_minus_zero_is_zero() -> None:
     _, y = parse_csv("1,2,-0\n")
     assert y == [0.0] and math.copysign(1.0, y[0]) == 1.0
+
+
+def test_a_csv_of_several_classes() -> None:
+    text = "x1,x2,label\n0,0,0\n1,1,2\n2,2,1\n"
+    assert parse_csv(text, classes=3) == ([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]], [0.0, 2.0, 1.0])
+    with pytest.raises(CSVError) as caught:
+        parse_csv(text)  # two classes by default
+    assert caught.value.row == 3 and "a label is 0 or 1" in caught.value.reason
+    for label in ("3", "1.5", "-1"):
+        with pytest.raises(CSVError, match=f"label is '{label}'; a label is a class, a whole"):
+            parse_csv(f"0,0,{label}\n", classes=3)
+    with pytest.raises(ValueError, match="classes is a whole number from 2 to 10"):
+        parse_csv(text, classes=1)
+
+
+def test_a_csv_is_explained_in_chinese_too(tmp_path: Path) -> None:
+    from autograd.language import using_language
+
+    with using_language("zh"):
+        with pytest.raises(CSVError) as caught:
+            parse_csv("x1,x2,label\n0,0,0\n0.5,abc,1\n")
+        assert str(caught.value) == "这段文本，第 3 行：x2 是 'abc'，不是数"
+        with pytest.raises(CSVError, match="没有这个文件"):
+            from_csv(tmp_path / "missing.csv")
+        with pytest.raises(ValueError, match="batch_size 必须是至少为 1 的整数"):
+            list(nn.data.batches([[0.0, 0.0]], [0.0], batch_size=0))

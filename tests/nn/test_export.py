@@ -145,8 +145,12 @@ def test_what_fit_would_refuse_is_refused(name: str, tmp_path: Path) -> None:
 
 def test_models_the_script_cannot_train_are_refused() -> None:
     X, y = nn.data.xor()
-    with pytest.raises(ValueError, match="one output; this model has 2"):
+    with pytest.raises(ValueError, match=r"loss='bce' needs a model with one output .* has 2"):
         export.torch_script(nn.MLP(2, [3, 2]), X, y)
+    with pytest.raises(ValueError, match=r"compare: loss='cross_entropy' needs .* has 1 output"):
+        export.compare(nn.MLP(2, [3, 1]), X, y, loss="cross_entropy")
+    with pytest.raises(ValueError, match=r"label 3\.0 at index 3 is not a class of this model"):
+        export.torch_script(nn.MLP(2, [3, 3]), X, [0, 1, 2, 3], loss="cross_entropy")
     broken = nn.seed_network()
     broken.layers[1].neurons[0].b.data = math.nan
     with pytest.raises(ValueError, match=r"parameter layers\.1\.neurons\.0\.b is nan"):
@@ -437,3 +441,114 @@ def test_the_saved_model_is_a_glassgrad_model_file(torch: Any, tmp_path: Path) -
     document = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert document["format"] == "glassgrad-model"
     assert list(document["parameters"]) == list(nn.seed_network().state_dict())
+
+
+# More than two classes: one output per class, cross_entropy, class numbers as labels.
+
+MULTI_CLASS_RUNS = [
+    ("sgd full batch", ["relu", "linear"], {"lr": 0.5}),
+    ("adam batches", ["tanh", "linear"], {"optimizer": "adam", "lr": 0.05, "batch_size": 16}),
+    ("momentum decay", ["relu", "linear"], {"optimizer": "momentum", "lr": 0.1, "batch_size": 7,
+                                            "weight_decay": 1e-3, "seed": 5}),
+]  # fmt: skip
+
+
+def three_spiral_arms() -> tuple[list[list[float]], list[float]]:
+    return nn.data.spirals(40, classes=3, seed=3)
+
+
+def test_a_multi_class_script_takes_class_numbers() -> None:
+    X, y = three_spiral_arms()
+    text = export.torch_script(nn.MLP(2, [5, 3], seed=7), X, y, loss="cross_entropy")
+    ast.parse(text)
+    assert "loss_function = torch.nn.CrossEntropyLoss()" in text
+    assert "dtype=torch.long" in text and "[0, 1, 2, 0, 1, 2," in text  # y as whole numbers
+    assert "loss_function(logits(X[batch]), y[batch])" in text  # z, no squeeze
+    assert "model(X).argmax(1)" in text and "THRESHOLD" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("activations", "arguments"),
+    [run[1:] for run in MULTI_CLASS_RUNS],
+    ids=[run[0] for run in MULTI_CLASS_RUNS],
+)
+def test_the_multi_class_script_reproduces_fit(
+    torch: Any, activations: list[str], arguments: dict[str, Any], tmp_path: Path
+) -> None:
+    X, y = three_spiral_arms()
+    model = nn.MLP(2, [5, 3], activations, seed=7)
+    script = tmp_path / "train.py"
+    export.torch_script(model, X, y, loss="cross_entropy", epochs=10, path=script, **arguments)
+    result = subprocess.run(
+        [sys.executable, "-I", str(script), "--save", str(tmp_path / "trained.json")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line.split() for line in result.stdout.splitlines()]
+    history = nn.fit(model, X, y, loss="cross_entropy", epochs=10, **arguments)
+    assert relative_difference(history.loss, [float(line[3]) for line in lines]) <= TOLERANCE
+    assert [float(line[5]) for line in lines] == history.accuracy
+    trained = nn.MLP.load(tmp_path / "trained.json")
+    ours, theirs = [p.data for p in model.parameters()], [p.data for p in trained.parameters()]
+    assert relative_difference(ours, theirs) <= TOLERANCE
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("activations", "arguments"),
+    [run[1:] for run in MULTI_CLASS_RUNS],
+    ids=[run[0] for run in MULTI_CLASS_RUNS],
+)
+def test_multi_class_compare_agrees_within_float64_rounding(
+    torch: Any, activations: list[str], arguments: dict[str, Any]
+) -> None:
+    X, y = three_spiral_arms()
+    model = nn.MLP(2, [5, 3], activations, seed=7)
+    before = model.state_dict()
+    comparison = export.compare(model, X, y, steps=30, loss="cross_entropy", **arguments)
+    assert model.state_dict() == before
+    assert comparison.steps == 30
+    assert comparison.within(TOLERANCE), str(comparison)
+    assert comparison.glassgrad_loss[-1] < comparison.glassgrad_loss[0]
+
+
+def test_to_torch_gives_every_class_its_output(torch: Any) -> None:
+    X, _ = three_spiral_arms()
+    model = nn.MLP(2, [5, 4], seed=1)
+    torch_model = export.to_torch(model)
+    assert torch_model[-2].out_features == 4
+    theirs = torch_model(torch.tensor(X, dtype=torch.float64))
+    assert theirs.shape == (len(X), 4)
+    ours = nn.predict(model, X)
+    flat = [v for row in ours for v in row]
+    assert relative_difference(flat, theirs.flatten().tolist()) <= TOLERANCE
+    assert theirs.argmax(1).tolist() == nn.evaluate.classify(model, X)
+
+
+def test_the_command_line_exports_a_multi_class_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = nn.MLP(2, [6, 3], seed=1)
+    model.save(tmp_path / "model.json")
+    out = tmp_path / "train.py"
+    arguments = ["export", str(tmp_path / "model.json"), "--torch", str(out)]
+    flags = ["--loss", "cross_entropy", "--dataset", "spirals", "--samples", "30", "--seed", "2"]
+    assert main([*arguments, *flags]) == 0
+    X, y = nn.data.spirals(30, seed=2, classes=3)  # one class per output
+    expected = export.torch_script(model, X, y, loss="cross_entropy", seed=2)
+    assert out.read_text(encoding="utf-8") == expected
+    points = tmp_path / "points.csv"
+    points.write_text("x1,x2,label\n0,0,0\n0,1,2\n1,0,1\n", encoding="utf-8")
+    assert main([*arguments, "--loss", "cross_entropy", "--data", str(points)]) == 0
+    expected = export.torch_script(
+        model, [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0]], [0, 2, 1], loss="cross_entropy"
+    )
+    assert out.read_text(encoding="utf-8") == expected
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as stop:
+        main(arguments)  # bce on three outputs
+    assert stop.value.code == 2
+    assert "use loss='cross_entropy'" in capsys.readouterr().err
