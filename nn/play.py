@@ -304,23 +304,32 @@ class Playground:
 
     def load_csv(self, csv_text: str) -> None:
         """One's own points from CSV text (``x1,x2,label`` rows, ``nn.data.parse_csv``),
-        split by ``test_fraction`` and ``seed``, on a plane around them; the run starts over.
+        split by ``test_fraction`` and ``seed``, on a plane around them; the run starts over,
+        with as many classes as the labels name (0 to 3).
 
         Raises:
             nn.data.CSVError: naming the first bad row and what is wrong, or a
                 text too long; nothing changes then.
         """
-        X, y = datasets.parse_csv(csv_text, max_rows=MAX_OWN_POINTS)
+        X, y = datasets.parse_csv(csv_text, max_rows=MAX_OWN_POINTS, classes=CLASS_COUNTS[-1])
         if len(y) < 2:
             raise datasets.CSVError(text("playground.error.too_few_points"))
         s = self.settings
         train, test = datasets.train_test_split(X, y, s["test_fraction"], seed=s["seed"])
-        self._own_points({"train": train, "test": test}, _square_around(X))
+        # As many classes as the labels name (two at least): the network follows.
+        classes = max(2, int(max(y)) + 1)
+        self._own_points({"train": train, "test": test}, _square_around(X), classes)
 
     def _own_points(
-        self, points: dict[str, tuple[list[list[float]], list[float]]], extent: list[float]
+        self,
+        points: dict[str, tuple[list[list[float]], list[float]]],
+        extent: list[float],
+        classes: int | None = None,
     ) -> None:
         self.own, self.own_extent = points, list(extent)
+        if classes is not None and classes != self.classes:
+            self.settings = {**self.settings, "classes": classes}
+            self._use_model(self._new_model())
         self.settings = {**self.settings, "dataset": OWN}
         self._make_data()
         self.reset()

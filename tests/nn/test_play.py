@@ -538,3 +538,19 @@ def test_classes_are_checked_against_the_dataset_and_ones_own_points() -> None:
     with pytest.raises(ValueError):
         other.load_share(run)
     assert other.y == pg.y  # nothing changed
+
+
+def test_a_csv_names_its_classes_and_the_network_follows() -> None:
+    pg = small()
+    rows = "\n".join(f"{i % 7 / 7},{i % 5 / 5},{i % 3}" for i in range(30))
+    pg.load_csv("x1,x2,label\n" + rows)
+    assert pg.classes == 3 and pg.model.sizes == [3, 3] and pg.loss == "cross_entropy"
+    assert sorted(set(pg.y + pg.y_test)) == [0.0, 1.0, 2.0]
+    pg.train(2)  # trains on them
+    pg.load_csv("0,0,0\n1,1,1\n0,1,1\n1,0,0")
+    assert pg.classes == 2 and pg.model.sizes == [3, 1]
+    with pytest.raises(
+        ValueError, match=r"row 2: label is .4.; a label is a class, a whole number from 0 to 3"
+    ):
+        pg.load_csv("0,0,0\n1,1,4")  # more classes than the playground has colours for
+    assert pg.classes == 2 and len(pg.y) + len(pg.y_test) == 4  # nothing changed

@@ -82,8 +82,8 @@ def test_the_widget_takes_points_of_ones_own_and_a_csv() -> None:
         widget.setup["train"]["x"][-1] == [0.25, -0.5]
         and len(widget.setup["train"]["x"]) == count + 1
     )
-    widget.request = {"do": "csv", "text": "0,0,1\n1,1,2", "n": 2}
-    assert "row 2: label is '2'" in widget.frame["status"]
+    widget.request = {"do": "csv", "text": "0,0,1\n1,1,7", "n": 2}  # classes 0 to 3 only
+    assert "row 2: label is '7'" in widget.frame["status"]
     assert len(widget.setup["train"]["x"]) == count + 1  # nothing loaded
     widget.request = {"do": "csv", "text": "0,0,1\n1,1,0\n2,2,1\n3,3,0", "n": 3}
     assert len(widget.setup["train"]["x"]) + len(widget.setup["test"]["x"]) == 4
