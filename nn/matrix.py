@@ -33,6 +33,7 @@ from autograd.draw import prediction_of
 from autograd.engine import local_derivatives, topological_order
 from autograd.language import text
 from autograd.names import fmt, names_of
+from autograd.ops import softmax_of
 from autograd.step import Step
 from autograd.stepper import View
 from autograd.value import Value
@@ -70,8 +71,9 @@ def matrix_view(
     Args:
         model: the network.
         x: the sample's features.
-        loss: ``binary_cross_entropy_with_logits(model.logits(x), y)``, the
-            stepper's output.
+        loss: ``binary_cross_entropy_with_logits(model.logits(x), y)``, or
+            for one output per class ``cross_entropy(model.logits(x), y)``:
+            the stepper's output.
         all_steps: the stepper's steps (one frame each).
 
     Returns:
@@ -116,7 +118,8 @@ def matrix_view(
     for number in range(1, layers + 1):
         width = model.sizes[number - 1]
         top = number == layers
-        z[number] = [by_name[f"z{number}" if top else f"z{number}[{j}]"] for j in range(width)]
+        single = top and width == 1  # the article's one output: z2, not z2[0]
+        z[number] = [by_name[f"z{number}" if single else f"z{number}[{j}]"] for j in range(width)]
         W[number] = [
             [
                 by_name[f"W{number}[{j},{k}]"]
@@ -126,8 +129,15 @@ def matrix_view(
         ]
         b[number] = [by_name[f"b{number}[{j}]"] for j in range(width)]
         a[number] = [by_name.get(f"a{number}[{j}]", z[number][j]) for j in range(width)]
-    y_hat, _ = prediction_of(loss)
-    label = loss.operands[1]
+    # The prediction and the label: ŷ = σ(z) and y for one output; for one output
+    # per class, ŷ = softmax(z) and y one-hot, a column each.
+    if loss.op == "cross_entropy":
+        logits = [v.data for v in z[layers]]
+        y_hats = [softmax_of(v, *logits) for v in logits]
+        labels = list(loss.operands[len(logits) :])
+        squash = "softmax"
+    else:
+        y_hats, labels, squash = [prediction_of(loss)[0]], [loss.operands[1]], "σ"
 
     def column(ids: list[int]) -> list[list[int]]:
         return [[i] for i in ids]
@@ -158,17 +168,24 @@ def matrix_view(
             )
     s = _sup(layers)
     loss_frame = computed.get(loss, 0)
-    y_hat_cell = cells.add("prediction", names[loss], [(loss_frame, fmt(y_hat))], [loss_frame])
-    rows.append({"formula": f"ŷ = σ(z{s})", "terms": [[[y_hat_cell]]]})
+    y_hat_cells = [
+        cells.add("prediction", names[loss], [(loss_frame, fmt(p))], [loss_frame]) for p in y_hats
+    ]
+    rows.append({"formula": f"ŷ = {squash}(z{s})", "terms": [column(y_hat_cells)]})
     # Backward: the output layer's δ, then each layer's gradients and the δ below it.
     rows.append({"heading": text("term.backward_pass")})
     rows.append(
         {
             "formula": f"δ{s} = ŷ − y",
             "terms": [
-                [[cells.add("prediction", names[loss], [(loss_frame, fmt(y_hat))], [])]],
+                column(
+                    [
+                        cells.add("prediction", names[loss], [(loss_frame, fmt(p))], [])
+                        for p in y_hats
+                    ]
+                ),
                 "−",
-                [[value(label)]],
+                column([value(label) for label in labels]),
                 "=",
                 column([grad(v) for v in z[layers]]),
             ],

@@ -46,7 +46,7 @@ from autograd.floatmath import bce_with_logits as bce_float
 from autograd.language import HTML_LANG, catalogue, current_language, text, using_language
 from autograd.names import fmt
 from autograd.ops import OPS, cross_entropy_of, softmax_of
-from autograd.stepper import Stepper, json_for_script
+from autograd.stepper import json_for_script
 from nn import checks
 from nn import data as datasets
 from nn.evaluate import argmax
@@ -752,10 +752,7 @@ class Playground:
         except ImportError:  # pragma: no cover - draw needs only the standard library
             return result
         try:
-            if self.classes == 2:
-                page = model.stepper(x=x, y=label)
-            else:  # the graph and its steps (the article's panels are for one output)
-                page = Stepper(loss)
+            page = model.stepper(x=x, y=label if self.classes == 2 else int(label))
         except MissingExtra as error:
             result["note"] = text("playground.explain.no_stepper", error=error)
             return result

@@ -175,7 +175,9 @@ def model_stepper(
 ) -> Stepper:
     """A step-through of ``model``'s loss on one sample ``(x, y)``: ``MLP.stepper``.
 
-    The loss is binary cross-entropy on the output logit. For the article's
+    The loss is binary cross-entropy on the output logit; for a model with
+    one output per class, cross-entropy on their softmax (``y`` the class,
+    0 to k − 1). For the article's
     network (a ReLU layer, then one sigmoid output) the page also shows the
     article's six backward formulas with this sample's numbers; for every
     network, the article's formulas as matrices beside the graph
@@ -184,16 +186,21 @@ def model_stepper(
     is the page's language (None: the current one).
 
     Raises:
-        ValueError: if the model has more than one output, or ``y`` is not a
-            label between 0 and 1.
+        ValueError: if ``y`` is not a label between 0 and 1 (one output), or
+            not one of the classes (one output per class).
     """
     lang = current_language(lang)
-    if model.sizes[-1] != 1:
-        raise ValueError(text("error.stepper.one_output", lang, outputs=model.sizes[-1]))
-    if isinstance(y, bool) or not isinstance(y, numbers.Real) or not 0.0 <= y <= 1.0:
-        raise ValueError(text("error.stepper.label", lang, given=repr(y)))
-    # No labels are set: nn.names finds z1[j], a1[j], z2, ŷ and L in the graph.
-    loss = autograd.binary_cross_entropy_with_logits(model.logits(list(x)), y)
+    classes = model.sizes[-1]
+    real = not isinstance(y, bool) and isinstance(y, numbers.Real)
+    if classes == 1:
+        if not real or not 0.0 <= y <= 1.0:
+            raise ValueError(text("error.stepper.label", lang, given=repr(y)))
+        # No labels are set: nn.names finds z1[j], a1[j], z2, ŷ and L in the graph.
+        loss = autograd.binary_cross_entropy_with_logits(model.logits(list(x)), y)
+    else:  # one output per class: cross-entropy on their softmax
+        if not real or y != int(y) or not 0 <= y < classes:
+            raise ValueError(text("error.stepper.class", lang, given=repr(y), last=classes - 1))
+        loss = autograd.cross_entropy(model.logits(list(x)), int(y))
     panels = []
     if model.activations == ["relu", "sigmoid"]:
         panels.append(article_panel(model, x, y))

@@ -22,10 +22,15 @@ NETWORKS = [
     ([3, 1], ["relu", "sigmoid"]),
     ([4, 3, 1], ["tanh", "relu", "sigmoid"]),
     ([2, 2, 2, 1], ["sigmoid", "linear", "relu", "sigmoid"]),
+    # One output per class: cross-entropy on the softmax.
+    ([3, 3], ["relu", "linear"]),
+    ([4, 2, 4], ["tanh", "relu", "linear"]),
 ]
 
 
 def loss_of(model: nn.MLP, x: list[float], y: float) -> autograd.Value:
+    if model.sizes[-1] > 1:
+        return autograd.cross_entropy(model.logits(x), int(y))
     return autograd.binary_cross_entropy_with_logits(model.logits(x), y)
 
 
@@ -42,13 +47,17 @@ def check_cells(model: nn.MLP, x: list[float], y: float) -> dict[str, Any]:
     for i, step in enumerate(all_steps):
         for c in step.contributions:
             filled_at.setdefault(c.parent, []).append(i)
-    z_top = loss.operands[0]
-    y_hat = 1.0 / (1.0 + math.exp(-z_top.data))
+    logits = [z.data for z in loss.operands[: model.sizes[-1]]]
+    if len(logits) == 1:
+        y_hats = [1.0 / (1.0 + math.exp(-logits[0]))]
+    else:
+        y_hats = [math.exp(z) / sum(math.exp(v) for v in logits) for z in logits]
     seen_grads = set()
+    predictions = []
     for cell in view["cells"]:
         final = cell["texts"][-1][1]
-        if cell["kind"] == "number":
-            assert final in {fmt(v) for v in [*x, y]}
+        if cell["kind"] == "number":  # a feature, or the label (one-hot for classes)
+            assert final in {fmt(v) for v in [*x, y, 0.0, 1.0]}
             continue
         if cell["kind"] == "slope":
             continue  # checked below, against the closed forms
@@ -57,13 +66,15 @@ def check_cells(model: nn.MLP, x: list[float], y: float) -> dict[str, Any]:
             assert final == fmt(node.data)
             assert cell["lit"] in ([], [forward_at.get(node)])
         elif cell["kind"] == "prediction":
-            assert node is loss and math.isclose(
-                float(final.replace("−", "-")), y_hat, rel_tol=1e-3
-            )
+            assert node is loss
+            predictions.append(float(final.replace("−", "-")))
         else:
             assert final == fmt(node.grad)
             assert cell["lit"] == filled_at[node] == [t[0] for t in cell["texts"]]
             seen_grads.add(cell["name"])
+    # ŷ twice (computed, then in δ = ŷ − y), each class's in its order.
+    assert len(predictions) == 2 * len(y_hats)
+    assert all(math.isclose(p, q, rel_tol=1e-3) for p, q in zip(predictions, 2 * y_hats))
     # Every parameter's gradient is in the panel.
     assert {p.label for p in model.parameters()} <= seen_grads
     # f′(z) beside each hidden δ: the closed forms of ReLU′, tanh′, σ′.
@@ -97,6 +108,16 @@ def test_the_articles_network_has_the_articles_formulas() -> None:
     for formula in ("z¹ = W¹x + b¹", "a¹ = ReLU(z¹)", "δ² = ŷ − y", "∂L/∂W² = δ² (a¹)ᵀ"):
         assert formula in formulas
     assert "δ¹ = (W²)ᵀδ² ⊙ ReLU′(z¹)" in formulas and "∂L/∂W¹ = δ¹ (x)ᵀ" in formulas
+
+
+def test_a_network_with_a_class_per_output_has_the_softmax_formulas() -> None:
+    view = check_cells(nn.MLP(2, [3, 3], ["relu", "linear"], seed=1), [0.5, -1.0], 2)
+    formulas = [row["formula"] for row in view["rows"] if "formula" in row]
+    assert "ŷ = softmax(z²)" in formulas and "δ² = ŷ − y" in formulas
+    (delta,) = [row for row in view["rows"] if row.get("formula") == "δ² = ŷ − y"]
+    y_column = delta["terms"][2]
+    assert [view["cells"][i]["texts"][-1][1] for (i,) in y_column] == ["0", "0", "1"]  # class 2
+    assert "δ¹ = (W²)ᵀδ² ⊙ ReLU′(z¹)" in formulas
 
 
 def test_a_deeper_network_has_a_delta_per_layer() -> None:

@@ -286,3 +286,15 @@ def test_a_multi_class_run_that_did_not_learn_says_so() -> None:
     model = nn.MLP(2, [4, 3], seed=2)  # its first loss, 1.72, is worse than a guess's, 1.1
     with pytest.warns(nn.TrainingWarning, match=r"stalled.*no better than predicting .*1\.099"):
         nn.fit(model, X, y, loss="cross_entropy", lr=1e-7, epochs=20)
+
+
+def test_a_model_with_a_class_per_output_steps_through_its_cross_entropy() -> None:
+    pytest.importorskip("graphviz")
+    model = nn.MLP(2, [3, 3], ["relu", "linear"], seed=2)
+    stepper = model.stepper([0.5, -1.0], 1, quiz=True)
+    assert stepper.output.op == "cross_entropy" and stepper.steps[-1].phase == "backward"
+    assert stepper.output.data == autograd.cross_entropy(model.logits([0.5, -1.0]), 1).data
+    assert any(ask is not None for ask in stepper.asks)  # the quiz asks about it too
+    for bad in (3, 1.5, -1, True):
+        with pytest.raises(ValueError, match="class, a whole number from 0 to 2"):
+            model.stepper([0.5, -1.0], bad)

@@ -512,6 +512,7 @@ def test_explaining_a_sample_of_several_classes_gives_backwards_gradients() -> N
     assert sum(e["prediction"]) == pytest.approx(1.0)
     # The step-through is the graph of that loss, named as the article names it.
     assert e["stepper"].startswith('<div class="gg-stepper"')
+    assert "ŷ = softmax(z²)" in e["stepper"]  # the matrices beside it
     assert "L = CE(softmax(z2[0], z2[1], z2[2]), " in e["text"]
 
 
