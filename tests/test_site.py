@@ -442,6 +442,20 @@ PLANE_PIXEL = """([x, y]) => Array.from(document.querySelector('.ggp-plane').get
   .getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3))"""
 
 
+def uncovered(points: list[tuple[float, float]], labels: list[float], c: int) -> tuple:
+    """Where a training point of class ``c`` shows its own colour: one that no point drawn
+    after it covers, away from the selection ring around the first."""
+    free = [
+        i
+        for i, label in enumerate(labels)
+        if label == c
+        and math.dist(points[i], points[0]) > 11
+        and all(math.dist(points[i], points[j]) > 6 for j in range(i + 1, len(points)))
+    ]
+    assert free, f"no uncovered point of class {c}"
+    return points[free[-1]]
+
+
 def rgb(text: str) -> list[int]:
     """``"rgb(8,119,189)"`` -> ``[8, 119, 189]``."""
     return [int(v) for v in text.strip()[4:-1].split(",")]
@@ -473,15 +487,7 @@ def test_the_plane_has_a_key_that_matches_its_colours(browser: Any, site: str) -
 
     train = [pixel(p) for p in setup["train"]["x"]]
     for c in (0, 1):
-        free = [
-            i
-            for i, label in enumerate(setup["train"]["y"])
-            if label == c
-            and math.dist(train[i], train[0]) > 11
-            and all(math.dist(train[i], train[j]) > 6 for j in range(i + 1, len(train)))
-        ]
-        assert free, f"no uncovered point of class {c}"
-        assert page.evaluate(PLANE_PIXEL, train[free[-1]]) == swatch[c]
+        assert page.evaluate(PLANE_PIXEL, uncovered(train, setup["train"]["y"], c)) == swatch[c]
     # The tint's scale runs from class 0's colour (ŷ = 0) through grey to class 1's (ŷ = 1),
     # and where the network is sure, the plane has that colour.
     stops = page.evaluate(
@@ -875,15 +881,7 @@ def test_three_classes_get_a_colour_each_on_the_plane_and_in_the_key(
     # Each class's points are drawn in its swatch's colour (read where nothing covers them).
     train = [pixel(p) for p in setup["train"]["x"]]
     for c in range(3):
-        free = [
-            i
-            for i, label in enumerate(setup["train"]["y"])
-            if label == c
-            and math.dist(train[i], train[0]) > 11
-            and all(math.dist(train[i], train[j]) > 6 for j in range(i + 1, len(train)))
-        ]
-        assert free, f"no uncovered point of class {c}"
-        assert page.evaluate(PLANE_PIXEL, train[free[-1]]) == swatch[c]
+        assert page.evaluate(PLANE_PIXEL, uncovered(train, setup["train"]["y"], c)) == swatch[c]
     # Where the network is sure of a class (all around a grid cell), the plane has its colour.
     painted = base64.b64decode(state(page, "frame")["plane"])
     points = train + [pixel(p) for p in setup["test"]["x"]]

@@ -326,6 +326,19 @@ def make_run(activations: list[str], arguments: dict[str, Any], schedule: bool =
     return model, arguments
 
 
+def run_script(script: Path, folder: Path) -> list[list[str]]:
+    """Run a written training script on its own (``-I``: no glassgrad on its path), saving
+    its trained model in ``folder``; its printed lines, split into words."""
+    result = subprocess.run(
+        [sys.executable, "-I", str(script), "--save", str(folder / "trained.json")],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+    )
+    assert result.returncode == 0, result.stderr
+    return [line.split() for line in result.stdout.splitlines()]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("activations", "arguments", "schedule"),
@@ -340,14 +353,7 @@ def test_the_script_reproduces_fit(
     script = tmp_path / "train.py"
     export.torch_script(model, X, y, epochs=25, path=script, **arguments)
     # The script runs alone (it imports no glassgrad: see the test above).
-    result = subprocess.run(
-        [sys.executable, "-I", str(script), "--save", str(tmp_path / "trained.json")],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    lines = [line.split() for line in result.stdout.splitlines()]
+    lines = run_script(script, tmp_path)
     assert [line[:1] + line[2:3] + line[4:5] for line in lines] == [
         ["epoch", "loss", "accuracy"]
     ] * 25
@@ -480,14 +486,7 @@ def test_the_multi_class_script_reproduces_fit(
     model = nn.MLP(2, [5, 3], activations, seed=7)
     script = tmp_path / "train.py"
     export.torch_script(model, X, y, loss="cross_entropy", epochs=10, path=script, **arguments)
-    result = subprocess.run(
-        [sys.executable, "-I", str(script), "--save", str(tmp_path / "trained.json")],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    lines = [line.split() for line in result.stdout.splitlines()]
+    lines = run_script(script, tmp_path)
     history = nn.fit(model, X, y, loss="cross_entropy", epochs=10, **arguments)
     assert relative_difference(history.loss, [float(line[3]) for line in lines]) <= TOLERANCE
     assert [float(line[5]) for line in lines] == history.accuracy
