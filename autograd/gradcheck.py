@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.engine import grad
+from autograd.language import text
 from autograd.mode import no_grad
 from autograd.value import Value
 
@@ -52,11 +53,9 @@ def gradcheck(
             or ``inputs`` is not a list of numbers or Values.
     """
     if not callable(f):
-        raise TypeError(
-            f"gradcheck: f must be a function of the inputs, such as lambda a, b: a * b, got {f!r}"
-        )
+        raise TypeError(text("error.gradcheck.not_a_function", given=repr(f)))
     if isinstance(inputs, Value | int | float) or not hasattr(inputs, "__iter__"):
-        raise TypeError(f"gradcheck: inputs is a list of numbers, such as [2.0], got {inputs!r}")
+        raise TypeError(text("error.gradcheck.inputs", given=repr(inputs)))
     points = [x.data if isinstance(x, Value) else float(x) for x in inputs]
     names = [
         x.label if isinstance(x, Value) and x.label else f"inputs[{i}]"
@@ -65,7 +64,7 @@ def gradcheck(
     leaves = [Value(p, label=n) for p, n in zip(points, names)]
     output = f(*leaves)
     if not isinstance(output, Value):
-        raise TypeError(f"gradcheck: f must return a Value, got {type(output).__name__}")
+        raise TypeError(text("error.gradcheck.not_a_value", type=type(output).__name__))
     analytic = grad(output, leaves)
     numeric = [_central_difference(f, points, i, eps) for i in range(len(points))]
 
@@ -84,7 +83,8 @@ def gradcheck(
     if failed:
         header = f"  {'input':>12}  {'analytic':>14}  {'numeric':>14}  {'difference':>10}"
         raise GradcheckError(
-            f"gradcheck failed (eps={eps}, atol={atol}, rtol={rtol}):\n"
+            text("error.gradcheck.failed", eps=eps, atol=atol, rtol=rtol)
+            + "\n"
             + "\n".join([header, *rows]),
             mismatches,
         )

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from autograd.language import text
+
 #: Each hook's view, by the name of the method it serves.
 VIEWS: dict[str, Callable[..., Any]] = {}
 
@@ -37,8 +39,5 @@ def call(name: str, *args: Any, **kwargs: Any) -> Any:
     """
     view = VIEWS.get(name)
     if view is None:
-        raise LookupError(
-            f"{name} needs a view that nothing has plugged in: import the package that "
-            "provides it (import autograd, import nn)"
-        )
+        raise LookupError(text("error.hooks.no_view", name=name))
     return view(*args, **kwargs)

@@ -192,7 +192,9 @@ class Op(_Views):
             try:
                 code = call(name, *inputs) if name else self.forward(*inputs)
             except TypeError as error:
-                raise TypeError(f"op {self.name!r}, forward: {error}") from None
+                raise TypeError(
+                    text("error.ops.forward", name=repr(self.name), error=error)
+                ) from None
             object.__setattr__(self, "code", str(code))
         written = []
         for index, each in enumerate(self.rules):
@@ -200,7 +202,9 @@ class Op(_Views):
                 try:
                     code = each.vjp(Symbol("{g}"), *inputs, Symbol("{z}"))
                 except TypeError as error:
-                    raise TypeError(f"op {self.name!r}, rule for input {index}: {error}") from None
+                    raise TypeError(
+                        text("error.ops.rule", name=repr(self.name), index=index, error=error)
+                    ) from None
                 each = replace(each, code=str(code))
             written.append(each)
         object.__setattr__(self, "rules", tuple(written))

@@ -625,7 +625,7 @@ def export_html(target: Any, path: str | Path, **options: Any) -> Path:
     elif hasattr(target, "stepper"):
         stepper = target.stepper(**options)
     else:
-        raise TypeError(f"export_html needs a Value or a model, got {type(target).__name__}")
+        raise TypeError(text("error.stepper.export_html", type=type(target).__name__))
     path = Path(path)
     path.write_text(stepper.page(), encoding="utf-8")
     return path

@@ -24,13 +24,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from autograd.language import text
+
 # How tightly each kind of expression binds, as in Python's grammar.
 _SUM, _PRODUCT, _UNARY, _ATOM = 1, 2, 3, 4
-
-MASK_ERROR = (
-    "a function that tests a number (a mask, such as ReLU's) cannot be written out "
-    "from symbols: give its code by hand"
-)
 
 
 class Symbol:
@@ -107,16 +104,16 @@ class Symbol:
         return call("tanh", self)
 
     def __bool__(self) -> bool:
-        raise TypeError(MASK_ERROR)
+        raise TypeError(text("error.symbolic.mask"))
 
     def _compare(self, other: Any) -> bool:
-        raise TypeError(MASK_ERROR)
+        raise TypeError(text("error.symbolic.mask"))
 
     __lt__ = __le__ = __gt__ = __ge__ = _compare
 
     @property
     def data(self) -> float:
-        raise TypeError(MASK_ERROR)
+        raise TypeError(text("error.symbolic.mask"))
 
 
 def as_symbol(x: Any) -> Symbol:

@@ -64,6 +64,7 @@ from math import isfinite
 from typing import Any
 
 from autograd.engine import _backward_lock, op_of, topological_order
+from autograd.language import text
 from autograd.ops import CODE_NAMESPACE, FINITE_LOCALS
 from autograd.symbolic import LITERALS, literal
 from autograd.value import Value
@@ -88,14 +89,14 @@ class Tape:
         self, output: Value, wrt: Iterable[Value] | None = None, also: Iterable[Value] = ()
     ) -> None:
         if not isinstance(output, Value):
-            raise TypeError(f"record: output must be a Value, got {type(output).__name__}")
+            raise TypeError(text("error.tape.output", type=type(output).__name__))
         self.output = output
         self.nodes = topological_order(output)
         self.also = list(also)
         in_order = set(self.nodes)
         for index, node in enumerate(self.also):
             if not isinstance(node, Value) or node not in in_order:
-                raise ValueError(f"record: also[{index}] is not a node of the graph of output")
+                raise ValueError(text("error.tape.also", index=index))
         self.values = [node.data for node in self.also]
         self.leaves = [node for node in self.nodes if not node.operands]
         for node in self.nodes:
@@ -108,12 +109,12 @@ class Tape:
             wanted = set()
             for index, leaf in enumerate(wrt):
                 if not isinstance(leaf, Value):
-                    raise TypeError(f"record: wrt[{index}] is {type(leaf).__name__}, not a Value")
+                    raise TypeError(
+                        text("error.tape.wrt_not_a_value", index=index, type=type(leaf).__name__)
+                    )
                 if leaf.operands:
                     raise ValueError(
-                        f"record: wrt[{index}] was made by op {leaf.op!r}, so it is not a leaf: "
-                        "a replay adds gradients into leaves only (inputs and parameters); "
-                        "to see an interior node's gradient, replay(refresh=True) writes it"
+                        text("error.tape.wrt_not_a_leaf", index=index, op=repr(leaf.op))
                     )
                 wanted.add(leaf)
             # Leaves outside the graph get no gradient from it (backward()
@@ -196,20 +197,20 @@ def record(output: Value, wrt: Iterable[Value] | None = None, also: Iterable[Val
 #: written one line per node, as ``replay(refresh=True)`` writes it).
 MAX_LINES = 200_000
 
-TOO_LARGE = (
-    "record: this graph would be replayed by a function of {lines:,} lines of Python, "
-    "more than the limit of {limit:,} (autograd.tape.MAX_LINES; compiling it would need "
-    "about {megabytes:,} MB). Call backward() on it instead, or record a smaller graph "
-    "(a mini-batch of the samples)"
-)
-
 
 def _check_size(source: str) -> None:
     """Raises ValueError, naming the limit, for a source too long to compile."""
     lines = source.count("\n")
     if lines > MAX_LINES:
         megabytes = lines * 3 // 1000
-        raise ValueError(TOO_LARGE.format(lines=lines, limit=MAX_LINES, megabytes=megabytes))
+        raise ValueError(
+            text(
+                "error.tape.too_large",
+                lines=f"{lines:,}",
+                limit=f"{MAX_LINES:,}",
+                megabytes=f"{megabytes:,}",
+            )
+        )
 
 
 def _compile(source: str, tables: dict[str, Any] | None = None) -> Any:

@@ -301,14 +301,22 @@ def _made_by_hand(children: Iterable[Any], op: str) -> tuple[Value, ...]:
     for index, child in enumerate(operands):
         if not isinstance(child, Value):
             raise TypeError(
-                f"Value(data, _children, _op): child {index} is {type(child).__name__} "
-                f"({child!r}); the children of a node are the Values it was computed from"
+                text(
+                    "error.value.child",
+                    index=index,
+                    type=type(child).__name__,
+                    child=repr(child),
+                )
             )
     known = OPS.get(op)
     if operands and isinstance(known, Op) and len(operands) != len(known.rules):
         raise TypeError(
-            f"Value(data, _children, _op): op {op!r} takes {len(known.rules)} "
-            f"input(s), got {len(operands)} children"
+            text(
+                "error.value.child_count",
+                op=repr(op),
+                inputs=len(known.rules),
+                count=len(operands),
+            )
         )
     return operands
 
@@ -440,7 +448,7 @@ def _recording(op: AnyOp, data: float, operands: tuple[Any, ...]) -> bool:
 def _raise_forward_anomaly(op: AnyOp, data: float, operands: tuple[Any, ...]) -> None:
     inputs = ", ".join(describe(x) for x in operands)
     raise FloatingPointError(
-        f"detect_anomaly: op {op.name!r} produced {data} in the forward pass from inputs ({inputs})"
+        text("error.value.forward_anomaly", op=repr(op.name), data=data, inputs=inputs)
     )
 
 
@@ -524,10 +532,7 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     """
     weights, inputs = tuple(weights), tuple(inputs)
     if len(weights) != len(inputs):
-        raise ValueError(
-            f"autograd.dot needs as many weights as inputs, got {len(weights)} "
-            f"weights and {len(inputs)} inputs"
-        )
+        raise ValueError(text("error.value.dot_lengths", weights=len(weights), inputs=len(inputs)))
     return _dot_nodes([weights], inputs, [bias], "autograd.dot")[0]
 
 
@@ -547,14 +552,16 @@ def matvec(rows: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Any = N
     rows = list(map(tuple, rows))
     biases = [None] * len(rows) if biases is None else list(biases)
     if len(biases) != len(rows):
-        raise ValueError(
-            f"autograd.matvec needs one bias per row, got {len(rows)} rows and {len(biases)} biases"
-        )
+        raise ValueError(text("error.value.matvec_biases", rows=len(rows), biases=len(biases)))
     if rows and set(map(len, rows)) != {len(inputs)}:
         index = next(i for i, row in enumerate(rows) if len(row) != len(inputs))
         raise ValueError(
-            f"autograd.matvec: row {index} has {len(rows[index])} weights but there are "
-            f"{len(inputs)} inputs; every row needs one weight per input"
+            text(
+                "error.value.matvec_row",
+                index=index,
+                weights=len(rows[index]),
+                inputs=len(inputs),
+            )
         )
     return _dot_nodes(rows, inputs, biases, "autograd.matvec")
 
