@@ -52,9 +52,9 @@ def playground(model: MLP | None = None, dataset: str = "xor", **options: Any) -
     try:
         from nn.widget import PlaygroundWidget
     except ImportError as error:
-        raise ImportError(
-            f"the playground widget needs anywidget ({error}): pip install 'glassgrad[widget]'"
-        ) from None
+        from autograd.language import text
+
+        raise ImportError(text("error.widget.needs_anywidget", error=error)) from None
     from nn.play import Playground
 
     return PlaygroundWidget(Playground(model, dataset=dataset, **options))

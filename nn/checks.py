@@ -108,13 +108,9 @@ def one_output(model: MLP, what: str) -> None:
 def compiled(value: Any, recordable: bool, loss: str) -> None:
     """A ValueError unless ``value`` is None, True or False, and True only for a recordable loss."""
     if value not in (None, True, False):
-        raise ValueError(f"compiled is None (record where exact), True or False, got {value!r}")
+        raise ValueError(text("error.fit.compiled", given=repr(value)))
     if value and not recordable:
-        raise ValueError(
-            f"loss {loss!r} cannot be recorded (compiled=True): its clamp is a Python decision "
-            "on each prediction, which a replay would keep as first made. Use loss='bce' (on "
-            "logits, stable without a clamp) or compiled=False"
-        )
+        raise ValueError(text("error.fit.not_recordable", loss=repr(loss)))
 
 
 def optimizer(optimizer: Any, model: MLP, lr: float) -> Optimizer:
@@ -122,17 +118,13 @@ def optimizer(optimizer: Any, model: MLP, lr: float) -> Optimizer:
     if isinstance(optimizer, str):
         return make_optimizer(optimizer, model.parameters(), lr)
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(
-            "optimizer must be a name (sgd, momentum or adam) or an nn.Optimizer such as "
-            f"nn.SGD(model.parameters(), lr=0.1), got {optimizer!r}"
-        )
+        raise TypeError(text("error.optim.not_an_optimizer", given=repr(optimizer)))
     # The loss depends on this model alone: a parameter from elsewhere would
     # get no gradient, and an optimizer made for another model trains nothing.
     own = set(model.parameters())
     strangers = sum(1 for p in optimizer.parameters if p not in own)
     if strangers:
         raise ValueError(
-            f"{strangers} of the optimizer's {len(optimizer.parameters)} parameters are not "
-            "this model's (was it made for another model?): make it with model.parameters()"
+            text("error.optim.strangers", strangers=strangers, count=len(optimizer.parameters))
         )
     return optimizer

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import autograd
+from autograd import language
 from nn.data import batches, check_batch_size
 from nn.layers import MLP
 from nn.losses import LOSSES, ON_LOGITS, check_outputs, check_targets
@@ -54,15 +55,6 @@ TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "line
 
 #: The version the ``torch`` extra installs, and the tests check against.
 TORCH_VERSION = "2.13.0"
-
-#: What a learner reads when PyTorch is missing.
-NEED_TORCH = (
-    "{what} needs PyTorch, which is not installed here: pip install 'glassgrad[torch]' "
-    f"(or pip install torch=={TORCH_VERSION}). On Linux plain pip fetches the build for "
-    "NVIDIA GPUs, several GB; PyTorch's installation page gives the command for the much "
-    "smaller CPU-only build, which is all this needs. (torch_script needs no PyTorch: only "
-    "running the script it writes does.)"
-)
 
 #: The loss of each name of ``nn.losses.LOSSES`` in PyTorch, as the script
 #: writes it: ``loss_function(outputs, targets)`` on a batch's outputs (the
@@ -96,45 +88,6 @@ TORCH_LOSSES = {
     ),
 }
 
-# Why an export was refused, in one place.
-MESSAGES = {
-    "not an MLP": "{what} takes an nn.MLP, got {kind}",
-    "not finite": (
-        "parameter {name} is {value}: a model with nan or inf weights cannot be trained; "
-        "build or load a finite one"
-    ),
-    "optimizer kind": (
-        "optimizer must be a name (sgd, momentum or adam) or an nn.SGD or nn.Adam made with "
-        "model.parameters(); {kind} has no PyTorch counterpart that export knows"
-    ),
-    "optimizer strangers": (
-        "the optimizer updates parameters that are not this model's: make it with "
-        "model.parameters()"
-    ),
-    "optimizer used": (
-        "this optimizer has already taken steps (its {state} is not zero), and PyTorch's "
-        "would start afresh: pass a new optimizer, or its name"
-    ),
-    "whole": "{name} must be a whole number{at_least}, got {value!r}",
-    "weight decay": "weight_decay must be a number >= 0 (0 for none), got {value!r}",
-    "unknown loss": "unknown loss {loss!r}; choose one of {choices}",
-    "samples": "{what}: sample {index} of X is {sample!r}, not {nin} numbers",
-    "feature": "{what}: sample {index}, feature {feature} of X is {value!r}; features are "
-    "finite numbers",
-    "labels": "{what}: X has {samples} samples but y has {labels} labels; give one per sample",
-    "label": "{what}: label {index} of y is {value!r}; labels are numbers",
-    "empty": "{what}: X is empty: give at least one sample",
-    "X": "{what}: X must be a list of samples (lists of numbers), got {kind}",
-    "y": "{what}: y must be a list of labels, got {kind}",
-    "lengths": "{ours} numbers against {theirs}: compare like with like",
-    "directory": "cannot write {path}: it is a directory; give a file name, such as train.py",
-    "no folder": "cannot write {path}: the directory {folder} does not exist (create it first)",
-    "diverged": (
-        "compare: training diverged at step {step} (the loss became {loss}): the learning "
-        "rate is probably too large; try a smaller one"
-    ),
-}
-
 
 class MissingTorch(ImportError):
     """PyTorch is needed and not installed; the message says what to install."""
@@ -149,7 +102,9 @@ def import_torch(what: str = "this") -> Any:
     try:
         import torch
     except ImportError:
-        raise MissingTorch(NEED_TORCH.format(what=what)) from None
+        raise MissingTorch(
+            language.text("error.export.needs_torch", what=what, version=TORCH_VERSION)
+        ) from None
     return torch
 
 
@@ -389,7 +344,9 @@ def compare(
                 batch_loss = _batch_loss(ours, X_batch, y_batch, plan)
                 if not math.isfinite(batch_loss.data):
                     raise FloatingPointError(
-                        MESSAGES["diverged"].format(step=comparison.steps + 1, loss=batch_loss.data)
+                        language.text(
+                            "error.export.diverged", step=comparison.steps + 1, loss=batch_loss.data
+                        )
                     )
                 ours_optimizer.zero_grad()
                 batch_loss.backward()
@@ -417,7 +374,7 @@ def relative_difference(ours: Sequence[float], theirs: Sequence[float]) -> float
     side is infinite and the other is not.
     """
     if len(ours) != len(theirs):
-        raise ValueError(MESSAGES["lengths"].format(ours=len(ours), theirs=len(theirs)))
+        raise ValueError(language.text("error.export.lengths", ours=len(ours), theirs=len(theirs)))
     scale = max((max(abs(a), abs(b)) for a, b in zip(ours, theirs)), default=0.0)
     worst = max((abs(a - b) for a, b in zip(ours, theirs)), default=0.0)
     if any(math.isnan(a) or math.isnan(b) for a, b in zip(ours, theirs)):
@@ -507,11 +464,13 @@ def _plan(
 ) -> _Plan:
     _check_model(model, what)
     if loss not in LOSSES:
-        raise ValueError(MESSAGES["unknown loss"].format(loss=loss, choices=", ".join(LOSSES)))
+        raise ValueError(
+            language.text("error.fit.unknown_loss", given=repr(loss), choices=", ".join(LOSSES))
+        )
     check_outputs(loss, model.sizes[-1], what)
     for name, value in model.state_dict().items():
         if not math.isfinite(value):
-            raise ValueError(MESSAGES["not finite"].format(name=name, value=value))
+            raise ValueError(language.text("error.export.not_finite", name=name, value=value))
     samples = _samples(what, X, model.nin)
     labels = _labels(what, y, len(samples))
     check_targets(loss, labels, classes=model.sizes[-1])
@@ -521,7 +480,7 @@ def _plan(
     if isinstance(weight_decay, bool) or not (
         isinstance(weight_decay, numbers.Real) and math.isfinite(weight_decay) and weight_decay >= 0
     ):
-        raise ValueError(MESSAGES["weight decay"].format(value=weight_decay))
+        raise ValueError(language.text("error.fit.weight_decay", given=repr(weight_decay)))
     return _Plan(
         model=model,
         samples=samples,
@@ -540,14 +499,16 @@ def _optimizer_plan(optimizer: str | Optimizer, lr: float, model: MLP) -> _Optim
         made = make_optimizer(optimizer, model.parameters(), lr)  # checks the name and lr
         return _plan_of(made, name=optimizer)
     if type(optimizer) not in (SGD, Adam):
-        raise TypeError(MESSAGES["optimizer kind"].format(kind=type(optimizer).__name__))
+        raise TypeError(language.text("error.export.optimizer_kind", kind=type(optimizer).__name__))
     own = set(model.parameters())
     if any(p not in own for p in optimizer.parameters):
-        raise ValueError(MESSAGES["optimizer strangers"])
+        raise ValueError(language.text("error.export.optimizer_strangers"))
     if isinstance(optimizer, SGD) and any(optimizer.velocity):
-        raise ValueError(MESSAGES["optimizer used"].format(state="velocity"))
+        state = language.text("error.export.velocity")
+        raise ValueError(language.text("error.export.optimizer_used", state=state))
     if isinstance(optimizer, Adam) and optimizer.t:
-        raise ValueError(MESSAGES["optimizer used"].format(state="step count"))
+        state = language.text("error.export.step_count")
+        raise ValueError(language.text("error.export.optimizer_used", state=state))
     return _plan_of(optimizer)
 
 
@@ -569,7 +530,9 @@ def _plan_of(optimizer: Optimizer, name: str | None = None) -> _OptimizerPlan:
 
 def _check_model(model: Any, what: str) -> None:
     if not isinstance(model, MLP):
-        raise TypeError(MESSAGES["not an MLP"].format(what=what, kind=type(model).__name__))
+        raise TypeError(
+            language.text("error.export.not_an_mlp", what=what, kind=type(model).__name__)
+        )
 
 
 def _whole(value: Any, name: str, minimum: int | None = None) -> int:
@@ -578,8 +541,13 @@ def _whole(value: Any, name: str, minimum: int | None = None) -> int:
         or not isinstance(value, numbers.Integral)
         or (minimum is not None and value < minimum)
     ):
-        at_least = f", at least {minimum}" if minimum is not None else ""
-        raise ValueError(MESSAGES["whole"].format(name=name, at_least=at_least, value=value))
+        if minimum is None:
+            raise ValueError(language.text("error.fit.whole_number", name=name, given=repr(value)))
+        raise ValueError(
+            language.text(
+                "error.fit.whole_number_at_least", name=name, minimum=minimum, given=repr(value)
+            )
+        )
     return int(value)
 
 
@@ -589,21 +557,29 @@ def _sized(X: Any) -> bool:
 
 def _samples(what: str, X: Any, nin: int) -> list[list[float]]:
     if not _sized(X) or isinstance(X, str):
-        raise TypeError(MESSAGES["X"].format(what=what, kind=type(X).__name__))
+        raise TypeError(language.text("error.export.samples", what=what, kind=type(X).__name__))
     if len(X) == 0:
-        raise ValueError(MESSAGES["empty"].format(what=what))
+        raise ValueError(language.text("error.export.empty", what=what))
     samples = []
     for index, sample in enumerate(X):
         if not _sized(sample) or isinstance(sample, str) or len(sample) != nin:
             raise ValueError(
-                MESSAGES["samples"].format(what=what, index=index, sample=sample, nin=nin)
+                language.text(
+                    "error.export.sample", what=what, index=index, sample=repr(sample), nin=nin
+                )
             )
         row = []
         for feature, value in enumerate(sample):
             real = isinstance(value, numbers.Real) and not isinstance(value, bool)
             if not real or not math.isfinite(value):
                 raise ValueError(
-                    MESSAGES["feature"].format(what=what, index=index, feature=feature, value=value)
+                    language.text(
+                        "error.export.feature",
+                        what=what,
+                        index=index,
+                        feature=feature,
+                        value=repr(value),
+                    )
                 )
             row.append(float(value))
         samples.append(row)
@@ -612,13 +588,17 @@ def _samples(what: str, X: Any, nin: int) -> list[list[float]]:
 
 def _labels(what: str, y: Any, count: int) -> list[float]:
     if not _sized(y) or isinstance(y, str):
-        raise TypeError(MESSAGES["y"].format(what=what, kind=type(y).__name__))
+        raise TypeError(language.text("error.export.targets", what=what, kind=type(y).__name__))
     if len(y) != count:
-        raise ValueError(MESSAGES["labels"].format(what=what, samples=count, labels=len(y)))
+        raise ValueError(
+            language.text("error.export.labels", what=what, samples=count, labels=len(y))
+        )
     labels = []
     for index, label in enumerate(y):
         if isinstance(label, bool) or not isinstance(label, numbers.Real):
-            raise TypeError(MESSAGES["label"].format(what=what, index=index, value=label))
+            raise TypeError(
+                language.text("error.export.label", what=what, index=index, value=repr(label))
+            )
         labels.append(float(label))
     return labels
 
@@ -877,9 +857,11 @@ def _write_whole(target: Path, text: str) -> None:
     """Write ``text`` to a new file beside ``target`` and rename it over: whole or not at all."""
     target = target.expanduser()
     if target.is_dir():
-        raise IsADirectoryError(MESSAGES["directory"].format(path=target))
+        raise IsADirectoryError(language.text("error.export.directory", path=target))
     if not target.parent.is_dir():
-        raise FileNotFoundError(MESSAGES["no folder"].format(path=target, folder=target.parent))
+        raise FileNotFoundError(
+            language.text("error.export.no_directory", path=target, folder=target.parent)
+        )
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
         temporary.write_text(text, encoding="utf-8")

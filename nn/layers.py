@@ -376,7 +376,9 @@ class MLP(Module):
     def _forward(self, sample: Sequence[Any], last_activation: bool) -> Value | Outputs:
         try:
             if len(sample) != self.nin:
-                raise ValueError(f"model takes {self.nin} input features, got {len(sample)}")
+                raise ValueError(
+                    text("error.layers.features", who="model", nin=self.nin, count=len(sample))
+                )
             x = sample
             for layer in self.layers[:-1]:
                 x = layer(x)
@@ -424,7 +426,9 @@ class MLP(Module):
         for sample in X:
             x = [v if type(v) is float else _feature(v) for v in sample]
             if len(x) != self.nin:
-                raise ValueError(f"model takes {self.nin} input features, got {len(x)}")
+                raise ValueError(
+                    text("error.layers.features", who="model", nin=self.nin, count=len(x))
+                )
             rows = []
             for weights, biases, activation in layers:
                 z = [combine(w, x, b) for w, b in zip(weights, biases)]
@@ -475,23 +479,26 @@ class MLP(Module):
         nin, sizes = architecture.get("nin"), architecture.get("sizes")
         activations = architecture.get("activations")
         if not whole_number(nin):
-            raise ValueError(f"'nin' must be a whole number >= 1, got {reprlib.repr(nin)}")
+            raise ValueError(text("error.layers.file_nin", given=reprlib.repr(nin)))
         if not isinstance(sizes, list) or not sizes or not all(map(whole_number, sizes)):
-            raise ValueError(
-                f"'sizes' must be a list of whole numbers >= 1, got {reprlib.repr(sizes)}"
-            )
+            raise ValueError(text("error.layers.file_sizes", given=reprlib.repr(sizes)))
         if not isinstance(activations, list) or len(activations) != len(sizes):
             raise ValueError(
-                f"give one activation per layer: {len(sizes)} layers, "
-                f"activations {reprlib.repr(activations)}"
+                text(
+                    "error.layers.file_activations",
+                    layers=len(sizes),
+                    given=reprlib.repr(activations),
+                )
             )
         for activation in activations:
             if not isinstance(activation, str):
-                raise ValueError(f"an activation must be a name, got {reprlib.repr(activation)}")
+                raise ValueError(
+                    text("error.layers.file_activation", given=reprlib.repr(activation))
+                )
             check_activation(activation)
         fused = architecture.get("fused", True)
         if type(fused) is not bool:
-            raise ValueError(f"'fused' must be true or false, got {reprlib.repr(fused)}")
+            raise ValueError(text("error.layers.file_fused", given=reprlib.repr(fused)))
         return {"nin": nin, "sizes": sizes, "activations": activations, "fused": fused}
 
     @staticmethod

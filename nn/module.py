@@ -96,7 +96,7 @@ class instance_or_class_method:
     def __get__(self, instance: object, owner: type | None = None) -> Callable[..., Any]:
         if instance is None:
             if self.on_class_function is None:
-                raise AttributeError(f"{self.__name__} works on instances only")
+                raise AttributeError(text("error.module.instances_only", name=self.__name__))
             return types.MethodType(self.on_class_function, owner)
         return types.MethodType(self.on_instance, instance)
 
@@ -491,7 +491,7 @@ def _create_temporary(directory: Path) -> tuple[int, Path]:
             return os.open(temporary, flags, 0o666), temporary
         except FileExistsError:  # 2**48 names: practically never
             continue
-    raise FileExistsError(f"cannot create a temporary file in {directory}")
+    raise FileExistsError(text("error.model_file.temporary", directory=directory))
 
 
 def _sync_directory(directory: Path) -> None:

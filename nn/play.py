@@ -139,9 +139,17 @@ class Playground:
         **settings: Any,
     ) -> None:
         if not isinstance(resolution, int) or not 4 <= resolution <= 200:
-            raise ValueError(f"resolution must be a whole number from 4 to 200, got {resolution!r}")
+            raise ValueError(
+                text(
+                    "playground.error.whole",
+                    name="resolution",
+                    low=4,
+                    high=200,
+                    given=repr(resolution),
+                )
+            )
         if not isinstance(redraw_every, int) or redraw_every < 1:
-            raise ValueError(f"redraw_every must be a whole number >= 1, got {redraw_every!r}")
+            raise ValueError(text("playground.error.redraw_every", given=repr(redraw_every)))
         self.resolution = resolution
         self.redraw_every = redraw_every
         base = dict(DEFAULTS)
@@ -298,7 +306,7 @@ class Playground:
             else:
                 del points[split][0][index], points[split][1][index]
         else:
-            raise ValueError(f"unknown edit {do!r}")
+            raise ValueError(text("playground.error.unknown_edit", given=repr(do)))
         extent = self.own_extent if self.settings["dataset"] == OWN else self.extent
         self._own_points(points, extent)
 
@@ -932,8 +940,8 @@ class Session:
                 self.running = False
                 explanation = pg.explain(int(value.get("index", 0)), value.get("split", "train"))
                 return {"explanation": explanation, "running": False}
-            raise ValueError(f"unknown request {do!r}")
-        raise ValueError(f"unknown state {name!r}")
+            raise ValueError(text("playground.error.unknown_request", given=repr(do)))
+        raise ValueError(text("playground.error.unknown_state", given=repr(name)))
 
     def tick(self) -> dict[str, Any]:
         """Train ``redraw_every`` epochs if running; the new frame (and ``running``)."""
@@ -963,7 +971,7 @@ class Session:
 
 def _from_view(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ValueError(f"settings must be a dict, got {type(value).__name__}")
+        raise ValueError(text("playground.error.settings", type=type(value).__name__))
     return {k: v for k, v in value.items() if k in DEFAULTS}
 
 

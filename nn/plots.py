@@ -150,13 +150,12 @@ def loss_curve(
 
 def _losses(values: Any) -> list[float]:
     """A plain list of losses, or a TypeError that says what loss_curve takes."""
-    what = "loss_curve takes the History that fit returns, or a list of losses"
     if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
-        raise TypeError(f"{what}, got {type(values).__name__}")
+        raise TypeError(text("error.plot.loss_curve", type=type(values).__name__))
     losses = list(values)
     for i, loss in enumerate(losses):
         if not isinstance(loss, numbers.Real):
-            raise TypeError(f"{what}; item {i} is {loss!r}, not a number")
+            raise TypeError(text("error.plot.loss_curve_item", index=i, given=repr(loss)))
     return [float(loss) for loss in losses]
 
 
@@ -189,25 +188,19 @@ def decision_boundary(
     """
     # Checked here: the grid the model sees is internal, so its errors would not make sense.
     if model.nin != 2:
-        raise ValueError(
-            f"a decision boundary is drawn in the plane of 2 inputs; this model takes {model.nin}"
-        )
+        raise ValueError(text("error.plot.boundary_inputs", nin=model.nin))
     classes = model.sizes[-1]
     if classes > len(MANY_CLASS_COLOURS):
         raise ValueError(
-            "a decision boundary needs a model with one output (a score per point), or one "
-            f"output per class for up to {len(MANY_CLASS_COLOURS)} classes; "
-            f"this model has {classes}"
+            text("error.plot.boundary_outputs", most=len(MANY_CLASS_COLOURS), classes=classes)
         )
     if len(X) == 0:
-        raise ValueError("X is empty: give at least one sample")
+        raise ValueError(text("error.fit.empty"))
     for i, point in enumerate(X):
         if len(point) != 2:
-            raise ValueError(f"sample {i} of X has {len(point)} features; the model takes 2")
+            raise ValueError(text("error.fit.sample_features", index=i, count=len(point), nin=2))
     if len(y) != len(X):
-        raise ValueError(
-            f"need one label per sample: X has {len(X)} samples but y has {len(y)} labels"
-        )
+        raise ValueError(text("error.fit.one_label_per_sample", samples=len(X), labels=len(y)))
     plt = _pyplot()
     xs = [p[0] for p in X]
     ys = [p[1] for p in X]

@@ -38,10 +38,7 @@ def layer_view(model: MLP, x: Sequence[float], y: float) -> list[tuple[str, str]
         ValueError: if the model is not a ReLU layer followed by one sigmoid output.
     """
     if model.activations != ["relu", "sigmoid"] or model.sizes[-1] != 1:
-        raise ValueError(
-            "the layer view follows the article's network: a ReLU layer, then one sigmoid "
-            f"output (this model is {model})"
-        )
+        raise ValueError(text("error.step.layer_view", model=model))
     hidden, output = model.layers
     z1 = hidden.pre_activation(x)
     a1 = [z.relu() for z in z1]

@@ -344,9 +344,7 @@ class TrainingLoop:
         """
         epochs = checks.whole_number(epochs, "epochs", minimum=1)
         if on_epoch is not None and not callable(on_epoch):
-            raise TypeError(
-                f"on_epoch must be a function called as on_epoch(epoch, history), got {on_epoch!r}"
-            )
+            raise TypeError(text("error.fit.on_epoch", given=repr(on_epoch)))
         history = self.history
         start = self.epoch
         self._planned = start + epochs
