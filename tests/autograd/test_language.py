@@ -256,3 +256,26 @@ def test_a_parser_of_its_own_speaks_the_language_it_was_made_in(capsys):
         parser.parse_args(["--count", "x"])
     assert capsys.readouterr().err.endswith("demo：错误：参数 --count：无效的 int 值：'x'\n")
     assert parser.parse_args(["--lang", "zh_CN.UTF-8"]).lang == "zh"
+
+
+def test_the_engines_and_nns_errors_speak_chinese_too():
+    import autograd
+    import nn
+    from autograd.language import using_language
+    from nn import export, plots
+
+    model = nn.MLP(2, [3, 1])
+    refusals = [
+        (lambda: autograd.dot([1.0, 2.0], [1.0]), "2 个权重和 1 个输入"),
+        (lambda: autograd.record(3), "record：output 必须是一个 Value"),
+        (lambda: autograd.gradcheck(3, [1.0]), "gradcheck：f 必须是输入的函数"),
+        (lambda: model([1.0, 2.0, 3.0]), "接受 2 个输入特征"),
+        (lambda: nn.MLP.settings_from({"nin": 0}), "'nin' 必须是 >= 1 的整数"),
+        (lambda: plots.decision_boundary(nn.MLP(3, [1]), [], [], "a.png"), "决策边界"),
+        (lambda: export.torch_script(model, [[0.0, 1.0]], [1], loss="zzz"), "损失函数"),
+        (lambda: nn.fit(model, [[0.0, 1.0]], [1], epochs=1, on_epoch=3), "on_epoch 必须是"),
+    ]
+    with using_language("zh"):
+        for refuse, chinese in refusals:
+            with pytest.raises((TypeError, ValueError), match=re.escape(chinese)):
+                refuse()
