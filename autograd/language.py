@@ -1,7 +1,7 @@
 """The words a learner reads, in English and in Simplified Chinese.
 
 Every sentence a learner reads (a step's description, a button, a panel's
-title, the first errors a newcomer meets) is looked up here by a key, in
+title, an error's message) is looked up here by a key, in
 one message catalogue per language: ``autograd/messages/en.json`` and
 ``autograd/messages/zh.json``. The Chinese catalogue uses the article's own
 terms: 正向传播 (forward propagation), 反向传播 (backpropagation), 链式法则
