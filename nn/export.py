@@ -93,6 +93,11 @@ class MissingTorch(ImportError):
     """PyTorch is needed and not installed; the message says what to install."""
 
 
+def missing_torch_message(what: str = "this") -> str:
+    """What to install to get PyTorch, for ``what`` needs it ("to_torch", a lesson's cells)."""
+    return language.text("error.export.needs_torch", what=what, version=TORCH_VERSION)
+
+
 def import_torch(what: str = "this") -> Any:
     """The ``torch`` module, or ``MissingTorch`` saying what to install.
 
@@ -102,9 +107,7 @@ def import_torch(what: str = "this") -> Any:
     try:
         import torch
     except ImportError:
-        raise MissingTorch(
-            language.text("error.export.needs_torch", what=what, version=TORCH_VERSION)
-        ) from None
+        raise MissingTorch(missing_torch_message(what)) from None
     return torch
 
 
