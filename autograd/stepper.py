@@ -46,7 +46,14 @@ from autograd.draw import (
 )
 from autograd.engine import topological_order
 from autograd.expression import build_expression
-from autograd.language import HTML_LANG, catalogue, current_language, text, using_language
+from autograd.language import (
+    HTML_LANG,
+    LANGUAGES,
+    catalogue,
+    current_language,
+    text,
+    using_language,
+)
 from autograd.names import fmt, prediction_name, sum_text
 from autograd.quiz import (
     ABSOLUTE_TOLERANCE,
@@ -63,6 +70,8 @@ MAX_PAGE_NODES = 80
 
 #: The JavaScript that shows the frames (shipped in this package, inlined in every page).
 SCRIPT_FILE = Path(__file__).with_name("stepper.js")
+#: The language switch of a stepper's own page (``Stepper.page``).
+PAGE_SCRIPT_FILE = Path(__file__).with_name("stepper_page.js")
 
 
 @dataclass
@@ -162,6 +171,11 @@ class Stepper:
             )
         self.output = output
         self.title = text("stepper.title", self.lang) if title is None else title
+        #: Makes this step-through in another language (``in_language``); whoever
+        #: adds views or panels of their own may set it to make theirs too.
+        self.maker: Callable[[str], Stepper] = lambda lang: Stepper(
+            output, title, views, panels, quiz, quiz_forward, lang
+        )
         # Every word made from here on (steps, questions, the picture's key) is in self.lang.
         with using_language(self.lang):
             self._make(order, views, panels, quiz, quiz_forward)
@@ -500,14 +514,39 @@ class Stepper:
                 bundle["image/png"] = svg_to_png(self.final_svg)  # type: ignore[assignment]
         return bundle
 
+    def in_language(self, lang: str) -> Stepper:
+        """The same step-through with its words in ``lang`` (``"en"`` or ``"zh"``)."""
+        return self if current_language(lang) == self.lang else self.maker(lang)
+
     def page(self) -> str:
-        """A complete, self-contained HTML page (the same bytes for the same graph)."""
+        """A complete, self-contained HTML page (the same bytes for the same graph).
+
+        It opens in the stepper's language; a switch shows it in the others
+        (each kept in the page, made in Python like the first).
+        """
+        options = "".join(
+            f'<option value="{code}"{" selected" if code == self.lang else ""}>{name}</option>'
+            for code, name in LANGUAGES.items()
+        )
+        others = "".join(
+            f'<template data-lang="{code}" data-html-lang="{HTML_LANG[code]}" '
+            f'data-title="{html.escape(version.title)}" '
+            f'data-switch="{html.escape(text("language.switch", code))}">'
+            f"{version.html(uid='gg-stepper')}</template>"
+            for code in LANGUAGES
+            if code != self.lang
+            for version in [self.in_language(code)]
+        )
+        script = PAGE_SCRIPT_FILE.read_text(encoding="utf-8")
         return (
             f'<!DOCTYPE html>\n<html lang="{HTML_LANG[self.lang]}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(self.title)}</title></head>"
             '<body style="font-family: sans-serif; margin: 8px">'
-            f"{self.html(uid='gg-stepper')}</body></html>\n"
+            f'<label class="gg-language" data-lang="{self.lang}" style="float: right">'
+            f"<span>{html.escape(text('language.switch', self.lang))}</span> "
+            f"<select>{options}</select></label>"
+            f"{self.html(uid='gg-stepper')}{others}<script>{script}</script></body></html>\n"
         )
 
 

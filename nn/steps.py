@@ -212,4 +212,6 @@ def model_stepper(
     # The article's formulas as matrices beside the graph, from the stepper's own steps.
     with using_language(lang):
         stepper.views.append(matrix_panel(model, x, loss, stepper.steps))
+    # In another language (a page's switch): the same sample, made the same way.
+    stepper.maker = lambda other: model_stepper(model, x, y, quiz, quiz_forward, other)
     return stepper

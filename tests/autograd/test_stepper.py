@@ -48,7 +48,9 @@ def test_one_frame_per_step() -> None:
     assert len(stepper.frames) == len(stepper.steps) == 3 + 4
     page = stepper.page()
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count("<img ") == 1  # one picture, restyled by every frame
+    shown, *others = page.split("<template")  # the stepper, then in the other languages
+    assert shown.count("<img ") == 1  # one picture, restyled by every frame
+    assert len(others) == 1 and others[0].count("<img ") == 1
     assert 'src="http' not in page and 'href="http' not in page
 
 
@@ -248,7 +250,7 @@ def test_stepper_in_a_real_browser(browser: Any, served: tuple[Path, str]) -> No
     assert root.get_attribute("data-current") == "6"
     page.keyboard.press("ArrowLeft")
     assert root.get_attribute("data-current") == "5"
-    page.select_option("select", "4")
+    page.select_option(".gg-ui select", "4")
     page.keyboard.press("Home")
     page.keyboard.press(" ")
     page.wait_for_function(
@@ -586,3 +588,40 @@ def test_a_stepper_made_in_one_language_keeps_it_when_shown_in_another() -> None
     assert text("stepper.whole_pass", "zh") in page and text("stepper.needs_js", "zh") in page
     assert text("stepper.title", "zh") in plain and "正向传播" in plain
     assert "The whole pass" not in page
+
+
+def test_a_steppers_page_switches_language_and_still_steps(
+    browser: Any, served: tuple[Path, str]
+) -> None:
+    from autograd.language import text
+
+    folder, base = served
+    stepper = nn.seed_network(seed=0).stepper(x=[1.0, 0.0], y=1.0, lang="en")
+    (folder / "switch.html").write_text(stepper.page(), encoding="utf-8")
+    page, errors, foreign = open_page(browser, f"{base}/switch.html", DESKTOP)
+    first = page.get_attribute("[data-act=first]", "aria-label")
+    assert first == text("stepper.button.first", "en")
+    page.select_option(".gg-language select", "zh")
+    page.wait_for_selector(".gg-stepper[data-ready]")
+    assert page.get_attribute("[data-act=first]", "aria-label") == text(
+        "stepper.button.first", "zh"
+    )
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    assert page.title() == text("stepper.model_title", "zh", x=[1.0, 0.0], y=1.0)
+    assert page.locator(".gg-stepper").count() == 1 and page.locator(".ggm").count() == 1
+    page.click("[data-act=next]")
+    page.click("[data-act=next]")
+    assert page.get_attribute(".gg-stepper", "data-current") == "2"  # the new one steps
+    assert page.inner_text(".gg-phase .gg-shown") == text("stepper.phase.forward", "zh")
+    # Back to English: the page as it was written.
+    page.select_option(".gg-language select", "en")
+    page.wait_for_function("document.documentElement.lang === 'en' && !location.hash")
+    page.wait_for_selector(".gg-stepper[data-ready]")
+    assert page.get_attribute("[data-act=first]", "aria-label") == first
+    # An address can ask for a language.
+    page.goto(f"{base}/switch.html#lang=zh")
+    page.wait_for_selector(".gg-stepper[data-ready]")
+    assert page.get_attribute("[data-act=first]", "aria-label") == text(
+        "stepper.button.first", "zh"
+    )
+    assert errors == [] and foreign == []
