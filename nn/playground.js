@@ -444,19 +444,20 @@ function render(context) {
     var several = setup.classes > 2;
     // Two classes: "class 0 (y = 0)", "class 1 (y = 1)"; more: "class k", closer together.
     var spacing = several ? 58 : 86, classes = several ? setup.classes : 2;
+    var two = ["playground.plane.class0", "playground.plane.class1"];
     for (var k = 0; k < classes; k++) {
       svgElement("circle", { cx: 10 + spacing * k, cy: 10, r: 4.5, fill: rgb(CLASS_COLOURS[k]),
         stroke: "#ffffff", "class": "ggp-class", "data-class": String(k) }, planeKey);
       svgElement("text", { x: 18 + spacing * k, y: 13.5,
-        text: several ? t("playground.plane.class", { k: k }) : t("playground.plane.class" + k) }, planeKey);
+        text: several ? t("playground.plane.class", { k: k }) : t(two[k]) }, planeKey);
     }
-    var after = several ? 10 + spacing * classes : 182;
-    svgElement("circle", { cx: after, cy: 10, r: 4, fill: "#78909c", stroke: "#263238" }, planeKey);
-    svgElement("text", { x: after + 8, y: 13.5, text: t("playground.plane.train") }, planeKey);
-    svgElement("circle", { cx: after + 70 - (several ? 18 : 0), cy: 10, r: 4, fill: "#ffffff",
-      stroke: "#78909c", "stroke-width": 2 }, planeKey);
-    svgElement("text", { x: after + 78 - (several ? 18 : 0), y: 13.5, text: t("playground.plane.test") },
-      planeKey);
+    // Then train and test: after the classes, closer together when there are more.
+    var train = several ? 10 + spacing * classes : 182, test = train + (several ? 52 : 70);
+    svgElement("circle", { cx: train, cy: 10, r: 4, fill: "#78909c", stroke: "#263238" }, planeKey);
+    svgElement("text", { x: train + 8, y: 13.5, text: t("playground.plane.train") }, planeKey);
+    svgElement("circle", { cx: test, cy: 10, r: 4, fill: "#ffffff", stroke: "#78909c",
+      "stroke-width": 2 }, planeKey);
+    svgElement("text", { x: test + 8, y: 13.5, text: t("playground.plane.test") }, planeKey);
     // The tint: the same colours the plane is painted with: ŷ from 0 to 1 for two
     // classes; for more, each class's colour (a stripe each) from unsure to sure.
     var defs = svgElement("defs", {}, planeKey);
@@ -477,10 +478,13 @@ function render(context) {
       svgElement("text", { x: 8 + 120 * k[0], y: 46, "text-anchor": "middle", "class": "ggp-tint-tick",
         "data-value": String(k[0]), text: k[1] }, planeKey);
     });
-    var words = several ? "playground.plane.classes_" : "playground.plane.";
-    svgElement("text", { x: 136, y: 34, text: t(words + "tint") }, planeKey);
-    svgElement("text", { x: 136, y: 47, text: t(words + "tint_more") }, planeKey);
-    svgElement("text", { x: 8, y: 59, text: t(words + "boundary") }, planeKey);
+    var words = several
+      ? ["playground.plane.classes_tint", "playground.plane.classes_tint_more",
+        "playground.plane.classes_boundary"]
+      : ["playground.plane.tint", "playground.plane.tint_more", "playground.plane.boundary"];
+    svgElement("text", { x: 136, y: 34, text: t(words[0]) }, planeKey);
+    svgElement("text", { x: 136, y: 47, text: t(words[1]) }, planeKey);
+    svgElement("text", { x: 8, y: 59, text: t(words[2]) }, planeKey);
   }
 
   // When paused, say on the plane that a point can be explained (not in a replay,
