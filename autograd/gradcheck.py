@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.engine import grad
-from autograd.language import text
+from autograd.language import right_aligned, text
 from autograd.mode import no_grad
 from autograd.value import Value
 
@@ -77,11 +77,18 @@ def gradcheck(
         failed |= not ok
         if not ok:
             mismatches.append((index, a, n))
-        rows.append(
-            f"  {name:>12}  {a:>14.8g}  {n:>14.8g}  {difference:>10.3g}  {'' if ok else 'MISMATCH'}"
-        )
+        mark = "" if ok else text("gradcheck.mismatch")
+        rows.append(f"  {name:>12}  {a:>14.8g}  {n:>14.8g}  {difference:>10.3g}  {mark}")
     if failed:
-        header = f"  {'input':>12}  {'analytic':>14}  {'numeric':>14}  {'difference':>10}"
+        header = "".join(
+            "  " + right_aligned(text(key), width)
+            for key, width in (
+                ("gradcheck.column.input", 12),
+                ("gradcheck.column.analytic", 14),
+                ("gradcheck.column.numeric", 14),
+                ("gradcheck.column.difference", 10),
+            )
+        )
         raise GradcheckError(
             text("error.gradcheck.failed", eps=eps, atol=atol, rtol=rtol)
             + "\n"

@@ -173,6 +173,11 @@ def display_width(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
 
 
+def right_aligned(line: str, width: int) -> str:
+    """``line`` padded on the left to ``width`` terminal columns (a table's heading)."""
+    return " " * max(0, width - display_width(line)) + line
+
+
 _WIDE_CHARACTERS = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
 _WIDE = re.compile(f"[{_WIDE_CHARACTERS}]")
 #: Punctuation that never starts a line (it stays with the character before).

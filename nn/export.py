@@ -249,9 +249,16 @@ class Comparison:
 
     def table(self, rows: int = 20) -> str:
         """The differences step by step (the first and last ``rows // 2`` of a long run)."""
-        header = (
-            f"{'step':>5}  {'glassgrad loss':>20}  {'PyTorch loss':>20}  "
-            f"{'loss':>8}  {'gradients':>9}  {'parameters':>10}"
+        header = "  ".join(
+            language.right_aligned(language.text(key), width)
+            for key, width in (
+                ("compare.column.step", 5),
+                ("compare.column.glassgrad_loss", 20),
+                ("compare.column.torch_loss", 20),
+                ("compare.loss", 8),
+                ("compare.gradients", 9),
+                ("compare.parameters", 10),
+            )
         )
         lines = [header]
         shown = list(range(self.steps))
@@ -272,13 +279,18 @@ class Comparison:
         """One sentence: the largest differences, in float64's rounding units."""
         largest = self.largest()
         unit = 2.0**-53
-        parts = ", ".join(
-            f"{name} {value:.1e} ({value / unit:.0f} units)" for name, value in largest.items()
+        names = {
+            "loss": language.text("compare.loss"),
+            "gradients": language.text("compare.gradients"),
+            "parameters": language.text("compare.parameters"),
+        }
+        parts = language.text("list.separator").join(
+            language.text(
+                "compare.part", name=names[name], value=f"{value:.1e}", units=f"{value / unit:.0f}"
+            )
+            for name, value in largest.items()
         )
-        return (
-            f"{self.steps} steps, largest relative differences: {parts}; float64's rounding "
-            f"unit is {unit:.1e}"
-        )
+        return language.text("compare.summary", steps=self.steps, parts=parts, unit=f"{unit:.1e}")
 
     def __str__(self) -> str:
         return f"{self.table()}\n{self.summary()}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from autograd import GradcheckError, Value, gradcheck
@@ -33,3 +35,18 @@ def test_arguments_the_wrong_way_round_are_clear_errors() -> None:
         gradcheck(3, [1.0])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"inputs is a list of numbers, such as \[2\.0\]"):
         gradcheck(lambda a: a * a, 2.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_failure_table_is_in_the_language_and_its_columns_line_up(lang: str) -> None:
+    from autograd.language import display_width, text, using_language
+
+    with using_language(lang), pytest.raises(GradcheckError) as failure:
+        gradcheck(lambda a, b: a.relu() * b, [0.0, 2.0])  # ReLU's kink: 0 against 1
+    header, first, _ = str(failure.value).splitlines()[1:]
+    assert text("gradcheck.column.analytic", lang) in header
+    assert first.rstrip().endswith(text("gradcheck.mismatch", lang))
+    # Each heading ends where its column's numbers end (a Chinese character is two columns).
+    ends = [display_width(header[: m.end()]) for m in re.finditer(r"\S+", header)]
+    numbers = [display_width(first[: m.end()]) for m in re.finditer(r"\S+", first)][:4]
+    assert ends == numbers
