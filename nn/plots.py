@@ -260,7 +260,12 @@ def _class_regions(
         figure, axis = plt.subplots(figsize=(6, 4.5), dpi=100)
         levels = [k - 0.5 for k in range(classes + 1)]  # one band per class
         axis.contourf(*grid, levels=levels, colors=colours, alpha=0.35)
-        axis.contour(*grid, levels=levels[1:-1], colors="black", linewidths=1.0)
+        # Each class's region drawn round on its own: a boundary between classes 0
+        # and 2 is one line (a contour of the class numbers would cross 0.5 and 1.5 there).
+        grid_x, grid_y, picked = grid
+        for k in range(classes):
+            inside = [[1.0 if c == k else 0.0 for c in row] for row in picked]
+            axis.contour(grid_x, grid_y, inside, levels=[0.5], colors="black", linewidths=1.0)
         for k, colour in enumerate(colours):
             chosen = [i for i, label in enumerate(y) if label == k]
             axis.scatter(
