@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from autograd.floatmath import sigmoid
 from autograd.language import text
+from autograd.ops import softmax_of
 from nn import checks
 from nn.layers import MLP
 
@@ -98,6 +100,14 @@ def classify(model: MLP, X: Sequence[Sequence[float]]) -> list[int]:
         threshold = decision_threshold(model)
         return [int(out > threshold) for out in outputs]
     return [argmax(out) for out in outputs]
+
+
+def probabilities(logits: Sequence[float]) -> list[float]:
+    """What the output layer's logits say, on floats: ``[ŷ]`` (the sigmoid) for one
+    logit, the softmax (one probability per class) for several."""
+    if len(logits) == 1:
+        return [sigmoid(logits[0])]
+    return [softmax_of(z, *logits) for z in logits]
 
 
 def argmax(values: Sequence[float]) -> int:

@@ -33,10 +33,10 @@ from autograd.draw import prediction_of
 from autograd.engine import local_derivatives, topological_order
 from autograd.language import text
 from autograd.names import fmt, names_of
-from autograd.ops import softmax_of
 from autograd.step import Step
 from autograd.stepper import View
 from autograd.value import Value
+from nn.evaluate import probabilities
 from nn.layers import MLP
 
 #: The panel's script (package data, inlined in every page).
@@ -132,9 +132,8 @@ def matrix_view(
     # The prediction and the label: ŷ = σ(z) and y for one output; for one output
     # per class, ŷ = softmax(z) and y one-hot, a column each.
     if loss.op == "cross_entropy":
-        logits = [v.data for v in z[layers]]
-        y_hats = [softmax_of(v, *logits) for v in logits]
-        labels = list(loss.operands[len(logits) :])
+        y_hats = probabilities([v.data for v in z[layers]])
+        labels = list(loss.operands[len(y_hats) :])
         squash = "softmax"
     else:
         y_hats, labels, squash = [prediction_of(loss)[0]], [loss.operands[1]], "σ"

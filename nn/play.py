@@ -45,12 +45,13 @@ from autograd import collector_paused
 from autograd.floatmath import bce_with_logits as bce_float
 from autograd.language import HTML_LANG, catalogue, current_language, text, using_language
 from autograd.names import fmt
-from autograd.ops import OPS, cross_entropy_of, softmax_of
+from autograd.ops import cross_entropy_of
 from autograd.stepper import json_for_script
 from nn import checks
 from nn import data as datasets
-from nn.evaluate import argmax
+from nn.evaluate import argmax, probabilities
 from nn.layers import MLP, NONLINEAR_ACTIVATIONS
+from nn.losses import one_hot
 from nn.optim import Optimizer
 from nn.recorded import RecordedLayerOutputs
 from nn.train import Diverged, Step, TrainingLoop
@@ -527,12 +528,13 @@ class Playground:
             seen = self._outputs[key] = (X, RecordedLayerOutputs(self.model, X, logits))
         return seen[1].outputs()
 
-    def maps(self) -> list[list[float]]:
+    def maps(self, outputs: list[list[list[float]]] | None = None) -> list[list[float]]:
         """Each neuron's output over the input plane, layer by layer, as numbers in
         [−1, 1]: hidden outputs clipped to that range, the output as ``2ŷ − 1``
         (so 0 is the decision boundary, ŷ = 0.5); for more than two classes
-        each class's probability ``p`` as ``2p − 1``."""
-        per_point = self.forward(self.grid, logits=True)
+        each class's probability ``p`` as ``2p − 1``. ``outputs``: the grid's
+        ``forward(self.grid, logits=True)``, if already made."""
+        per_point = self.forward(self.grid, logits=True) if outputs is None else outputs
         count = sum(self.model.sizes)
         neurons: list[list[float]] = [[] for _ in range(count)]
         for rows in per_point:
@@ -546,16 +548,17 @@ class Playground:
                 k += 1
         return neurons
 
-    def plane(self) -> str:
+    def plane(self, outputs: list[list[list[float]]] | None = None) -> str:
         """For more than two classes, what the plane is painted with, as base64: two
         bytes per grid point (rows from the top), the likeliest class and how
         sure, ``(p − 1/k) / (1 − 1/k) · 255`` for its probability ``p`` of ``k``
-        classes ("" for two classes: the output's map is the plane)."""
+        classes ("" for two classes: the output's map is the plane). ``outputs``
+        as for ``maps``."""
         if self.classes == 2:
             return ""
         k = self.classes
         painted = bytearray()
-        for rows in self.forward(self.grid, logits=True):
+        for rows in self.forward(self.grid, logits=True) if outputs is None else outputs:
             p = probabilities(rows[-1])
             best = argmax(p)
             painted += bytes((best, round(255 * (p[best] - 1 / k) / (1 - 1 / k))))
@@ -636,6 +639,7 @@ class Playground:
         for the value ``v`` in [−1, 1] of ``maps()``.
         """
         h = self.history
+        grid = self.forward(self.grid, logits=True)  # one pass for the maps and the plane
         keep = _thinned(len(h["epoch"]), CURVE_POINTS)
         return {
             "epoch": self.epoch,
@@ -647,8 +651,8 @@ class Playground:
                 [[w.data for w in n.w] for n in layer.neurons] for layer in self.model.layers
             ],
             "biases": [[n.b.data for n in layer.neurons] for layer in self.model.layers],
-            "maps": _encode(self.maps()),
-            "plane": self.plane(),
+            "maps": _encode(self.maps(grid)),
+            "plane": self.plane(grid),
             "summary": text(
                 "playground.summary",
                 train_loss=fmt(h["train_loss"][-1]),
@@ -1169,18 +1173,9 @@ def _checked_label(label: Any, classes: int = 2) -> float:
     return float(label)
 
 
-def probabilities(logits: Sequence[float]) -> list[float]:
-    """What the output layer's logits say: ``[ŷ]`` (the sigmoid) for one logit,
-    the softmax (one probability per class) for several."""
-    if len(logits) == 1:
-        return [OPS["sigmoid"].forward(logits[0])]  # type: ignore[union-attr]
-    return [softmax_of(z, *logits) for z in logits]
-
-
 def ce_float(logits: Sequence[float], label: float) -> float:
     """Cross-entropy of one sample's logits and its class, on floats (the op's forward)."""
-    target = [1.0 if k == label else 0.0 for k in range(len(logits))]
-    return cross_entropy_of(*logits, *target)
+    return cross_entropy_of(*logits, *one_hot(label, len(logits)))
 
 
 def _layer_names(model: MLP) -> list[list[str]]:
