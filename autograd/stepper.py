@@ -543,7 +543,8 @@ class Stepper:
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(self.title)}</title></head>"
             '<body style="font-family: sans-serif; margin: 8px">'
-            f'<label class="gg-language" data-lang="{self.lang}" style="float: right">'
+            f'<label class="gg-language" data-lang="{self.lang}" '
+            'style="display: block; text-align: right; margin-bottom: 4px">'
             f"<span>{html.escape(text('language.switch', self.lang))}</span> "
             f"<select>{options}</select></label>"
             f"{self.html(uid='gg-stepper')}{others}<script>{script}</script></body></html>\n"
